@@ -1,0 +1,121 @@
+//! The command line (CONTRACT §7): clap definitions only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "kaohe", version, about = "考核 — target-vs-actual KPI evaluation for IP pilot cities")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the workspace is (CONTRACT §1).
+#[derive(Args, Debug, Clone, Default)]
+pub struct PathArgs {
+    /// Rule file or folder (default: rules/)
+    #[arg(long, value_name = "PATH")]
+    pub rules: Option<PathBuf>,
+    /// Data file or folder (default: data/)
+    #[arg(long, value_name = "PATH")]
+    pub data: Option<PathBuf>,
+    /// The metric catalog (default: metrics.toml at the top of the rules folder)
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate every file and print each problem as path:line:col
+    Check {
+        #[command(flatten)]
+        paths: PathArgs,
+    },
+    /// Evaluate every rule set against every entity it applies to
+    Eval {
+        #[command(flatten)]
+        paths: PathArgs,
+        /// Only this entity (repeatable)
+        #[arg(long = "entity", value_name = "ID")]
+        entities: Vec<String>,
+        /// Only this rule set (repeatable)
+        #[arg(long = "ruleset", value_name = "ID")]
+        rulesets: Vec<String>,
+        /// Evaluate this data period instead of each rule set's own
+        #[arg(long)]
+        period: Option<String>,
+        /// Treat the period's data as year-to-date up to this date (YYYY-MM-DD) when they give no as_of
+        #[arg(long = "as-of", value_name = "DATE")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Label language (default: from LC_ALL / LC_MESSAGES / LANG)
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+        /// Exit 1 when some verdict is not pass
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Show one rule's working for one entity
+    Explain {
+        entity: String,
+        rule: String,
+        /// The rule set, when the rule id occurs in more than one
+        #[arg(long, value_name = "ID")]
+        ruleset: Option<String>,
+        #[command(flatten)]
+        paths: PathArgs,
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long = "as-of", value_name = "DATE")]
+        as_of: Option<String>,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// `--lang`, else Chinese when the locale (LC_ALL, else LC_MESSAGES, else LANG) starts with `zh`.
+    pub fn resolve(flag: Option<Lang>, env: &dyn Fn(&str) -> Option<String>) -> Lang {
+        if let Some(l) = flag {
+            return l;
+        }
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| env(k).filter(|v| !v.is_empty()));
+        match locale {
+            Some(l) if l.starts_with("zh") => Lang::Zh,
+            _ => Lang::En,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_follows_flag_then_locale() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(Lang::resolve(Some(Lang::En), &env(&[("LANG", "zh_CN.UTF-8")])), Lang::En);
+        assert_eq!(Lang::resolve(None, &env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(Lang::resolve(None, &env(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")])), Lang::En);
+        assert_eq!(Lang::resolve(None, &env(&[("LC_MESSAGES", "zh_TW"), ("LANG", "C")])), Lang::Zh);
+        assert_eq!(Lang::resolve(None, &env(&[])), Lang::En);
+    }
+}

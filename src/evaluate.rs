@@ -1,0 +1,556 @@
+//! Evaluation: a pure function of the checked model and one entity's data. It gives
+//! every rule a status, a completion, a gap and a score, every group a subtotal and
+//! the rule set a verdict (CONTRACT §5). No I/O, no printing, no rounding: each result
+//! keeps the inputs it used, so that `explain` can show the working.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+
+use crate::expr::{Expr, Missing, PeriodRef, Unknown};
+use crate::interval::Interval;
+use crate::model::{Actual, Date, Entity, Figure, Model, Op, Rule, RuleSet, Scoring, Target};
+
+/// met / not_met / unknown (CONTRACT §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The comparison holds for every value in the actual interval.
+    Met,
+    /// It fails for every value in it.
+    NotMet,
+    /// Otherwise: missing data, division by zero, a bound that cannot decide, a number too large.
+    Unknown,
+}
+
+impl Status {
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::NotMet => "not_met",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Incomplete,
+}
+
+impl Verdict {
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// Year-to-date progress against the share of the year elapsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    Ahead,
+    Behind,
+}
+
+impl Pace {
+    pub fn key(self) -> &'static str {
+        match self {
+            Pace::Ahead => "ahead",
+            Pace::Behind => "behind",
+        }
+    }
+}
+
+/// One input a result was computed from, for `explain`.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub metric: String,
+    pub period: String,
+    pub value: Result<Interval, Unknown>,
+    /// The reported figure, for raw metrics present in the data.
+    pub figure: Option<Figure>,
+    /// The formula, for derived metrics.
+    pub formula: Option<String>,
+}
+
+/// What a rule's target evaluated to.
+#[derive(Clone, Debug)]
+pub enum TargetValue {
+    Single(Interval),
+    Between(Interval, Interval),
+}
+
+/// What it takes (CONTRACT §5, `needs`): the change of one metric alone that meets the rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Need {
+    pub metric: String,
+    pub period: String,
+    /// `None` where no change of that metric alone can do it.
+    pub change: Option<Decimal>,
+    pub to: Option<Decimal>,
+    /// Why there is no figure, or how it was found (for `explain`).
+    pub why: Option<String>,
+}
+
+/// The result of one rule for one entity.
+#[derive(Clone, Debug)]
+pub struct RuleResult {
+    pub rule: Rule,
+    pub status: Status,
+    pub reason: Option<String>,
+    pub actual: Result<Interval, Unknown>,
+    pub target: Result<TargetValue, Unknown>,
+    pub approximate: bool,
+    /// Absent when meaningless (no point target above zero, no usable bound).
+    pub completion_pct: Option<Decimal>,
+    /// For not_met rules: the distance certainly missing, in the metric's unit.
+    pub gap: Option<Decimal>,
+    pub score: Decimal,
+    pub expected_pct: Option<Decimal>,
+    pub pace: Option<Pace>,
+    pub needs: Vec<Need>,
+    /// Counts as unknown for the verdict: unknown, or mid-year not yet met (>=, >).
+    pub open: bool,
+    pub inputs: Vec<Input>,
+}
+
+#[derive(Clone, Debug)]
+pub struct GroupResult {
+    pub name: String,
+    /// Includes the group's bonus rules.
+    pub score: Decimal,
+    /// Weights of its non-bonus rules.
+    pub max_score: Decimal,
+    pub min_score: Option<Decimal>,
+}
+
+/// The evaluation of one (entity, rule set).
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    pub entity: String,
+    pub entity_name: Option<String>,
+    pub ruleset: String,
+    pub ruleset_name: Option<String>,
+    pub period: String,
+    pub as_of: Option<Date>,
+    /// Share of the year elapsed at `as_of`, in percent.
+    pub elapsed_pct: Option<Decimal>,
+    pub score: Decimal,
+    pub max_score: Decimal,
+    pub pass_score: Option<Decimal>,
+    pub verdict: Verdict,
+    pub groups: Vec<GroupResult>,
+    pub rules: Vec<RuleResult>,
+}
+
+/// Options that change how data are read.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--as-of`: the year-to-date date for a period whose data give none.
+    pub as_of: Option<Date>,
+}
+
+/// Evaluate one rule set for one entity at `period`.
+pub fn evaluate(model: &Model, entity: &Entity, ruleset: &RuleSet, period: &str, options: &Options) -> Evaluation {
+    let as_of = entity.periods.get(period).and_then(|p| p.as_of).or(options.as_of);
+    let elapsed_pct = as_of.map(elapsed_pct);
+    let mid_year = as_of.is_some_and(Date::is_before_year_end);
+    let rules: Vec<RuleResult> = ruleset
+        .rules
+        .iter()
+        .map(|rule| {
+            let mut cx = Context::new(model, entity, &ruleset.params);
+            evaluate_rule(&mut cx, rule, period, elapsed_pct, mid_year)
+        })
+        .collect();
+
+    let sum = |it: &mut dyn Iterator<Item = Decimal>| it.fold(Decimal::ZERO, |a, b| a.saturating_add(b));
+    let score = sum(&mut rules.iter().map(|r| r.score));
+    let max_score = sum(&mut rules.iter().filter(|r| !r.rule.bonus).map(|r| r.rule.weight));
+    // "Reachable": open rules counted as if they scored in full.
+    let reachable_of = |r: &RuleResult| if r.open { r.score.max(r.rule.weight) } else { r.score };
+    let reachable = sum(&mut rules.iter().map(reachable_of));
+
+    let groups: Vec<GroupResult> = ruleset
+        .groups
+        .iter()
+        .map(|g| {
+            let members = || rules.iter().filter(|r| r.rule.group.as_deref() == Some(g.name.as_str()));
+            GroupResult {
+                name: g.name.clone(),
+                score: sum(&mut members().map(|r| r.score)),
+                max_score: sum(&mut members().filter(|r| !r.rule.bonus).map(|r| r.rule.weight)),
+                min_score: g.min_score,
+            }
+        })
+        .collect();
+    let group_reachable =
+        |name: &str| sum(&mut rules.iter().filter(|r| r.rule.group.as_deref() == Some(name)).map(reachable_of));
+
+    let counted_not_met = |r: &RuleResult| r.status == Status::NotMet && !r.open;
+    let fail = rules.iter().any(|r| r.rule.veto && counted_not_met(r))
+        || groups.iter().any(|g| g.min_score.is_some_and(|m| group_reachable(&g.name) < m))
+        || match ruleset.pass_score {
+            Some(p) => reachable < p,
+            None => rules.iter().any(|r| !r.rule.bonus && counted_not_met(r)),
+        };
+    let pass = !rules.iter().any(|r| r.rule.veto && r.open)
+        && groups.iter().all(|g| g.min_score.is_none_or(|m| g.score >= m))
+        && match ruleset.pass_score {
+            Some(p) => score >= p,
+            None => rules.iter().filter(|r| !r.rule.bonus).all(|r| r.status == Status::Met),
+        };
+    let verdict = if fail {
+        Verdict::Fail
+    } else if pass {
+        Verdict::Pass
+    } else {
+        Verdict::Incomplete
+    };
+
+    Evaluation {
+        entity: entity.id.clone(),
+        entity_name: entity.name.clone(),
+        ruleset: ruleset.id.clone(),
+        ruleset_name: ruleset.name.clone(),
+        period: period.to_string(),
+        as_of,
+        elapsed_pct,
+        score,
+        max_score,
+        pass_score: ruleset.pass_score,
+        verdict,
+        groups,
+        rules,
+    }
+}
+
+/// (day of year) ÷ (days in year) × 100.
+pub fn elapsed_pct(date: Date) -> Decimal {
+    Decimal::from(date.day_of_year()) * Decimal::ONE_HUNDRED / Decimal::from(date.days_in_year())
+}
+
+/// The period before a four-digit year.
+pub fn prev_period(period: &str) -> Option<String> {
+    if period.len() == 4 && period.bytes().all(|b| b.is_ascii_digit()) {
+        let year: i32 = period.parse().ok()?;
+        Some(format!("{:04}", year - 1))
+    } else {
+        None
+    }
+}
+
+/// Resolves metric values for one entity, memoised, recording every input used.
+pub struct Context<'a> {
+    pub model: &'a Model,
+    pub entity: &'a Entity,
+    pub params: &'a BTreeMap<String, Decimal>,
+    memo: HashMap<(String, String), Result<Interval, Unknown>>,
+    pub inputs: Vec<Input>,
+    /// Values that replace the data (used when solving what it takes).
+    pub overrides: HashMap<(String, String), Interval>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(model: &'a Model, entity: &'a Entity, params: &'a BTreeMap<String, Decimal>) -> Self {
+        Context { model, entity, params, memo: HashMap::new(), inputs: Vec::new(), overrides: HashMap::new() }
+    }
+
+    /// Evaluate an expression at `period`.
+    pub fn eval(&mut self, expr: &Expr, period: &str) -> Result<Interval, Unknown> {
+        expr.eval(&mut |name: &str, at: &PeriodRef| {
+            if let Some(v) = self.params.get(name) {
+                return Ok(Interval::point(*v));
+            }
+            let p = resolve_period(period, at)?;
+            self.value(name, &p)
+        })
+    }
+
+    /// The value of a metric at a period: a figure, or its formula evaluated there.
+    pub fn value(&mut self, metric: &str, period: &str) -> Result<Interval, Unknown> {
+        let key = (metric.to_string(), period.to_string());
+        if let Some(v) = self.overrides.get(&key) {
+            return Ok(v.clone());
+        }
+        if let Some(v) = self.memo.get(&key) {
+            return v.clone();
+        }
+        let model = self.model;
+        let def = model.catalog.get(metric);
+        let (value, figure, formula) = match def.and_then(|m| m.formula.as_ref()) {
+            Some(f) => (self.eval(&f.expr, period), None, Some(f.text.clone())),
+            None => {
+                let figure = self.entity.periods.get(period).and_then(|p| p.figures.get(metric));
+                let value = match figure.map(Figure::interval) {
+                    Some(Ok(v)) => Ok(v),
+                    _ => Err(Unknown::Missing(vec![Missing { metric: metric.into(), period: period.into() }])),
+                };
+                (value, figure.cloned(), None)
+            }
+        };
+        self.inputs.push(Input { metric: metric.into(), period: period.into(), value: value.clone(), figure, formula });
+        self.memo.insert(key, value.clone());
+        value
+    }
+}
+
+fn resolve_period(period: &str, at: &PeriodRef) -> Result<String, Unknown> {
+    match at {
+        PeriodRef::Current => Ok(period.to_string()),
+        PeriodRef::Named(p) => Ok(p.clone()),
+        PeriodRef::Prev => prev_period(period)
+            .ok_or_else(|| Unknown::Other(format!("`@prev` of period `{period}`, which is not a year"))),
+    }
+}
+
+/// The actual side of a rule.
+pub fn actual_expr(rule: &Rule) -> Expr {
+    match &rule.actual {
+        Actual::Metric(m) => Expr::Ref {
+            name: m.clone(),
+            period: PeriodRef::Current,
+            span: crate::expr::Span { start: 0, end: m.chars().count() },
+        },
+        Actual::Expr(f) => f.expr.clone(),
+    }
+}
+
+pub fn eval_target(cx: &mut Context, rule: &Rule, period: &str) -> Result<TargetValue, Unknown> {
+    match &rule.target {
+        Target::Value { formula, .. } => cx.eval(&formula.expr, period).map(TargetValue::Single),
+        Target::Between(low, high) => {
+            let l = cx.eval(&low.expr, period);
+            let h = cx.eval(&high.expr, period);
+            match (l, h) {
+                (Ok(l), Ok(h)) => Ok(TargetValue::Between(l, h)),
+                (Err(a), Err(b)) => Err(merge(a, b)),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            }
+        }
+    }
+}
+
+fn merge(a: Unknown, b: Unknown) -> Unknown {
+    match (a, b) {
+        (Unknown::Missing(mut x), Unknown::Missing(y)) => {
+            for m in y {
+                if !x.contains(&m) {
+                    x.push(m);
+                }
+            }
+            Unknown::Missing(x)
+        }
+        (Unknown::Missing(x), _) | (_, Unknown::Missing(x)) => Unknown::Missing(x),
+        (a, _) => a,
+    }
+}
+
+fn evaluate_rule(cx: &mut Context, rule: &Rule, period: &str, elapsed: Option<Decimal>, mid_year: bool) -> RuleResult {
+    let actual = cx.eval(&actual_expr(rule), period);
+    let target = eval_target(cx, rule, period);
+    let approximate = actual.as_ref().is_ok_and(|a| a.approx)
+        || match &target {
+            Ok(TargetValue::Single(t)) => t.approx,
+            Ok(TargetValue::Between(l, h)) => l.approx || h.approx,
+            Err(_) => false,
+        };
+    let (mut status, mut reason) = match (&actual, &target) {
+        (Ok(a), Ok(t)) => {
+            let s = compare(rule.op, a, t);
+            let why = (s == Status::Unknown).then(|| undecided_reason(a, t));
+            (s, why)
+        }
+        (Err(a), Err(t)) => (Status::Unknown, Some(merge(a.clone(), t.clone()).to_string())),
+        (Err(e), _) | (_, Err(e)) => (Status::Unknown, Some(e.to_string())),
+    };
+    let point_target = match &target {
+        Ok(TargetValue::Single(t)) => t.as_point(),
+        _ => None,
+    };
+    let completion_pct = match (&actual, point_target) {
+        (Ok(a), Some(t)) => completion(rule.op, a, t),
+        _ => None,
+    };
+    let gap = match (&actual, &target) {
+        (Ok(a), Ok(t)) if status == Status::NotMet => gap(rule.op, a, t),
+        _ => None,
+    };
+
+    let mut score = Decimal::ZERO;
+    if status != Status::Unknown {
+        score = match &rule.scoring {
+            Scoring::All => all_score(status, rule.weight),
+            Scoring::Linear => match completion_pct {
+                Some(c) => {
+                    let ratio = (c / Decimal::ONE_HUNDRED).clamp(Decimal::ZERO, Decimal::ONE);
+                    rule.weight.checked_mul(ratio).unwrap_or(rule.weight)
+                }
+                None => all_score(status, rule.weight),
+            },
+            Scoring::Steps(steps) => {
+                let mut thresholds = Vec::new();
+                let mut failure = None;
+                for s in steps {
+                    match cx.eval(&s.threshold.expr, period) {
+                        Ok(t) => thresholds.push((t, s.points)),
+                        Err(e) => failure = Some(failure.map_or(e.clone(), |f| merge(f, e))),
+                    }
+                }
+                match (failure, &actual) {
+                    (Some(e), _) => {
+                        status = Status::Unknown;
+                        reason = Some(format!("a step threshold cannot be computed: {e}"));
+                        Decimal::ZERO
+                    }
+                    (None, Ok(a)) => step_points(rule.op, a, &thresholds),
+                    (None, Err(_)) => Decimal::ZERO,
+                }
+            }
+        };
+    }
+
+    let (expected_pct, pace) = match elapsed {
+        Some(e) if rule.op.is_upward() => {
+            let pace = completion_pct.map(|c| if c >= e { Pace::Ahead } else { Pace::Behind });
+            (Some(e), pace)
+        }
+        _ => (None, None),
+    };
+    let open = status == Status::Unknown || (mid_year && status == Status::NotMet && rule.op.is_upward());
+    let inputs = std::mem::take(&mut cx.inputs);
+    RuleResult {
+        rule: rule.clone(),
+        status,
+        reason,
+        actual,
+        target,
+        approximate,
+        completion_pct,
+        gap,
+        score,
+        expected_pct,
+        pace,
+        needs: Vec::new(),
+        open,
+        inputs,
+    }
+}
+
+fn all_score(status: Status, weight: Decimal) -> Decimal {
+    if status == Status::Met { weight } else { Decimal::ZERO }
+}
+
+/// Points of the best threshold reached: for `>=`/`>` the highest threshold the lower
+/// bound reaches, for `<=`/`<` the lowest threshold the upper bound stays within.
+fn step_points(op: Op, actual: &Interval, thresholds: &[(Interval, Decimal)]) -> Decimal {
+    let reached = thresholds.iter().filter(|(t, _)| match op {
+        Op::Ge => ge(actual.low, t.high),
+        Op::Gt => gt(actual.low, t.high),
+        Op::Le => ge(t.low, actual.high),
+        Op::Lt => gt(t.low, actual.high),
+        Op::Eq | Op::Between => false,
+    });
+    let best = if op.is_upward() {
+        reached.max_by(|a, b| a.0.high.cmp(&b.0.high))
+    } else {
+        reached.min_by(|a, b| a.0.low.cmp(&b.0.low))
+    };
+    best.map_or(Decimal::ZERO, |(_, p)| *p)
+}
+
+/// `a >= b` where `a` is a lower bound (None = -inf) and `b` an upper bound (None = +inf).
+fn ge(a: Option<Decimal>, b: Option<Decimal>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a >= b)
+}
+
+fn gt(a: Option<Decimal>, b: Option<Decimal>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a > b)
+}
+
+/// The comparison over every pair of actual and target values.
+pub fn compare(op: Op, a: &Interval, target: &TargetValue) -> Status {
+    let decide = |met: bool, not_met: bool| {
+        if met {
+            Status::Met
+        } else if not_met {
+            Status::NotMet
+        } else {
+            Status::Unknown
+        }
+    };
+    match target {
+        TargetValue::Single(t) => match op {
+            Op::Ge => decide(ge(a.low, t.high), gt(t.low, a.high)),
+            Op::Gt => decide(gt(a.low, t.high), ge(t.low, a.high)),
+            Op::Le => decide(ge(t.low, a.high), gt(a.low, t.high)),
+            Op::Lt => decide(gt(t.low, a.high), ge(a.low, t.high)),
+            Op::Eq | Op::Between => {
+                let same_point = a.as_point().is_some() && a.as_point() == t.as_point();
+                decide(same_point, gt(t.low, a.high) || gt(a.low, t.high))
+            }
+        },
+        TargetValue::Between(low, high) => {
+            decide(ge(a.low, low.high) && ge(high.low, a.high), gt(low.low, a.high) || gt(a.low, high.high))
+        }
+    }
+}
+
+fn undecided_reason(a: &Interval, t: &TargetValue) -> String {
+    let side = |i: &Interval| match (i.low, i.high) {
+        (Some(l), Some(h)) if l == h => l.normalize().to_string(),
+        (l, h) => format!(
+            "[{}, {}]",
+            l.map_or("-inf".into(), |v| v.normalize().to_string()),
+            h.map_or("+inf".into(), |v| v.normalize().to_string())
+        ),
+    };
+    let target = match t {
+        TargetValue::Single(t) => side(t),
+        TargetValue::Between(l, h) => format!("{} .. {}", side(l), side(h)),
+    };
+    format!("the bounds cannot decide: actual {} against target {target}", side(a))
+}
+
+/// Direction-aware completion (CONTRACT §5): needs a point target above zero.
+fn completion(op: Op, a: &Interval, target: Decimal) -> Option<Decimal> {
+    if target <= Decimal::ZERO {
+        return None;
+    }
+    if op.is_upward() {
+        a.low?.checked_div(target)?.checked_mul(Decimal::ONE_HUNDRED)
+    } else if op.is_downward() {
+        let high = a.high.filter(|h| *h > Decimal::ZERO)?;
+        target.checked_div(high)?.checked_mul(Decimal::ONE_HUNDRED)
+    } else {
+        None
+    }
+}
+
+/// The distance certainly missing, for a not_met rule.
+fn gap(op: Op, a: &Interval, target: &TargetValue) -> Option<Decimal> {
+    match target {
+        TargetValue::Single(t) => match op {
+            Op::Ge | Op::Gt => t.low?.checked_sub(a.high?),
+            Op::Le | Op::Lt => a.low?.checked_sub(t.high?),
+            Op::Eq | Op::Between => {
+                if gt(t.low, a.high) {
+                    t.low?.checked_sub(a.high?)
+                } else {
+                    a.low?.checked_sub(t.high?)
+                }
+            }
+        },
+        TargetValue::Between(low, high) => {
+            if gt(low.low, a.high) {
+                low.low?.checked_sub(a.high?)
+            } else {
+                a.low?.checked_sub(high.high?)
+            }
+        }
+    }
+}

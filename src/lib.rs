@@ -1,0 +1,243 @@
+//! kaohe (考核): a target-vs-actual KPI evaluation engine.
+//!
+//! Data flows one way: files ──load──▶ raw ──validate──▶ [`model::Model`]
+//! ──evaluate──▶ [`evaluate::Evaluation`] ──report──▶ grid ──render──▶ text.
+//! This module holds the pipeline of each command, one readable function each; the
+//! binary only parses arguments and writes what comes back.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod evaluate;
+pub mod expr;
+pub mod interval;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod report;
+pub mod solve;
+pub mod validate;
+
+use crate::cli::{Cli, Command, Format, Lang, PathArgs};
+use crate::diagnostic::{Diagnostic, Sources, suggestion};
+use crate::evaluate::{Evaluation, Options, Verdict};
+use crate::model::{Date, Model};
+
+/// What a command produced: everything is built before anything is written, so a
+/// failing run never leaves partial output.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+impl Outcome {
+    fn usage(stderr: String, message: &str) -> Outcome {
+        Outcome { stdout: String::new(), stderr: format!("{stderr}error: {message}\n"), code: 2 }
+    }
+}
+
+/// Run one command. `env` reads environment variables (for the locale).
+pub fn run(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Outcome {
+    match &cli.command {
+        Command::Check { paths } => check(paths),
+        Command::Eval { paths, entities, rulesets, period, as_of, format, lang, strict } => {
+            let lang = Lang::resolve(*lang, env);
+            eval(paths, entities, rulesets, period.as_deref(), as_of.as_deref(), *format, lang, *strict)
+        }
+        Command::Explain { entity, rule, ruleset, paths, period, as_of, lang } => {
+            let lang = Lang::resolve(*lang, env);
+            explain(paths, entity, rule, ruleset.as_deref(), period.as_deref(), as_of.as_deref(), lang)
+        }
+    }
+}
+
+/// Load and validate the workspace. `Err` carries the rendered diagnostics.
+fn load_model(paths: &PathArgs) -> Result<(Model, String), String> {
+    let mut sources = Sources::default();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let raw = load::load(
+        &load::Paths { rules: paths.rules.clone(), data: paths.data.clone(), metrics: paths.metrics.clone() },
+        &mut sources,
+        &mut diags,
+    );
+    let model = validate::validate(raw, &sources, &mut diags);
+    let rendered: String = diags.iter().map(|d| d.render(&sources)).collect();
+    if diags.iter().any(Diagnostic::is_error) { Err(rendered) } else { Ok((model, rendered)) }
+}
+
+/// `kaohe check`
+pub fn check(paths: &PathArgs) -> Outcome {
+    match load_model(paths) {
+        Err(stderr) => Outcome { stdout: String::new(), stderr, code: 2 },
+        Ok((model, stderr)) => {
+            let figures: usize = model.entities.iter().flat_map(|e| e.periods.values()).map(|p| p.figures.len()).sum();
+            let rules: usize = model.rulesets.iter().map(|r| r.rules.len()).sum();
+            let stdout = format!(
+                "ok: {} metrics, {} entities ({} figures), {} rule sets ({} rules)\n",
+                model.catalog.metrics.len(),
+                model.entities.len(),
+                figures,
+                model.rulesets.len(),
+                rules
+            );
+            Outcome { stdout, stderr, code: 0 }
+        }
+    }
+}
+
+fn parse_as_of(text: Option<&str>) -> Result<Option<Date>, String> {
+    match text {
+        None => Ok(None),
+        Some(t) => Date::parse(t).map(Some).ok_or_else(|| format!("--as-of `{t}` is not a date such as 2016-06-30")),
+    }
+}
+
+/// Check `--entity` / `--ruleset` ids; unknown ones are usage errors with a suggestion.
+fn check_selection<'a>(
+    asked: &[String],
+    known: impl Iterator<Item = &'a str> + Clone,
+    what: &str,
+) -> Result<(), String> {
+    for id in asked {
+        if !known.clone().any(|k| k == id) {
+            let hint = suggestion(id, known.clone()).map(|s| format!(" ({s})")).unwrap_or_default();
+            return Err(format!("unknown {what} `{id}`{hint}"));
+        }
+    }
+    Ok(())
+}
+
+/// Every (entity, rule set) pair to evaluate, ordered by entity id then rule set id.
+pub fn evaluate_all(
+    model: &Model,
+    entities: &[String],
+    rulesets: &[String],
+    period: Option<&str>,
+    options: &Options,
+) -> Result<Vec<Evaluation>, String> {
+    let mut out = Vec::new();
+    for entity in &model.entities {
+        if !entities.is_empty() && !entities.contains(&entity.id) {
+            continue;
+        }
+        for rs in &model.rulesets {
+            if (!rulesets.is_empty() && !rulesets.contains(&rs.id)) || !rs.applies_to.matches(entity) {
+                continue;
+            }
+            let Some(p) = period.or(rs.period.as_deref()) else {
+                return Err(format!("rule set `{}` names no period; pass --period", rs.id));
+            };
+            out.push(evaluate::evaluate(model, entity, rs, p, options));
+        }
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn eval(
+    paths: &PathArgs,
+    entities: &[String],
+    rulesets: &[String],
+    period: Option<&str>,
+    as_of: Option<&str>,
+    format: Format,
+    lang: Lang,
+    strict: bool,
+) -> Outcome {
+    let (model, stderr) = match load_model(paths) {
+        Ok(x) => x,
+        Err(stderr) => return Outcome { stdout: String::new(), stderr, code: 2 },
+    };
+    let as_of = match parse_as_of(as_of) {
+        Ok(d) => d,
+        Err(m) => return Outcome::usage(stderr, &m),
+    };
+    if let Err(m) = check_selection(entities, model.entities.iter().map(|e| e.id.as_str()), "entity")
+        .and_then(|()| check_selection(rulesets, model.rulesets.iter().map(|r| r.id.as_str()), "rule set"))
+    {
+        return Outcome::usage(stderr, &m);
+    }
+    let evaluations = match evaluate_all(&model, entities, rulesets, period, &Options { as_of }) {
+        Ok(e) => e,
+        Err(m) => return Outcome::usage(stderr, &m),
+    };
+    let evaluations: Vec<Evaluation> = evaluations.into_iter().map(|e| solve::with_needs(&model, e)).collect();
+    let report = report::Report::new(&model, &evaluations, lang);
+    let stdout = match format {
+        Format::Table => render::table::render(&report),
+        Format::Markdown => render::markdown::render(&report),
+        Format::Csv => render::csv::render(&evaluations),
+        Format::Json => render::json::render(&evaluations),
+    };
+    let failed = evaluations.iter().any(|e| e.verdict != Verdict::Pass);
+    Outcome { stdout, stderr, code: if strict && failed { 1 } else { 0 } }
+}
+
+fn explain(
+    paths: &PathArgs,
+    entity: &str,
+    rule: &str,
+    ruleset: Option<&str>,
+    period: Option<&str>,
+    as_of: Option<&str>,
+    lang: Lang,
+) -> Outcome {
+    let (model, stderr) = match load_model(paths) {
+        Ok(x) => x,
+        Err(stderr) => return Outcome { stdout: String::new(), stderr, code: 2 },
+    };
+    let as_of = match parse_as_of(as_of) {
+        Ok(d) => d,
+        Err(m) => return Outcome::usage(stderr, &m),
+    };
+    let Some(ent) = model.entities.iter().find(|e| e.id == entity) else {
+        let hint = suggestion(entity, model.entities.iter().map(|e| e.id.as_str()));
+        let hint = hint.map(|s| format!(" ({s})")).unwrap_or_default();
+        return Outcome::usage(stderr, &format!("unknown entity `{entity}`{hint}"));
+    };
+    if let Some(rs) = ruleset
+        && !model.rulesets.iter().any(|r| r.id == rs)
+    {
+        let hint = suggestion(rs, model.rulesets.iter().map(|r| r.id.as_str()));
+        let hint = hint.map(|s| format!(" ({s})")).unwrap_or_default();
+        return Outcome::usage(stderr, &format!("unknown rule set `{rs}`{hint}"));
+    }
+    let candidates: Vec<_> = model
+        .rulesets
+        .iter()
+        .filter(|rs| rs.applies_to.matches(ent) && ruleset.is_none_or(|id| id == rs.id))
+        .filter(|rs| rs.rules.iter().any(|r| r.id == rule))
+        .collect();
+    let rs = match candidates.as_slice() {
+        [one] => *one,
+        [] => {
+            let ids = model
+                .rulesets
+                .iter()
+                .filter(|rs| rs.applies_to.matches(ent) && ruleset.is_none_or(|id| id == rs.id))
+                .flat_map(|rs| rs.rules.iter().map(|r| r.id.as_str()));
+            let hint = suggestion(rule, ids).map(|s| format!(" ({s})")).unwrap_or_default();
+            return Outcome::usage(
+                stderr,
+                &format!("no rule `{rule}` in the rule sets that apply to `{entity}`{hint}"),
+            );
+        }
+        many => {
+            let ids: Vec<&str> = many.iter().map(|r| r.id.as_str()).collect();
+            return Outcome::usage(
+                stderr,
+                &format!("rule `{rule}` occurs in several rule sets: {}; choose one with --ruleset", ids.join(", ")),
+            );
+        }
+    };
+    let Some(p) = period.or(rs.period.as_deref()) else {
+        return Outcome::usage(stderr, &format!("rule set `{}` names no period; pass --period", rs.id));
+    };
+    let evaluation = solve::with_needs(&model, evaluate::evaluate(&model, ent, rs, p, &Options { as_of }));
+    let Some(result) = evaluation.rules.iter().find(|r| r.rule.id == rule) else {
+        return Outcome::usage(stderr, &format!("no rule `{rule}`"));
+    };
+    let stdout = render::explain::render(&model, &evaluation, result, lang);
+    Outcome { stdout, stderr, code: 0 }
+}

@@ -1,0 +1,682 @@
+//! Raw mirrors of the three kinds of files (catalog, rule set, data), read from the
+//! parsed TOML with spans kept on every id and reference. Shape problems (types,
+//! unknown keys, bad ids, unparsable formulas) are reported here; whether the ids
+//! refer to anything is `validate`'s job.
+
+use rust_decimal::Decimal;
+use toml::de::{DeTable, DeValue};
+
+use super::toml_value::{
+    Cx, Fields, Unknown, Value, expect_bool, expect_decimal, expect_str, expect_table, number, span_in_string,
+    string_list, type_name,
+};
+use crate::diagnostic::{Diagnostic, FileId, Loc, Sources};
+use crate::expr::{self, Expr};
+use crate::model::{AppliesTo, Date, Op, Qualifier};
+
+/// A formula as written, compiled when its syntax is right.
+#[derive(Clone, Debug)]
+pub struct RawFormula {
+    pub text: String,
+    pub expr: Expr,
+    /// The string (or number) value in the file.
+    pub loc: Loc,
+}
+
+impl RawFormula {
+    /// The file span of a character range inside the formula text.
+    pub fn sub_loc(&self, sources: &Sources, chars: std::ops::Range<usize>) -> Loc {
+        let text = &sources.get(self.loc.file).text;
+        Loc::new(self.loc.file, span_in_string(text, self.loc.span.clone(), &self.text, chars))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RawMetric {
+    pub id: String,
+    pub loc: Loc,
+    pub name: Option<String>,
+    pub en: Option<String>,
+    pub unit: Option<String>,
+    pub unit_loc: Option<Loc>,
+    pub whole: Option<bool>,
+    pub formula: Option<RawFormula>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawCatalog {
+    pub file: FileId,
+    pub metrics: Vec<RawMetric>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawValue {
+    pub metric: String,
+    /// The key naming the metric.
+    pub loc: Loc,
+    pub qualifier: Qualifier,
+    /// The number as written, a boolean (as 1/0) or the reason it is missing.
+    pub value: Result<Decimal, String>,
+    pub is_bool: bool,
+    pub unit: Option<String>,
+    pub unit_loc: Option<Loc>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawPeriod {
+    pub id: String,
+    pub loc: Loc,
+    pub as_of: Option<Date>,
+    pub values: Vec<RawValue>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawEntity {
+    pub id: String,
+    pub loc: Loc,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub tags: Vec<String>,
+    pub periods: Vec<RawPeriod>,
+}
+
+#[derive(Clone, Debug)]
+pub enum RawTarget {
+    Value(RawFormula),
+    Bool(bool, Loc),
+    Between(RawFormula, RawFormula),
+}
+
+#[derive(Clone, Debug)]
+pub struct RawRule {
+    pub id: String,
+    pub loc: Loc,
+    pub name: Option<String>,
+    pub group: Option<String>,
+    pub metric: Option<(String, Loc)>,
+    pub expr: Option<RawFormula>,
+    pub op: Op,
+    pub op_loc: Loc,
+    pub target: Option<RawTarget>,
+    pub weight: Option<Decimal>,
+    pub scoring: String,
+    pub scoring_loc: Option<Loc>,
+    pub steps: Vec<(RawFormula, Decimal)>,
+    pub veto: bool,
+    pub bonus: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawRuleSet {
+    pub file: FileId,
+    pub id: String,
+    pub loc: Loc,
+    pub name: Option<String>,
+    pub period: Option<String>,
+    pub applies_to: AppliesTo,
+    pub pass_score: Option<Decimal>,
+    pub params: Vec<(String, Decimal, Loc)>,
+    pub groups: Vec<(String, Option<Decimal>, Loc)>,
+    pub rules: Vec<RawRule>,
+}
+
+/// Parse a file's TOML, reporting every syntax error. `None` when nothing usable came out.
+fn parse<'s>(sources: &'s Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<DeTable<'s>> {
+    let text = &sources.get(file).text;
+    if text.trim().is_empty() {
+        diags.push(Diagnostic::file_error(sources.get(file).path.clone(), "the file is empty"));
+        return None;
+    }
+    let (table, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(Diagnostic::error(Loc::new(file, span), format!("invalid TOML: {}", e.message())));
+        }
+        return None;
+    }
+    Some(table.into_inner())
+}
+
+/// `[a-z][a-z0-9_-]*` (entity, rule set and rule ids).
+pub fn is_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+/// `[a-z][a-z0-9_]*` (metric and param ids, which stand in formulas).
+pub fn is_metric_id(s: &str) -> bool {
+    is_id(s) && !s.contains('-')
+}
+
+fn check_id(cx: &mut Cx, id: &str, span: std::ops::Range<usize>, what: &str, metric: bool) {
+    let ok = if metric { is_metric_id(id) } else { is_id(id) };
+    if !ok {
+        let pattern = if metric { "[a-z][a-z0-9_]*" } else { "[a-z][a-z0-9_-]*" };
+        let fixed: String = id.to_lowercase().replace([' ', '.'], "_");
+        let mut d = Diagnostic::error(cx.loc(span), format!("{what} `{id}` is not a valid id (ids match {pattern})"));
+        if (if metric { is_metric_id(&fixed.replace('-', "_")) } else { is_id(&fixed) }) && fixed != id {
+            let fixed = if metric { fixed.replace('-', "_") } else { fixed };
+            d = d.with_help(format!("did you mean `{fixed}`?"));
+        }
+        cx.push(d);
+    }
+}
+
+fn opt_str(cx: &mut Cx, f: &mut Fields, key: &str, what: &str) -> Option<String> {
+    let v = f.get(key)?;
+    expect_str(cx, v, what)
+}
+
+/// A formula from a string value (or a number, which is a formula too).
+fn formula(cx: &mut Cx, v: &Value, what: &str) -> Option<RawFormula> {
+    let loc = cx.loc(v.span());
+    let text = match v.get_ref() {
+        DeValue::String(s) => s.to_string(),
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            let d = expect_decimal(cx, v, what)?;
+            return Some(RawFormula { text: d.to_string(), expr: Expr::Num(d), loc });
+        }
+        other => {
+            cx.error(v.span(), format!("{what} must be a number or an expression string, found {}", type_name(other)));
+            return None;
+        }
+    };
+    compile(cx, text, loc, what)
+}
+
+fn compile(cx: &mut Cx, text: String, loc: Loc, what: &str) -> Option<RawFormula> {
+    match expr::parse(&text) {
+        Ok(expr) => Some(RawFormula { text, expr, loc }),
+        Err(e) => {
+            let span = span_in_string(cx.text, loc.span.clone(), &text, e.span.start..e.span.end);
+            cx.error(span, format!("{what}: {}", e.message));
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The catalog
+
+const METRIC_KEYS: &[&str] = &["name", "en", "unit", "formula", "whole"];
+
+pub fn catalog(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<RawCatalog> {
+    let table = parse(sources, file, diags)?;
+    {
+        let mut cx = Cx { file, diags, text: &sources.get(file).text };
+        let mut top = Fields::new(&table);
+        let mut metrics = Vec::new();
+        if let Some(v) = top.get("metric")
+            && let Some(t) = expect_table(&mut cx, v, "`metric`")
+        {
+            for (key, value) in t.iter() {
+                let id = key.get_ref().to_string();
+                check_id(&mut cx, &id, key.span(), "metric id", true);
+                let Some(mt) = expect_table(&mut cx, value, &format!("metric `{id}`")) else { continue };
+                let loc = cx.loc(key.span());
+                metrics.push(metric(&mut cx, id, loc, mt));
+            }
+        }
+        top.finish(&mut cx, "the metric catalog", &["metric"], Unknown::Error);
+        Some(RawCatalog { file, metrics })
+    }
+}
+
+fn metric(cx: &mut Cx, id: String, loc: Loc, t: &DeTable) -> RawMetric {
+    let mut f = Fields::new(t);
+    let name = opt_str(cx, &mut f, "name", "`name`");
+    let en = opt_str(cx, &mut f, "en", "`en`");
+    let unit_loc = f.get("unit").map(|v| cx.loc(v.span()));
+    let unit = opt_str(cx, &mut f, "unit", "`unit`");
+    let whole = f.get("whole").and_then(|v| expect_bool(cx, v, "`whole`"));
+    let formula = f.get("formula").and_then(|v| match v.get_ref() {
+        DeValue::String(s) => compile(cx, s.to_string(), cx.loc(v.span()), "formula"),
+        other => {
+            cx.error(v.span(), format!("`formula` must be a string, found {}", type_name(other)));
+            None
+        }
+    });
+    f.finish(cx, &format!("metric `{id}`"), METRIC_KEYS, Unknown::Error);
+    RawMetric { id, loc, name, en, unit, unit_loc, whole, formula }
+}
+
+// ---------------------------------------------------------------------------
+// Data files
+
+const ENTITY_KEYS: &[&str] = &["id", "name", "kind", "tags", "period"];
+const VALUE_KEYS: &[&str] = &["value", "at_least", "at_most", "approx", "missing", "unit", "source", "note"];
+
+pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<RawEntity> {
+    let table = parse(sources, file, diags)?;
+    {
+        let mut cx = Cx { file, diags, text: &sources.get(file).text };
+        let mut f = Fields::new(&table);
+        let id_value = f.get("id");
+        let id = id_value.and_then(|v| expect_str(&mut cx, v, "`id`"));
+        let name = opt_str(&mut cx, &mut f, "name", "`name`");
+        let kind = opt_str(&mut cx, &mut f, "kind", "`kind`");
+        let tags = f.get("tags").and_then(|v| string_list(&mut cx, v, "`tags`")).unwrap_or_default();
+        let mut periods = Vec::new();
+        if let Some(v) = f.get("period")
+            && let Some(t) = expect_table(&mut cx, v, "`period`")
+        {
+            for (key, value) in t.iter() {
+                let pid = key.get_ref().to_string();
+                let Some(pt) = expect_table(&mut cx, value, &format!("period `{pid}`")) else { continue };
+                let loc = cx.loc(key.span());
+                periods.push(period(&mut cx, pid, loc, pt));
+            }
+        }
+        f.finish(&mut cx, "a data file", ENTITY_KEYS, Unknown::Warning);
+        let Some(id) = id else {
+            if id_value.is_none() {
+                cx.push(Diagnostic::error(cx.loc(0..0), "a data file needs `id = \"...\"` naming its entity"));
+            }
+            return None;
+        };
+        let span = id_value.map(|v| v.span()).unwrap_or(0..0);
+        check_id(&mut cx, &id, span.clone(), "entity id", false);
+        Some(RawEntity { id, loc: cx.loc(span), name, kind, tags, periods })
+    }
+}
+
+fn period(cx: &mut Cx, id: String, loc: Loc, t: &DeTable) -> RawPeriod {
+    let mut as_of = None;
+    let mut values = Vec::new();
+    for (key, value) in t.iter() {
+        let metric = key.get_ref().to_string();
+        if metric == "as_of" {
+            as_of = date(cx, value, &id);
+            continue;
+        }
+        let key_loc = cx.loc(key.span());
+        if !is_metric_id(&metric) {
+            check_id(cx, &metric, key.span(), "metric id", true);
+            continue;
+        }
+        if let Some(v) = figure(cx, metric, key_loc, value) {
+            values.push(v);
+        }
+    }
+    RawPeriod { id, loc, as_of, values }
+}
+
+fn date(cx: &mut Cx, v: &Value, period: &str) -> Option<Date> {
+    let parsed = match v.get_ref() {
+        DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+            dt.date.and_then(|d| Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day)))
+        }
+        DeValue::String(s) => Date::parse(s),
+        _ => None,
+    };
+    let Some(d) = parsed else {
+        cx.error(v.span(), "`as_of` must be a date such as 2016-06-30");
+        return None;
+    };
+    let year: Option<i32> = period.get(..4).and_then(|y| y.parse().ok());
+    if year.is_some_and(|y| y != d.year) {
+        cx.error(v.span(), format!("`as_of` {d} is not inside period `{period}`"));
+        return None;
+    }
+    Some(d)
+}
+
+fn figure(cx: &mut Cx, metric: String, loc: Loc, v: &Value) -> Option<RawValue> {
+    let plain = |value, is_bool| RawValue {
+        metric: metric.clone(),
+        loc: loc.clone(),
+        qualifier: Qualifier::Exact,
+        value,
+        is_bool,
+        unit: None,
+        unit_loc: None,
+        source: None,
+        note: None,
+    };
+    match v.get_ref() {
+        DeValue::Boolean(b) => return Some(plain(Ok(Decimal::from(u8::from(*b))), true)),
+        DeValue::Table(t) => return value_table(cx, metric, loc, v, t),
+        _ => {}
+    }
+    match number(v.get_ref()) {
+        Some(Ok(d)) => Some(plain(Ok(d), false)),
+        Some(Err(message)) => {
+            cx.error(v.span(), format!("`{metric}`: {message}"));
+            None
+        }
+        None => {
+            cx.error(
+                v.span(),
+                format!("`{metric}` must be a number, true/false, or a table such as {{ value = 1, source = \"...\" }}; found {}", type_name(v.get_ref())),
+            );
+            None
+        }
+    }
+}
+
+fn value_table(cx: &mut Cx, metric: String, loc: Loc, v: &Value, t: &DeTable) -> Option<RawValue> {
+    let mut f = Fields::new(t);
+    let mut chosen: Vec<(&str, &Value)> = Vec::new();
+    for key in ["value", "at_least", "at_most", "approx", "missing"] {
+        if let Some(x) = f.get(key) {
+            chosen.push((key, x));
+        }
+    }
+    let unit_loc = f.get("unit").map(|u| cx.loc(u.span()));
+    let unit = opt_str(cx, &mut f, "unit", "`unit`");
+    let source = opt_str(cx, &mut f, "source", "`source`");
+    let note = opt_str(cx, &mut f, "note", "`note`");
+    f.finish(cx, &format!("the value of `{metric}`"), VALUE_KEYS, Unknown::Error);
+    let (key, x) = match chosen.as_slice() {
+        [one] => *one,
+        [] => {
+            cx.error(
+                v.span(),
+                format!("the value of `{metric}` needs one of `value`, `at_least`, `at_most`, `approx` or `missing`"),
+            );
+            return None;
+        }
+        [_, (second, x), ..] => {
+            cx.error(
+                x.span(),
+                format!("the value of `{metric}` has both `{}` and `{second}`; give exactly one", chosen[0].0),
+            );
+            return None;
+        }
+    };
+    let qualifier = match key {
+        "at_least" => Qualifier::AtLeast,
+        "at_most" => Qualifier::AtMost,
+        "approx" => Qualifier::Approx,
+        _ => Qualifier::Exact,
+    };
+    let (value, is_bool) = if key == "missing" {
+        (Err(expect_str(cx, x, "`missing` (the reason the figure is missing)")?), false)
+    } else if let DeValue::Boolean(b) = x.get_ref() {
+        if key != "value" {
+            cx.error(x.span(), format!("`{key}` takes a number; write `value = {b}` for a yes/no figure"));
+            return None;
+        }
+        (Ok(Decimal::from(u8::from(*b))), true)
+    } else {
+        (Ok(expect_decimal(cx, x, &format!("`{metric}`"))?), false)
+    };
+    Some(RawValue { metric, loc, qualifier, value, is_bool, unit, unit_loc, source, note })
+}
+
+// ---------------------------------------------------------------------------
+// Rule sets
+
+const RULESET_KEYS: &[&str] = &["id", "name", "period", "applies_to", "pass_score", "params", "groups", "rule"];
+const RULE_KEYS: &[&str] =
+    &["id", "name", "group", "metric", "expr", "op", "target", "weight", "scoring", "steps", "veto", "bonus"];
+
+pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<RawRuleSet> {
+    let table = parse(sources, file, diags)?;
+    {
+        let mut cx = Cx { file, diags, text: &sources.get(file).text };
+        let mut f = Fields::new(&table);
+        let id_value = f.get("id");
+        let id = id_value.and_then(|v| expect_str(&mut cx, v, "`id`"));
+        let name = opt_str(&mut cx, &mut f, "name", "`name`");
+        let period = f.get("period").and_then(|v| match v.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            DeValue::Integer(i) => Some(i.as_str().trim_start_matches('+').to_string()),
+            other => {
+                cx.error(v.span(), format!("`period` must be a string or a year, found {}", type_name(other)));
+                None
+            }
+        });
+        let applies_to = f.get("applies_to").map(|v| applies_to(&mut cx, v)).unwrap_or_default();
+        let pass_score = f.get("pass_score").and_then(|v| expect_decimal(&mut cx, v, "`pass_score`"));
+        let mut params = Vec::new();
+        if let Some(v) = f.get("params")
+            && let Some(t) = expect_table(&mut cx, v, "`params`")
+        {
+            for (key, value) in t.iter() {
+                let pid = key.get_ref().to_string();
+                check_id(&mut cx, &pid, key.span(), "param id", true);
+                if let Some(d) = expect_decimal(&mut cx, value, &format!("param `{pid}`")) {
+                    params.push((pid, d, cx.loc(key.span())));
+                }
+            }
+        }
+        let mut groups = Vec::new();
+        if let Some(v) = f.get("groups")
+            && let Some(t) = expect_table(&mut cx, v, "`groups`")
+        {
+            for (key, value) in t.iter() {
+                let name = key.get_ref().to_string();
+                let Some(gt) = expect_table(&mut cx, value, &format!("group `{name}`")) else { continue };
+                let mut gf = Fields::new(gt);
+                let min = gf.get("min_score").and_then(|m| expect_decimal(&mut cx, m, "`min_score`"));
+                gf.finish(&mut cx, &format!("group `{name}`"), &["min_score"], Unknown::Error);
+                groups.push((name, min, cx.loc(key.span())));
+            }
+        }
+        let mut rules = Vec::new();
+        if let Some(v) = f.get("rule") {
+            match v.get_ref() {
+                DeValue::Array(items) => {
+                    for item in items.iter() {
+                        if let Some(t) = expect_table(&mut cx, item, "each `[[rule]]`")
+                            && let Some(r) = rule(&mut cx, item.span(), t)
+                        {
+                            rules.push(r);
+                        }
+                    }
+                }
+                other => cx.error(
+                    v.span(),
+                    format!("`rule` must be an array of tables (`[[rule]]`), found {}", type_name(other)),
+                ),
+            }
+        }
+        f.finish(&mut cx, "a rule set", RULESET_KEYS, Unknown::Warning);
+        let Some(id) = id else {
+            if id_value.is_none() {
+                cx.push(Diagnostic::error(cx.loc(0..0), "a rule set needs `id = \"...\"`"));
+            }
+            return None;
+        };
+        let span = id_value.map(|v| v.span()).unwrap_or(0..0);
+        check_id(&mut cx, &id, span.clone(), "rule set id", false);
+        Some(RawRuleSet { file, id, loc: cx.loc(span), name, period, applies_to, pass_score, params, groups, rules })
+    }
+}
+
+fn applies_to(cx: &mut Cx, v: &Value) -> AppliesTo {
+    let Some(t) = expect_table(cx, v, "`applies_to`") else { return AppliesTo::default() };
+    let mut f = Fields::new(t);
+    let out = AppliesTo {
+        entities: f.get("entities").and_then(|x| string_list(cx, x, "`applies_to.entities`")),
+        kinds: f.get("kinds").and_then(|x| string_list(cx, x, "`applies_to.kinds`")),
+        tags: f.get("tags").and_then(|x| string_list(cx, x, "`applies_to.tags`")),
+    };
+    f.finish(cx, "`applies_to`", &["entities", "kinds", "tags"], Unknown::Error);
+    out
+}
+
+fn rule(cx: &mut Cx, span: std::ops::Range<usize>, t: &DeTable) -> Option<RawRule> {
+    let mut f = Fields::new(t);
+    let id_value = f.get("id");
+    let id = id_value.and_then(|v| expect_str(cx, v, "rule `id`"));
+    let name = opt_str(cx, &mut f, "name", "`name`");
+    let group = opt_str(cx, &mut f, "group", "`group`");
+    let metric = f.get("metric").and_then(|v| expect_str(cx, v, "`metric`").map(|m| (m, cx.loc(v.span()))));
+    let expr_value = f.get("expr");
+    let expr = expr_value.and_then(|v| match v.get_ref() {
+        DeValue::String(s) => compile(cx, s.to_string(), cx.loc(v.span()), "`expr`"),
+        other => {
+            cx.error(v.span(), format!("`expr` must be an expression string, found {}", type_name(other)));
+            None
+        }
+    });
+    let op_value = f.get("op");
+    let op = op_value.and_then(|v| {
+        let text = expect_str(cx, v, "`op`")?;
+        let op = Op::parse(text.trim());
+        if op.is_none() {
+            cx.push(
+                Diagnostic::error(cx.loc(v.span()), format!("unknown operator `{text}`"))
+                    .with_help("use one of >=  >  <=  <  ==  between"),
+            );
+        }
+        op
+    });
+    let target = f.get("target").and_then(|v| target(cx, v, op));
+    let weight = f.get("weight").and_then(|v| expect_decimal(cx, v, "`weight`"));
+    let scoring_value = f.get("scoring");
+    let scoring = scoring_value.and_then(|v| expect_str(cx, v, "`scoring`")).unwrap_or_else(|| "all".into());
+    let scoring_loc = scoring_value.map(|v| cx.loc(v.span()));
+    let steps_value = f.get("steps");
+    let steps = steps_value.map(|v| steps(cx, v)).unwrap_or_default();
+    let veto = f.get("veto").and_then(|v| expect_bool(cx, v, "`veto`")).unwrap_or(false);
+    let bonus = f.get("bonus").and_then(|v| expect_bool(cx, v, "`bonus`")).unwrap_or(false);
+    f.finish(cx, "a rule", RULE_KEYS, Unknown::Error);
+
+    let Some(id) = id else {
+        if id_value.is_none() {
+            cx.error(span, "a rule needs an `id`");
+        }
+        return None;
+    };
+    let id_span = id_value.map(|v| v.span()).unwrap_or(span.clone());
+    check_id(cx, &id, id_span.clone(), "rule id", false);
+    let loc = cx.loc(id_span);
+    if weight.is_some_and(|w| w.is_sign_negative() && !w.is_zero()) {
+        cx.error(f_span(t, "weight").unwrap_or(span.clone()), "`weight` may not be negative");
+    }
+    match (&metric, &expr_value) {
+        (Some(_), Some(v)) => cx.error(v.span(), format!("rule `{id}` has both `metric` and `expr`; give one")),
+        (None, None) => cx.error(loc.span.clone(), format!("rule `{id}` needs `metric` or `expr`")),
+        _ => {}
+    }
+    let Some(op) = op else {
+        if op_value.is_none() {
+            cx.error(loc.span.clone(), format!("rule `{id}` needs `op` (>=  >  <=  <  ==  between)"));
+        }
+        return None;
+    };
+    if !matches!(scoring.as_str(), "all" | "linear" | "steps") {
+        let s = scoring_loc.clone().map_or(loc.span.clone(), |l| l.span);
+        let mut d = Diagnostic::error(cx.loc(s), format!("unknown scoring `{scoring}`"));
+        d = d.with_help(
+            crate::diagnostic::suggestion(&scoring, ["all", "linear", "steps"])
+                .unwrap_or_else(|| "use all, linear or steps".into()),
+        );
+        cx.push(d);
+    }
+    if scoring == "steps" && steps_value.is_none() {
+        cx.error(
+            scoring_loc.clone().map_or(loc.span.clone(), |l| l.span),
+            "`scoring = \"steps\"` needs `steps = [[threshold, points], ...]`",
+        );
+    }
+    if scoring != "steps"
+        && let Some(v) = steps_value
+    {
+        cx.error(v.span(), "`steps` is only used with `scoring = \"steps\"`");
+    }
+    if scoring == "steps" && matches!(op, Op::Eq | Op::Between) {
+        cx.error(
+            op_value.map_or(loc.span.clone(), |v| v.span()),
+            format!("`steps` scoring needs >=, >, <= or <, not `{}`", op.as_str()),
+        );
+    }
+    if target.is_none() && f_span(t, "target").is_none() && scoring != "steps" {
+        cx.error(loc.span.clone(), format!("rule `{id}` needs a `target`"));
+    }
+    Some(RawRule {
+        id,
+        loc,
+        name,
+        group,
+        metric,
+        expr,
+        op,
+        op_loc: cx.loc(op_value.map(|v| v.span()).unwrap_or(span)),
+        target,
+        weight,
+        scoring,
+        scoring_loc,
+        steps,
+        veto,
+        bonus,
+    })
+}
+
+fn f_span(t: &DeTable, key: &str) -> Option<std::ops::Range<usize>> {
+    t.iter().find(|(k, _)| k.get_ref().as_ref() == key).map(|(_, v)| v.span())
+}
+
+fn target(cx: &mut Cx, v: &Value, op: Option<Op>) -> Option<RawTarget> {
+    match v.get_ref() {
+        DeValue::Boolean(b) => Some(RawTarget::Bool(*b, cx.loc(v.span()))),
+        DeValue::Array(items) => {
+            if op.is_some_and(|o| o != Op::Between) {
+                cx.error(v.span(), "a `[low, high]` target is only for `op = \"between\"`");
+                return None;
+            }
+            let items: Vec<_> = items.iter().collect();
+            let [low, high] = items.as_slice() else {
+                cx.error(
+                    v.span(),
+                    format!("a `between` target is `[low, high]`; this array has {} entries", items.len()),
+                );
+                return None;
+            };
+            let low_f = formula(cx, low, "the low end of `target`")?;
+            let high_f = formula(cx, high, "the high end of `target`")?;
+            if let (Expr::Num(a), Expr::Num(b)) = (&low_f.expr, &high_f.expr)
+                && a > b
+            {
+                cx.error(v.span(), format!("the low end {a} of `target` is above its high end {b}"));
+                return None;
+            }
+            Some(RawTarget::Between(low_f, high_f))
+        }
+        _ => {
+            if op == Some(Op::Between) {
+                cx.error(v.span(), "`op = \"between\"` needs `target = [low, high]`");
+                return None;
+            }
+            formula(cx, v, "`target`").map(RawTarget::Value)
+        }
+    }
+}
+
+fn steps(cx: &mut Cx, v: &Value) -> Vec<(RawFormula, Decimal)> {
+    let DeValue::Array(items) = v.get_ref() else {
+        cx.error(v.span(), "`steps` must be a list of [threshold, points] pairs");
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items.iter() {
+        let pair: Option<Vec<_>> = match item.get_ref() {
+            DeValue::Array(a) => Some(a.iter().collect()),
+            _ => None,
+        };
+        let Some([threshold, points]) = pair.as_deref() else {
+            cx.error(item.span(), "each step is a pair [threshold, points]");
+            continue;
+        };
+        let (Some(t), Some(p)) = (formula(cx, threshold, "step threshold"), expect_decimal(cx, points, "step points"))
+        else {
+            continue;
+        };
+        if p.is_sign_negative() && !p.is_zero() {
+            cx.error(points.span(), "step points may not be negative");
+            continue;
+        }
+        out.push((t, p));
+    }
+    if out.is_empty() && items.iter().next().is_none() {
+        cx.error(v.span(), "`steps` is empty");
+    }
+    out
+}

@@ -1,0 +1,23 @@
+//! The `kaohe` binary: parse the arguments, run the library, exit with its code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match kaohe::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Help and version are not errors; every usage error is exit 2.
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let outcome = kaohe::run(&cli, &|k| std::env::var(k).ok());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    if std::io::stdout().write_all(outcome.stdout.as_bytes()).is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::from(outcome.code)
+}

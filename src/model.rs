@@ -1,0 +1,403 @@
+//! The checked domain model: what the files mean once every id is resolved, every
+//! unit converted and every formula compiled. Everything here is owned and valid;
+//! evaluation never has to report an input error.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::diagnostic::Loc;
+use crate::expr::Expr;
+use crate::interval::Interval;
+
+/// Units that count whole things unless a metric says otherwise (CONTRACT §2).
+pub const WHOLE_UNITS: &[&str] = &[
+    "件", "个", "人", "人次", "家", "项", "次", "户", "份", "期", "场", "篇", "册", "台", "条", "块", "名", "所", "种",
+    "bool",
+];
+
+/// Money units and their size in 元. Money converts; every other unit only to itself.
+pub const MONEY_UNITS: &[(&str, u64)] = &[("元", 1), ("万元", 10_000), ("亿元", 100_000_000)];
+
+/// The factor that turns a value in unit `from` into unit `to`, if they convert.
+pub fn unit_factor(from: &str, to: &str) -> Option<Decimal> {
+    if from == to {
+        return Some(Decimal::ONE);
+    }
+    let size = |u: &str| MONEY_UNITS.iter().find(|(m, _)| *m == u).map(|(_, s)| Decimal::from(*s));
+    Some(size(from)? / size(to)?)
+}
+
+/// A metric of the catalog. A metric with a formula is derived and never reported.
+#[derive(Clone, Debug)]
+pub struct Metric {
+    pub id: String,
+    pub name: Option<String>,
+    pub en: Option<String>,
+    pub unit: Option<String>,
+    /// Counts whole things: `needs` rounds to whole numbers.
+    pub whole: bool,
+    pub formula: Option<Formula>,
+    pub loc: Loc,
+}
+
+impl Metric {
+    pub fn is_bool(&self) -> bool {
+        self.unit.as_deref() == Some("bool")
+    }
+
+    /// The label in the chosen language, falling back to the other one and the id.
+    pub fn label(&self, english: bool) -> &str {
+        let (first, second) = if english { (&self.en, &self.name) } else { (&self.name, &self.en) };
+        first.as_deref().or(second.as_deref()).unwrap_or(&self.id)
+    }
+}
+
+/// A compiled expression together with the text it was written as.
+#[derive(Clone, Debug)]
+pub struct Formula {
+    pub text: String,
+    pub expr: Expr,
+}
+
+/// The metric catalog, in file order.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    pub metrics: BTreeMap<String, Metric>,
+}
+
+impl Catalog {
+    pub fn get(&self, id: &str) -> Option<&Metric> {
+        self.metrics.get(id)
+    }
+}
+
+/// How a reported figure relates to the true value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Qualifier {
+    Exact,
+    /// "16000余件", "300以上": the true value is at least this.
+    AtLeast,
+    /// "近100种": the true value is at most this.
+    AtMost,
+    /// "约", "左右": about this; anything computed from it is approximate.
+    Approx,
+}
+
+impl Qualifier {
+    pub fn key(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "value",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::AtMost => "at_most",
+            Qualifier::Approx => "approx",
+        }
+    }
+}
+
+/// One reported figure. Missing figures are kept with their reason: missing is never zero.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    /// The value in the metric's own unit, or why it is missing.
+    pub value: Result<Decimal, String>,
+    pub qualifier: Qualifier,
+    /// The number as written in the file, before unit conversion.
+    pub written: Option<Decimal>,
+    /// The unit the file wrote, when it differs from the metric's.
+    pub written_unit: Option<String>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+impl Figure {
+    /// The figure as an interval, or the reason it is missing.
+    pub fn interval(&self) -> Result<Interval, String> {
+        let v = self.value.clone()?;
+        Ok(match self.qualifier {
+            Qualifier::Exact => Interval::point(v),
+            Qualifier::AtLeast => Interval::at_least(v),
+            Qualifier::AtMost => Interval::at_most(v),
+            Qualifier::Approx => Interval::approx(v),
+        })
+    }
+}
+
+/// A calendar date (from `as_of`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn is_leap(year: i32) -> bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    pub fn days_in_month(year: i32, month: u32) -> u32 {
+        match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if Date::is_leap(year) => 29,
+            2 => 28,
+            _ => 0,
+        }
+    }
+
+    /// A valid date, or `None`.
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        (day >= 1 && day <= Date::days_in_month(year, month)).then_some(Date { year, month, day })
+    }
+
+    /// 1 January is day 1.
+    pub fn day_of_year(self) -> u32 {
+        (1..self.month).map(|m| Date::days_in_month(self.year, m)).sum::<u32>() + self.day
+    }
+
+    pub fn days_in_year(self) -> u32 {
+        if Date::is_leap(self.year) { 366 } else { 365 }
+    }
+
+    /// Year-to-date data before 31 December can still grow by year end.
+    pub fn is_before_year_end(self) -> bool {
+        !(self.month == 12 && self.day == 31)
+    }
+
+    /// YYYY-MM-DD, parsed strictly.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The figures of one entity for one period.
+#[derive(Clone, Debug, Default)]
+pub struct Period {
+    pub id: String,
+    /// Year-to-date figures, cumulative up to this date.
+    pub as_of: Option<Date>,
+    pub figures: BTreeMap<String, Figure>,
+}
+
+/// A city, county or park with its reported figures.
+#[derive(Clone, Debug)]
+pub struct Entity {
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub tags: Vec<String>,
+    pub periods: BTreeMap<String, Period>,
+    pub loc: Loc,
+}
+
+impl Entity {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// Which entities a rule set applies to. `None` for a key means "not restricted".
+#[derive(Clone, Debug, Default)]
+pub struct AppliesTo {
+    pub entities: Option<Vec<String>>,
+    pub kinds: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+}
+
+impl AppliesTo {
+    /// Every key given must match; a list matches any member; an empty list matches nothing.
+    pub fn matches(&self, entity: &Entity) -> bool {
+        let entity_ok = self.entities.as_ref().is_none_or(|ids| ids.contains(&entity.id));
+        let kind_ok = self.kinds.as_ref().is_none_or(|kinds| entity.kind.as_ref().is_some_and(|k| kinds.contains(k)));
+        let tags_ok = self.tags.as_ref().is_none_or(|tags| entity.tags.iter().any(|t| tags.contains(t)));
+        entity_ok && kind_ok && tags_ok
+    }
+}
+
+/// The comparison a rule makes between actual and target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Ge,
+    Gt,
+    Le,
+    Lt,
+    Eq,
+    Between,
+}
+
+impl Op {
+    pub fn parse(text: &str) -> Option<Op> {
+        Some(match text {
+            ">=" => Op::Ge,
+            ">" => Op::Gt,
+            "<=" => Op::Le,
+            "<" => Op::Lt,
+            "==" => Op::Eq,
+            "between" => Op::Between,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Gt => ">",
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Eq => "==",
+            Op::Between => "between",
+        }
+    }
+
+    /// The sign shown in tables.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Ge => "≥",
+            Op::Gt => ">",
+            Op::Le => "≤",
+            Op::Lt => "<",
+            Op::Eq => "=",
+            Op::Between => "∈",
+        }
+    }
+
+    /// `>=` and `>`: more is better.
+    pub fn is_upward(self) -> bool {
+        matches!(self, Op::Ge | Op::Gt)
+    }
+
+    /// `<=` and `<`: a reverse indicator (逆向指标), less is better.
+    pub fn is_downward(self) -> bool {
+        matches!(self, Op::Le | Op::Lt)
+    }
+}
+
+/// What a rule compares: a metric of the catalog or an expression.
+#[derive(Clone, Debug)]
+pub enum Actual {
+    Metric(String),
+    Expr(Formula),
+}
+
+/// What the actual is compared with.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// A number, a param or an expression (`true`/`false` become 1/0 with `is_bool`).
+    Value { formula: Formula, is_bool: bool },
+    /// `between`: inclusive ends.
+    Between(Formula, Formula),
+}
+
+/// How points are given.
+#[derive(Clone, Debug)]
+pub enum Scoring {
+    /// The weight when met, else 0.
+    All,
+    /// weight × min(1, max(0, completion/100)) where completion is defined, else like `all`.
+    Linear,
+    /// 分档计分: the points of the best threshold reached, met or not.
+    Steps(Vec<Step>),
+}
+
+impl Scoring {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Scoring::All => "all",
+            Scoring::Linear => "linear",
+            Scoring::Steps(_) => "steps",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub threshold: Formula,
+    pub points: Decimal,
+}
+
+/// One criterion of a rule set.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub name: Option<String>,
+    pub group: Option<String>,
+    pub actual: Actual,
+    pub op: Op,
+    pub target: Target,
+    /// Points; for `steps` without an explicit weight, the largest step's points.
+    pub weight: Decimal,
+    pub scoring: Scoring,
+    /// 一票否决: not met fails the whole rule set.
+    pub veto: bool,
+    /// 加分: adds to the score, not to the maximum.
+    pub bonus: bool,
+    pub loc: Loc,
+}
+
+/// Per-group settings of a rule set.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub name: String,
+    /// 基本分: the group's subtotal must reach this.
+    pub min_score: Option<Decimal>,
+}
+
+/// A set of rules evaluated together: criteria, an acceptance check or a plan.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    pub id: String,
+    pub name: Option<String>,
+    pub period: Option<String>,
+    pub applies_to: AppliesTo,
+    pub pass_score: Option<Decimal>,
+    pub params: BTreeMap<String, Decimal>,
+    /// Every group named by rules or `[groups]`, rules first, in order of appearance.
+    pub groups: Vec<Group>,
+    pub rules: Vec<Rule>,
+    pub loc: Loc,
+}
+
+/// The whole checked workspace.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub catalog: Catalog,
+    pub entities: Vec<Entity>,
+    pub rulesets: Vec<RuleSet>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_converts_and_other_units_do_not() {
+        assert_eq!(unit_factor("亿元", "万元"), Some(Decimal::from(10_000)));
+        assert_eq!(unit_factor("元", "万元"), Some(Decimal::new(1, 4)));
+        assert_eq!(unit_factor("件", "件"), Some(Decimal::ONE));
+        assert_eq!(unit_factor("件", "人"), None);
+        assert_eq!(unit_factor("万元", "%"), None);
+    }
+
+    #[test]
+    fn day_of_year_counts_from_one() {
+        assert_eq!(Date::new(2016, 1, 1).unwrap().day_of_year(), 1);
+        assert_eq!(Date::new(2016, 6, 30).unwrap().day_of_year(), 182);
+        assert_eq!(Date::new(2015, 6, 30).unwrap().day_of_year(), 181);
+        assert_eq!(Date::new(2016, 12, 31).unwrap().days_in_year(), 366);
+        assert!(Date::new(2015, 2, 29).is_none());
+        assert_eq!(Date::parse("2016-06-30"), Date::new(2016, 6, 30));
+        assert_eq!(Date::parse("2016-6-30"), None);
+    }
+}

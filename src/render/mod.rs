@@ -1,0 +1,96 @@
+//! Rendering: one file per output format. Rounding happens here and only here.
+
+pub mod csv;
+pub mod explain;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::interval::Interval;
+use crate::report::TargetCell;
+
+/// CONTRACT §8: half away from zero to 6 places, no trailing zeros, no exponent, never `-0`.
+pub fn exact_number(d: Decimal) -> String {
+    let r = d.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero).normalize();
+    if r.is_zero() { "0".to_string() } else { r.to_string() }
+}
+
+/// For tables: 2 places, no trailing zeros.
+pub fn short_number(d: Decimal) -> String {
+    let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize();
+    if r.is_zero() { "0".to_string() } else { r.to_string() }
+}
+
+/// An actual value with its marks: ≥ for a lower bound, ≤ for an upper bound, ≈ approximate.
+pub fn interval_text(i: &Interval, is_bool: bool) -> String {
+    let approx = if i.approx { "≈" } else { "" };
+    let num = |d: Decimal| {
+        if is_bool { if d.is_zero() { "false".into() } else { "true".into() } } else { short_number(d) }
+    };
+    match (i.low, i.high) {
+        (Some(l), Some(h)) if l == h => format!("{approx}{}", num(l)),
+        (Some(l), Some(h)) => format!("{approx}{}–{}", num(l), num(h)),
+        (Some(l), None) => format!("≥{approx}{}", num(l)),
+        (None, Some(h)) => format!("≤{approx}{}", num(h)),
+        (None, None) => "?".into(),
+    }
+}
+
+pub fn target_text(t: &TargetCell) -> String {
+    match t {
+        TargetCell::Value(op, v) => format!("{} {}", op.symbol(), short_number(*v)),
+        TargetCell::Bool(op, b) => format!("{} {}", op.symbol(), b),
+        TargetCell::Between(l, h) => format!("{}–{}", short_number(*l), short_number(*h)),
+        TargetCell::Text(op, text) => format!("{} {}", op.symbol(), text),
+    }
+}
+
+/// A ten-cell bar of `pct` (capped at 100%), with a tick at `expected` when given.
+pub fn bar(pct: Decimal, expected: Option<Decimal>) -> String {
+    let cells = |p: Decimal| {
+        let tenths = (p.max(Decimal::ZERO).min(Decimal::ONE_HUNDRED) / Decimal::TEN).floor();
+        usize::try_from(tenths.mantissa() / 10i128.pow(tenths.scale())).unwrap_or(0).min(10)
+    };
+    let filled = cells(pct);
+    let tick = expected.map(|e| cells(e).min(9));
+    (0..10)
+        .map(|i| {
+            if Some(i) == tick {
+                '┃'
+            } else if i < filled {
+                '█'
+            } else {
+                '░'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn exact_numbers_follow_the_contract() {
+        assert_eq!(exact_number(d("40.96834264432029795158286778")), "40.968343");
+        assert_eq!(exact_number(d("2.5000000")), "2.5");
+        assert_eq!(exact_number(d("-0.0000001")), "0");
+        assert_eq!(exact_number(d("0.0000005")), "0.000001");
+        assert_eq!(exact_number(d("-0.0000005")), "-0.000001");
+        assert_eq!(exact_number(d("24000")), "24000");
+    }
+
+    #[test]
+    fn bars_cap_and_tick() {
+        assert_eq!(bar(d("45"), None), "████░░░░░░");
+        assert_eq!(bar(d("136.5"), None), "██████████");
+        assert_eq!(bar(d("30"), Some(d("49.7"))), "███░┃░░░░░");
+    }
+}

@@ -1,0 +1,333 @@
+//! Report: turn evaluations into the grid that every tabular format shares — rows,
+//! group subtotals, footers and the summary matrix — with labels in the chosen
+//! language. No formatting of numbers and no arithmetic beyond ranking happens here.
+
+use rust_decimal::Decimal;
+
+use crate::cli::Lang;
+use crate::evaluate::{Evaluation, Pace, RuleResult, Status, TargetValue, Verdict};
+use crate::interval::Interval;
+use crate::model::{Actual, Model, Op, Target};
+
+/// Fixed labels in both languages.
+pub struct Labels {
+    pub indicator: &'static str,
+    pub target: &'static str,
+    pub actual: &'static str,
+    pub completion: &'static str,
+    pub status: &'static str,
+    pub points: &'static str,
+    pub subtotal: &'static str,
+    pub score: &'static str,
+    pub pass_line: &'static str,
+    pub verdict: &'static str,
+    pub unknown_rules: &'static str,
+    pub period: &'static str,
+    pub as_of: &'static str,
+    pub elapsed: &'static str,
+    pub summary: &'static str,
+    pub entity: &'static str,
+    pub min_score: &'static str,
+    pub expected: &'static str,
+    pub needs: &'static str,
+    pub projection: &'static str,
+}
+
+pub const ZH: Labels = Labels {
+    indicator: "指标",
+    target: "目标",
+    actual: "实际",
+    completion: "完成率",
+    status: "状态",
+    points: "得分/分值",
+    subtotal: "小计",
+    score: "得分",
+    pass_line: "合格线",
+    verdict: "结论",
+    unknown_rules: "待定项",
+    period: "期间",
+    as_of: "截至",
+    elapsed: "全年进度",
+    summary: "汇总",
+    entity: "对象",
+    min_score: "基本分",
+    expected: "应完成",
+    needs: "还需",
+    projection: "按进度推算全年",
+};
+
+pub const EN: Labels = Labels {
+    indicator: "Indicator",
+    target: "Target",
+    actual: "Actual",
+    completion: "Completion",
+    status: "Status",
+    points: "Points",
+    subtotal: "Subtotal",
+    score: "Score",
+    pass_line: "pass line",
+    verdict: "verdict",
+    unknown_rules: "Unknown",
+    period: "period",
+    as_of: "as of",
+    elapsed: "of the year elapsed",
+    summary: "Summary",
+    entity: "Entity",
+    min_score: "minimum",
+    expected: "expected",
+    needs: "Needs",
+    projection: "run-rate projection to year end",
+};
+
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    }
+}
+
+pub fn status_label(status: Status, lang: Lang) -> &'static str {
+    match (status, lang) {
+        (Status::Met, Lang::Zh) => "达标",
+        (Status::NotMet, Lang::Zh) => "未达标",
+        (Status::Unknown, Lang::Zh) => "待定",
+        (Status::Met, Lang::En) => "met",
+        (Status::NotMet, Lang::En) => "not met",
+        (Status::Unknown, Lang::En) => "unknown",
+    }
+}
+
+pub fn verdict_label(verdict: Verdict, lang: Lang) -> &'static str {
+    match (verdict, lang) {
+        (Verdict::Pass, Lang::Zh) => "通过",
+        (Verdict::Fail, Lang::Zh) => "不通过",
+        (Verdict::Incomplete, Lang::Zh) => "待定",
+        (Verdict::Pass, Lang::En) => "pass",
+        (Verdict::Fail, Lang::En) => "fail",
+        (Verdict::Incomplete, Lang::En) => "incomplete",
+    }
+}
+
+pub fn pace_label(pace: Pace, lang: Lang) -> &'static str {
+    match (pace, lang) {
+        (Pace::Ahead, Lang::Zh) => "进度超前",
+        (Pace::Behind, Lang::Zh) => "进度滞后",
+        (Pace::Ahead, Lang::En) => "ahead",
+        (Pace::Behind, Lang::En) => "behind",
+    }
+}
+
+/// The target as shown: an operator and a value (or two for `between`).
+#[derive(Clone, Debug)]
+pub enum TargetCell {
+    Value(Op, Decimal),
+    Bool(Op, bool),
+    Between(Decimal, Decimal),
+    /// An interval or unknown target: show the formula text.
+    Text(Op, String),
+}
+
+/// One rule's row.
+#[derive(Clone, Debug)]
+pub struct RuleRow {
+    pub indicator: String,
+    pub unit: Option<String>,
+    pub target: TargetCell,
+    /// `None` when unknown.
+    pub actual: Option<Interval>,
+    pub actual_is_bool: bool,
+    pub completion_pct: Option<Decimal>,
+    pub expected_pct: Option<Decimal>,
+    pub pace: Option<Pace>,
+    /// Run-rate projection to year end (actual ÷ elapsed share), for year-to-date rows.
+    pub projection: Option<Decimal>,
+    pub status: Status,
+    pub score: Decimal,
+    pub weight: Decimal,
+    pub veto: bool,
+    pub bonus: bool,
+    /// Plain-words "what it takes" lines.
+    pub needs: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Row {
+    Rule(Box<RuleRow>),
+    Subtotal { group: String, score: Decimal, max_score: Decimal, min_score: Option<Decimal> },
+}
+
+/// One (entity, rule set) block.
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub entity: String,
+    pub ruleset: String,
+    pub period: String,
+    pub as_of: Option<String>,
+    pub elapsed_pct: Option<Decimal>,
+    pub rows: Vec<Row>,
+    pub score: Decimal,
+    pub max_score: Decimal,
+    pub pass_score: Option<Decimal>,
+    pub verdict: Verdict,
+    /// (rule label, reason) of every unknown rule.
+    pub unknown: Vec<(String, String)>,
+}
+
+/// Entities × rule sets, with score, verdict and rank within the rule set.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub rulesets: Vec<String>,
+    /// Rows are entities, in entity id order.
+    pub rows: Vec<(String, Vec<Option<SummaryCell>>)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SummaryCell {
+    pub score: Decimal,
+    pub max_score: Decimal,
+    pub verdict: Verdict,
+    pub rank: usize,
+}
+
+pub struct Report {
+    pub lang: Lang,
+    pub sections: Vec<Section>,
+    pub summary: Option<Summary>,
+}
+
+impl Report {
+    pub fn new(model: &Model, evaluations: &[Evaluation], lang: Lang) -> Report {
+        let sections = evaluations.iter().map(|e| section(model, e, lang)).collect();
+        let mut entities: Vec<&str> = evaluations.iter().map(|e| e.entity.as_str()).collect();
+        entities.dedup();
+        let summary = (entities.len() > 1).then(|| summary(model, evaluations, lang));
+        Report { lang, sections, summary }
+    }
+}
+
+fn entity_label(model: &Model, id: &str, name: Option<&str>) -> String {
+    let _ = model;
+    name.map_or_else(|| id.to_string(), |n| format!("{n} ({id})"))
+}
+
+fn ruleset_label(name: Option<&str>, id: &str) -> String {
+    name.map_or_else(|| id.to_string(), |n| format!("{n} ({id})"))
+}
+
+pub fn rule_label(model: &Model, r: &RuleResult, lang: Lang) -> String {
+    if let Some(name) = &r.rule.name {
+        return name.clone();
+    }
+    match &r.rule.actual {
+        Actual::Metric(m) => model.catalog.get(m).map_or(m.clone(), |m| m.label(lang == Lang::En).to_string()),
+        Actual::Expr(_) => r.rule.id.clone(),
+    }
+}
+
+fn section<'a>(model: &Model, e: &'a Evaluation, lang: Lang) -> Section {
+    let mut rows = Vec::new();
+    let mut unknown = Vec::new();
+    let grouped = |name: Option<&'a str>| e.rules.iter().filter(move |r| r.rule.group.as_deref() == name);
+    let mut push = |r: &RuleResult, rows: &mut Vec<Row>| {
+        let label = rule_label(model, r, lang);
+        if r.status == Status::Unknown {
+            unknown.push((label.clone(), r.reason.clone().unwrap_or_default()));
+        }
+        rows.push(Row::Rule(Box::new(rule_row(model, e, r, label, lang))));
+    };
+    // Rules without a group first, then each group with its subtotal.
+    for r in grouped(None) {
+        push(r, &mut rows);
+    }
+    for g in &e.groups {
+        for r in grouped(Some(&g.name)) {
+            push(r, &mut rows);
+        }
+        rows.push(Row::Subtotal {
+            group: g.name.clone(),
+            score: g.score,
+            max_score: g.max_score,
+            min_score: g.min_score,
+        });
+    }
+    Section {
+        entity: entity_label(model, &e.entity, e.entity_name.as_deref()),
+        ruleset: ruleset_label(e.ruleset_name.as_deref(), &e.ruleset),
+        period: e.period.clone(),
+        as_of: e.as_of.map(|d| d.to_string()),
+        elapsed_pct: e.elapsed_pct,
+        rows,
+        score: e.score,
+        max_score: e.max_score,
+        pass_score: e.pass_score,
+        verdict: e.verdict,
+        unknown,
+    }
+}
+
+fn rule_row(model: &Model, e: &Evaluation, r: &RuleResult, indicator: String, lang: Lang) -> RuleRow {
+    let metric = match &r.rule.actual {
+        Actual::Metric(m) => model.catalog.get(m),
+        Actual::Expr(_) => None,
+    };
+    let target = match (&r.rule.target, &r.target) {
+        (Target::Value { is_bool: true, formula }, _) => TargetCell::Bool(r.rule.op, formula.text == "true"),
+        (_, Ok(TargetValue::Single(t))) if t.as_point().is_some() => {
+            TargetCell::Value(r.rule.op, t.as_point().unwrap_or_default())
+        }
+        (_, Ok(TargetValue::Between(l, h))) if l.as_point().is_some() && h.as_point().is_some() => {
+            TargetCell::Between(l.as_point().unwrap_or_default(), h.as_point().unwrap_or_default())
+        }
+        (Target::Value { formula, .. }, _) => TargetCell::Text(r.rule.op, formula.text.clone()),
+        (Target::Between(l, h), _) => TargetCell::Text(r.rule.op, format!("{} .. {}", l.text, h.text)),
+    };
+    let projection = match (&r.actual, e.elapsed_pct, e.as_of) {
+        (Ok(a), Some(elapsed), Some(d)) if r.rule.op.is_upward() && d.is_before_year_end() && !elapsed.is_zero() => {
+            a.low.and_then(|low| low.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(elapsed))
+        }
+        _ => None,
+    };
+    RuleRow {
+        indicator,
+        unit: metric.and_then(|m| m.unit.clone()).filter(|u| u != "bool"),
+        target,
+        actual: r.actual.as_ref().ok().cloned(),
+        actual_is_bool: metric.is_some_and(|m| m.is_bool()),
+        completion_pct: r.completion_pct,
+        expected_pct: r.expected_pct,
+        pace: r.pace,
+        projection,
+        status: r.status,
+        score: r.score,
+        weight: r.rule.weight,
+        veto: r.rule.veto,
+        bonus: r.rule.bonus,
+        needs: r.needs.iter().filter_map(|n| crate::solve::describe(model, n, lang)).collect(),
+    }
+}
+
+fn summary(model: &Model, evaluations: &[Evaluation], lang: Lang) -> Summary {
+    let mut rulesets: Vec<&str> = evaluations.iter().map(|e| e.ruleset.as_str()).collect();
+    rulesets.sort();
+    rulesets.dedup();
+    let mut entities: Vec<(&str, Option<&str>)> =
+        evaluations.iter().map(|e| (e.entity.as_str(), e.entity_name.as_deref())).collect();
+    entities.dedup();
+    let rows = entities
+        .iter()
+        .map(|(id, name)| {
+            let cells = rulesets
+                .iter()
+                .map(|rs| {
+                    let e = evaluations.iter().find(|e| e.entity == *id && e.ruleset == *rs)?;
+                    // Rank: 1 + how many entities scored strictly more in this rule set.
+                    let rank = 1 + evaluations.iter().filter(|o| o.ruleset == *rs && o.score > e.score).count();
+                    Some(SummaryCell { score: e.score, max_score: e.max_score, verdict: e.verdict, rank })
+                })
+                .collect();
+            (entity_label(model, id, *name), cells)
+        })
+        .collect();
+    let _ = lang;
+    Summary { rulesets: rulesets.iter().map(|s| s.to_string()).collect(), rows }
+}

@@ -1,0 +1,411 @@
+//! Validation: turn the raw files into the checked [`Model`] in one pass that collects
+//! every problem — unknown ids (with "did you mean"), units that do not convert,
+//! derived metrics in data, formula cycles (named in full, `a -> b -> a`), duplicate
+//! ids, empty rule sets.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use crate::diagnostic::{Diagnostic, Loc, Sources, suggestion};
+use crate::expr::{Expr, PeriodRef};
+use crate::load::RawWorkspace;
+use crate::load::raw::{RawCatalog, RawEntity, RawFormula, RawRuleSet, RawTarget};
+use crate::model::{
+    Actual, Catalog, Entity, Figure, Formula, Group, Metric, Model, Period, Rule, RuleSet, Scoring, Step, Target,
+    WHOLE_UNITS, unit_factor,
+};
+
+/// Check everything; problems go to `diags`. The model is complete only when no
+/// error was pushed.
+pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic>) -> Model {
+    let catalog = match &raw.catalog {
+        Some(c) => catalog(c, sources, diags),
+        None => Catalog::default(),
+    };
+    let entities = entities(&raw.entities, &catalog, diags);
+    let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
+    Model { catalog, entities, rulesets }
+}
+
+fn unknown_metric(loc: Loc, id: &str, catalog: &Catalog, also: &[&str]) -> Diagnostic {
+    let candidates = catalog.metrics.keys().map(String::as_str).chain(also.iter().copied());
+    let d = Diagnostic::error(loc, format!("unknown metric `{id}`"));
+    match suggestion(id, candidates) {
+        Some(s) => d.with_help(s),
+        None => d.with_help("every metric must be declared in metrics.toml"),
+    }
+}
+
+fn formula(raw: &RawFormula) -> Formula {
+    Formula { text: raw.text.clone(), expr: raw.expr.clone() }
+}
+
+// ---------------------------------------------------------------------------
+
+fn catalog(raw: &RawCatalog, sources: &Sources, diags: &mut Vec<Diagnostic>) -> Catalog {
+    let mut metrics = BTreeMap::new();
+    for m in &raw.metrics {
+        let whole = m.whole.unwrap_or_else(|| m.unit.as_deref().is_some_and(|u| WHOLE_UNITS.contains(&u)));
+        metrics.insert(
+            m.id.clone(),
+            Metric {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                en: m.en.clone(),
+                unit: m.unit.clone(),
+                whole,
+                formula: m.formula.as_ref().map(formula),
+                loc: m.loc.clone(),
+            },
+        );
+    }
+    let catalog = Catalog { metrics };
+    for m in &raw.metrics {
+        let Some(f) = &m.formula else { continue };
+        for (name, _, span) in f.expr.references() {
+            if catalog.get(name).is_none() {
+                diags.push(unknown_metric(f.sub_loc(sources, span.start..span.end), name, &catalog, &[]));
+            }
+        }
+    }
+    report_cycles(raw, &catalog, diags);
+    catalog
+}
+
+/// Find every formula cycle (a metric depending on itself, at any period).
+fn report_cycles(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    let deps: HashMap<&str, Vec<&str>> = catalog
+        .metrics
+        .values()
+        .map(|m| {
+            let refs = m.formula.as_ref().map(|f| {
+                let mut r: Vec<&str> = f.expr.references().into_iter().map(|(n, _, _)| n).collect();
+                r.dedup();
+                r
+            });
+            (m.id.as_str(), refs.unwrap_or_default())
+        })
+        .collect();
+    let mut done: HashSet<&str> = HashSet::new();
+    let mut reported: HashSet<Vec<&str>> = HashSet::new();
+    for start in catalog.metrics.keys() {
+        // Iterative DFS: formulas may nest deeply, and the stack must not overflow.
+        let mut path: Vec<&str> = Vec::new();
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        while let Some((node, i)) = stack.pop() {
+            if i == 0 {
+                path.push(node);
+            }
+            let next = deps.get(node).and_then(|d| d.get(i)).copied();
+            match next {
+                None => {
+                    path.pop();
+                    done.insert(node);
+                }
+                Some(child) => {
+                    stack.push((node, i + 1));
+                    if let Some(pos) = path.iter().position(|p| *p == child) {
+                        let cycle: Vec<&str> = path[pos..].to_vec();
+                        let mut key = cycle.clone();
+                        key.sort();
+                        if reported.insert(key) {
+                            let mut shown = cycle.clone();
+                            shown.push(child);
+                            let first = raw.metrics.iter().find(|m| m.id == cycle[0]);
+                            let loc = first
+                                .and_then(|m| m.formula.as_ref().map(|f| f.loc.clone()))
+                                .unwrap_or_else(|| catalog.metrics[cycle[0]].loc.clone());
+                            diags.push(Diagnostic::error(loc, format!("formula cycle: {}", shown.join(" -> "))));
+                        }
+                    } else if !done.contains(child) && catalog.get(child).is_some() {
+                        stack.push((child, 0));
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+
+fn entities(raw: &[RawEntity], catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Entity> {
+    let mut seen: HashMap<&str, &Loc> = HashMap::new();
+    let mut out = Vec::new();
+    for e in raw {
+        if seen.contains_key(e.id.as_str()) {
+            diags.push(Diagnostic::error(e.loc.clone(), format!("entity `{}` is defined twice", e.id)));
+            continue;
+        }
+        seen.insert(&e.id, &e.loc);
+        let mut periods = BTreeMap::new();
+        for p in &e.periods {
+            let mut figures = BTreeMap::new();
+            for v in &p.values {
+                let Some(metric) = catalog.get(&v.metric) else {
+                    diags.push(unknown_metric(v.loc.clone(), &v.metric, catalog, &[]));
+                    continue;
+                };
+                if metric.formula.is_some() {
+                    diags.push(
+                        Diagnostic::error(
+                            v.loc.clone(),
+                            format!("`{}` is a derived metric and cannot be reported", v.metric),
+                        )
+                        .with_help("report the metrics its formula uses instead"),
+                    );
+                    continue;
+                }
+                if metric.is_bool() != v.is_bool && v.value.is_ok() {
+                    let message = if metric.is_bool() {
+                        format!("`{}` is a yes/no metric: write true or false", v.metric)
+                    } else {
+                        format!("`{}` is a number, not a yes/no metric", v.metric)
+                    };
+                    diags.push(Diagnostic::error(v.loc.clone(), message));
+                    continue;
+                }
+                let factor = match (&v.unit, &metric.unit) {
+                    (None, _) => Decimal::ONE,
+                    (Some(u), Some(mu)) => match unit_factor(u, mu) {
+                        Some(f) => f,
+                        None => {
+                            diags.push(
+                                Diagnostic::error(
+                                    v.unit_loc.clone().unwrap_or(v.loc.clone()),
+                                    format!("unit `{u}` does not convert to `{mu}`, the unit of `{}`", v.metric),
+                                )
+                                .with_help("money converts among 元, 万元 and 亿元; every other unit only to itself"),
+                            );
+                            continue;
+                        }
+                    },
+                    (Some(u), None) => {
+                        diags.push(Diagnostic::error(
+                            v.unit_loc.clone().unwrap_or(v.loc.clone()),
+                            format!("unit `{u}` given, but metric `{}` has no unit in the catalog", v.metric),
+                        ));
+                        continue;
+                    }
+                };
+                let value = match &v.value {
+                    Ok(d) => match d.checked_mul(factor) {
+                        Some(x) => Ok(x),
+                        None => {
+                            diags.push(Diagnostic::error(
+                                v.loc.clone(),
+                                "the value is too large once converted to the metric's unit",
+                            ));
+                            continue;
+                        }
+                    },
+                    Err(reason) => Err(reason.clone()),
+                };
+                let converted = factor != Decimal::ONE;
+                figures.insert(
+                    v.metric.clone(),
+                    Figure {
+                        value,
+                        qualifier: v.qualifier,
+                        written: v.value.clone().ok(),
+                        written_unit: if converted { v.unit.clone() } else { None },
+                        source: v.source.clone(),
+                        note: v.note.clone(),
+                        loc: v.loc.clone(),
+                    },
+                );
+            }
+            periods.insert(p.id.clone(), Period { id: p.id.clone(), as_of: p.as_of, figures });
+        }
+        out.push(Entity {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            kind: e.kind.clone(),
+            tags: e.tags.clone(),
+            periods,
+            loc: e.loc.clone(),
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+// ---------------------------------------------------------------------------
+
+fn rulesets(
+    raw: &[RawRuleSet],
+    catalog: &Catalog,
+    entities: &[Entity],
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<RuleSet> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut out = Vec::new();
+    for rs in raw {
+        if !seen.insert(&rs.id) {
+            diags.push(Diagnostic::error(rs.loc.clone(), format!("rule set `{}` is defined twice", rs.id)));
+            continue;
+        }
+        out.push(ruleset(rs, catalog, entities, sources, diags));
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+fn ruleset(
+    rs: &RawRuleSet,
+    catalog: &Catalog,
+    entities: &[Entity],
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> RuleSet {
+    let mut params = BTreeMap::new();
+    for (id, value, loc) in &rs.params {
+        if catalog.get(id).is_some() {
+            diags.push(Diagnostic::error(loc.clone(), format!("param `{id}` has the id of a metric; rename it")));
+        }
+        params.insert(id.clone(), *value);
+    }
+    if let Some(ids) = &rs.applies_to.entities {
+        for id in ids {
+            if !entities.iter().any(|e| &e.id == id) {
+                let mut d = Diagnostic::warning(
+                    rs.loc.clone(),
+                    format!("`applies_to.entities` names `{id}`, which no data file defines"),
+                );
+                if let Some(s) = suggestion(id, entities.iter().map(|e| e.id.as_str())) {
+                    d = d.with_help(s);
+                }
+                diags.push(d);
+            }
+        }
+    }
+    if rs.rules.is_empty() {
+        diags.push(
+            Diagnostic::error(rs.loc.clone(), format!("rule set `{}` has no rules", rs.id))
+                .with_help("add at least one [[rule]]"),
+        );
+    }
+    let param_ids: Vec<&str> = params.keys().map(String::as_str).collect();
+    let check_refs = |f: &RawFormula, diags: &mut Vec<Diagnostic>| {
+        for (name, period, span) in f.expr.references() {
+            let loc = f.sub_loc(sources, span.start..span.end);
+            if params.contains_key(name) {
+                if *period != PeriodRef::Current {
+                    diags.push(Diagnostic::error(loc, format!("`{name}` is a param: it has no periods")));
+                }
+            } else if catalog.get(name).is_none() {
+                diags.push(unknown_metric(loc, name, catalog, &param_ids));
+            }
+        }
+    };
+    let mut rule_ids: HashSet<&str> = HashSet::new();
+    let mut rules = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
+    for r in &rs.rules {
+        if !rule_ids.insert(&r.id) {
+            diags.push(Diagnostic::error(
+                r.loc.clone(),
+                format!("rule `{}` appears twice in rule set `{}`", r.id, rs.id),
+            ));
+            continue;
+        }
+        let actual = match (&r.metric, &r.expr) {
+            (Some((m, loc)), _) => {
+                if catalog.get(m).is_none() {
+                    diags.push(unknown_metric(loc.clone(), m, catalog, &[]));
+                }
+                Actual::Metric(m.clone())
+            }
+            (None, Some(f)) => {
+                check_refs(f, diags);
+                Actual::Expr(formula(f))
+            }
+            (None, None) => continue,
+        };
+        let mut steps = Vec::new();
+        for (t, points) in &r.steps {
+            check_refs(t, diags);
+            steps.push(Step { threshold: formula(t), points: *points });
+        }
+        let scoring = match r.scoring.as_str() {
+            "linear" => Scoring::Linear,
+            "steps" => Scoring::Steps(steps),
+            _ => Scoring::All,
+        };
+        let target = match &r.target {
+            Some(RawTarget::Value(f)) => {
+                check_refs(f, diags);
+                Target::Value { formula: formula(f), is_bool: false }
+            }
+            Some(RawTarget::Bool(b, _)) => {
+                let d = Decimal::from(u8::from(*b));
+                Target::Value { formula: Formula { text: b.to_string(), expr: Expr::Num(d) }, is_bool: true }
+            }
+            Some(RawTarget::Between(low, high)) => {
+                check_refs(low, diags);
+                check_refs(high, diags);
+                Target::Between(formula(low), formula(high))
+            }
+            None => match &scoring {
+                // Without a target, a steps rule is met at its first threshold.
+                Scoring::Steps(steps) if !steps.is_empty() => {
+                    let pick = if r.op.is_downward() {
+                        steps.iter().max_by_key(|s| s.points)
+                    } else {
+                        steps.iter().min_by_key(|s| s.points)
+                    };
+                    match pick {
+                        Some(s) => Target::Value { formula: s.threshold.clone(), is_bool: false },
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            },
+        };
+        let weight = match (&scoring, r.weight) {
+            (_, Some(w)) => w,
+            (Scoring::Steps(steps), None) => steps.iter().map(|s| s.points).max().unwrap_or(Decimal::ZERO),
+            (_, None) => Decimal::ONE,
+        };
+        if let Some(g) = &r.group
+            && !groups.iter().any(|x| &x.name == g)
+        {
+            groups.push(Group { name: g.clone(), min_score: None });
+        }
+        rules.push(Rule {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            group: r.group.clone(),
+            actual,
+            op: r.op,
+            target,
+            weight,
+            scoring,
+            veto: r.veto,
+            bonus: r.bonus,
+            loc: r.loc.clone(),
+        });
+    }
+    for (name, min, loc) in &rs.groups {
+        match groups.iter_mut().find(|g| &g.name == name) {
+            Some(g) => g.min_score = *min,
+            None => {
+                diags
+                    .push(Diagnostic::warning(loc.clone(), format!("group `{name}` is named by no rule; it scores 0")));
+                groups.push(Group { name: name.clone(), min_score: *min });
+            }
+        }
+    }
+    RuleSet {
+        id: rs.id.clone(),
+        name: rs.name.clone(),
+        period: rs.period.clone(),
+        applies_to: rs.applies_to.clone(),
+        pass_score: rs.pass_score,
+        params,
+        groups,
+        rules,
+        loc: rs.loc.clone(),
+    }
+}
