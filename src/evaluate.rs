@@ -504,9 +504,9 @@ fn undecided_reason(a: &Interval, t: &TargetValue) -> String {
     let side = |i: &Interval| match (i.low, i.high) {
         (Some(l), Some(h)) if l == h => l.normalize().to_string(),
         (l, h) => format!(
-            "[{}, {}]",
-            l.map_or("-inf".into(), |v| v.normalize().to_string()),
-            h.map_or("+inf".into(), |v| v.normalize().to_string())
+            "{}, {}",
+            l.map_or("(-∞".into(), |v| format!("[{}", v.normalize())),
+            h.map_or("+∞)".into(), |v| format!("{}]", v.normalize()))
         ),
     };
     let target = match t {

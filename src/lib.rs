@@ -62,6 +62,11 @@ fn load_model(paths: &PathArgs) -> Result<(Model, String), String> {
         &mut diags,
     );
     let model = validate::validate(raw, &sources, &mut diags);
+    // Report in reading order: by file, then by place in the file.
+    diags.sort_by_cached_key(|d| match &d.loc {
+        Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),
+        None => (d.path.clone().unwrap_or_default(), 0),
+    });
     let rendered: String = diags.iter().map(|d| d.render(&sources)).collect();
     if diags.iter().any(Diagnostic::is_error) { Err(rendered) } else { Ok((model, rendered)) }
 }
@@ -163,6 +168,10 @@ fn eval(
         Err(m) => return Outcome::usage(stderr, &m),
     };
     let evaluations: Vec<Evaluation> = evaluations.into_iter().map(|e| solve::with_needs(&model, e)).collect();
+    let mut stderr = stderr;
+    if evaluations.is_empty() {
+        stderr.push_str("notice: nothing to evaluate: no selected rule set applies to a selected entity\n");
+    }
     let report = report::Report::new(&model, &evaluations, lang);
     let stdout = match format {
         Format::Table => render::table::render(&report),

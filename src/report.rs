@@ -231,7 +231,7 @@ fn section<'a>(model: &Model, e: &'a Evaluation, lang: Lang) -> Section {
     let mut push = |r: &RuleResult, rows: &mut Vec<Row>| {
         let label = rule_label(model, r, lang);
         if r.status == Status::Unknown {
-            unknown.push((label.clone(), r.reason.clone().unwrap_or_default()));
+            unknown.push((format!("{label} [{}]", r.rule.id), r.reason.clone().unwrap_or_default()));
         }
         rows.push(Row::Rule(Box::new(rule_row(model, e, r, label, lang))));
     };
@@ -282,7 +282,9 @@ fn rule_row(model: &Model, e: &Evaluation, r: &RuleResult, indicator: String, la
         (Target::Between(l, h), _) => TargetCell::Text(r.rule.op, format!("{} .. {}", l.text, h.text)),
     };
     let projection = match (&r.actual, e.elapsed_pct, e.as_of) {
-        (Ok(a), Some(elapsed), Some(d)) if r.rule.op.is_upward() && d.is_before_year_end() && !elapsed.is_zero() => {
+        (Ok(a), Some(elapsed), Some(d))
+            if r.rule.op.is_upward() && d.is_before_year_end() && !elapsed.is_zero() && is_cumulative(model, r) =>
+        {
             a.low.and_then(|low| low.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(elapsed))
         }
         _ => None,
@@ -330,4 +332,16 @@ fn summary(model: &Model, evaluations: &[Evaluation], lang: Lang) -> Summary {
         .collect();
     let _ = lang;
     Summary { rulesets: rulesets.iter().map(|s| s.to_string()).collect(), rows }
+}
+
+/// Whether a rule's actual accumulates through the year (a count or an amount), so
+/// that a run-rate projection means something. Shares and rates do not accumulate.
+fn is_cumulative(model: &Model, r: &RuleResult) -> bool {
+    let has_division = |e: &crate::expr::Expr| e.to_string().contains('/');
+    match &r.rule.actual {
+        Actual::Metric(m) => model.catalog.get(m).is_some_and(|m| {
+            m.unit.as_deref() != Some("%") && !m.is_bool() && m.formula.as_ref().is_none_or(|f| !has_division(&f.expr))
+        }),
+        Actual::Expr(f) => !has_division(&f.expr),
+    }
 }

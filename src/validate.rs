@@ -23,8 +23,13 @@ pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic
         Some(c) => catalog(c, sources, diags),
         None => Catalog::default(),
     };
-    let entities = entities(&raw.entities, &catalog, diags);
-    let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
+    // Without a catalog every metric id would be "unknown": that one missing file is
+    // the problem to report, not hundreds of ids.
+    let mut scratch = Vec::new();
+    let id_diags = if raw.catalog.is_some() { &mut *diags } else { &mut scratch };
+    let entities = entities(&raw.entities, &catalog, id_diags);
+    let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, id_diags);
+    diags.extend(scratch.into_iter().filter(|d| !d.message.starts_with("unknown metric")));
     Model { catalog, entities, rulesets }
 }
 

@@ -138,7 +138,7 @@ impl Parser {
                 match self.tok.kind {
                     Kind::RParen => {
                         self.bump()?;
-                        self.depth -= 1;
+                        self.depth = self.depth.saturating_sub(1);
                         Ok(inner)
                     }
                     Kind::End => Err(error("unclosed `(`", open.span)),
@@ -171,7 +171,7 @@ impl Parser {
             }
         }
         let close = self.bump()?;
-        self.depth -= 1;
+        self.depth = self.depth.saturating_sub(1);
         let span = id.span.to(close.span);
         match (func, args.len()) {
             (Func::Abs, 1) | (Func::Min | Func::Max, 1..) => Ok(Expr::Call { func, args, span }),
@@ -216,8 +216,11 @@ fn misplaced_at(tok: &Token) -> ParseError {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::{prop_assert, proptest};
+
     use super::{MAX_DEPTH, parse};
     use crate::expr::{ParseError, Span};
+    use crate::interval::Interval;
 
     #[track_caller]
     fn case(src: &str, message: &str, start: usize, end: usize) {
@@ -322,6 +325,27 @@ mod tests {
         assert!(parse(&wide).is_ok());
     }
 
+    proptest! {
+        /// Any text, however broken, parses or is refused with a span inside it; what
+        /// parses prints as text that parses back to the same canonical form.
+        #[test]
+        fn any_text_parses_or_is_refused_cleanly(src in "[a-c0-9 .@_()+*/,$-]{0,40}|(min|max|abs|prev|[a-z]|[0-9.]{1,35}|[-+*/(),@ ]){0,30}") {
+            match parse(&src) {
+                Ok(e) => {
+                    let text = e.to_string();
+                    let again = parse(&text);
+                    prop_assert!(again.as_ref().is_ok_and(|a| a.to_string() == text), "{src:?} -> {text:?} -> {again:?}");
+                    let _ = e.eval(&mut |_, _| Ok(Interval::unbounded()));
+                }
+                Err(err) => {
+                    let len = src.chars().count();
+                    prop_assert!(err.span.start <= err.span.end && err.span.end <= len, "{src:?}: {err:?}");
+                    prop_assert!(!err.message.is_empty());
+                }
+            }
+        }
+    }
+
     #[test]
     fn long_chains_are_not_nesting() {
         // 2048 operands in 4095 bytes: a left-deep tree that eval, Display and
@@ -329,7 +353,7 @@ mod tests {
         let chain = vec!["1"; 2048].join("+");
         assert!(chain.len() <= 4096);
         let e = parse(&chain).expect("a long chain parses");
-        let v = e.eval(&mut |_, _| Ok(crate::interval::Interval::unbounded()));
+        let v = e.eval(&mut |_, _| Ok(Interval::unbounded()));
         assert_eq!(v.map(|i| i.as_point()), Ok(Some(rust_decimal::Decimal::from(2048))));
         assert_eq!(e.to_string().len(), 2048 + 2047 * 3);
         assert!(e.references().is_empty());
@@ -345,7 +369,7 @@ mod tests {
         assert!(mixed.len() <= 4096);
         let e = parse(&mixed).expect("a long mixed chain parses");
         assert_eq!(e.to_string(), mixed);
-        let v = e.eval(&mut |_, _| Ok(crate::interval::Interval::unbounded()));
+        let v = e.eval(&mut |_, _| Ok(Interval::unbounded()));
         assert_eq!(v.map(|i| i.as_point()), Ok(Some(rust_decimal::Decimal::from(6 - 6 * 408 - 1))));
     }
 }

@@ -170,17 +170,24 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         let _ = writeln!(out, "  {}", t("（无）", "(none)"));
     }
 
-    let actual_expr = crate::evaluate::actual_expr(&r.rule);
+    // The actual's arithmetic: a derived metric shows its own formula with values in it.
+    let actual_expr = match &r.rule.actual {
+        Actual::Metric(m) => model.catalog.get(m).and_then(|x| x.formula.as_ref()).map(|f| f.expr.clone()),
+        Actual::Expr(f) => Some(f.expr.clone()),
+    };
     let actual_value = match &r.actual {
         Ok(a) => interval_exact(a),
         Err(e) => format!("unknown ({e})"),
     };
-    let _ = writeln!(
-        out,
-        "{}: {} = {actual_value}",
-        t("计算", "Arithmetic"),
-        substitute(&actual_expr, &e.period, &r.inputs, &params)
-    );
+    match actual_expr {
+        Some(x) => {
+            let sub = substitute(&x, &e.period, &r.inputs, &params);
+            let _ = writeln!(out, "{}: {sub} = {actual_value}", t("计算", "Arithmetic"));
+        }
+        None => {
+            let _ = writeln!(out, "{}: {actual_value}", t("实际", "Actual"));
+        }
+    }
     let target_formula = match &r.rule.target {
         Target::Value { formula, .. } => formula.text.clone(),
         Target::Between(l, h) => format!("[{}, {}]", l.text, h.text),
@@ -190,13 +197,15 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         Ok(TargetValue::Between(l, h)) => format!("[{}, {}]", interval_exact(l), interval_exact(h)),
         Err(e) => format!("unknown ({e})"),
     };
-    let target_sub = match &r.rule.target {
+    match &r.rule.target {
         Target::Value { formula, .. } if !matches!(formula.expr, Expr::Num(_)) => {
-            format!(" = {}", substitute(&formula.expr, &e.period, &r.inputs, &params))
+            let sub = substitute(&formula.expr, &e.period, &r.inputs, &params);
+            let _ = writeln!(out, "{}: {target_formula} = {sub} = {target_value}", t("目标", "Target"));
         }
-        _ => String::new(),
-    };
-    let _ = writeln!(out, "{}: {target_formula}{target_sub} = {target_value}", t("目标", "Target"));
+        _ => {
+            let _ = writeln!(out, "{}: {target_value}", t("目标", "Target"));
+        }
+    }
     let _ = write!(
         out,
         "{}: {actual_value} {} {target_value} → {}",

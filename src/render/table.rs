@@ -126,8 +126,9 @@ pub fn footer(s: &Section, lang: Lang) -> String {
     if let Some(p) = s.pass_score {
         let _ = write!(out, " · {} {}", l.pass_line, short_number(p));
     }
-    let sep = if lang == Lang::Zh { "：" } else { ": " };
-    let _ = writeln!(out, " · {}{sep}{}", l.verdict, verdict_label(s.verdict, lang));
+    let sep = if lang == Lang::Zh { "：" } else { ":" };
+    let space = if lang == Lang::Zh { "" } else { " " };
+    let _ = writeln!(out, " · {}{sep}{space}{}", l.verdict, verdict_label(s.verdict, lang));
     let needs: Vec<&String> =
         s.rows.iter().filter_map(|r| if let Row::Rule(r) = r { Some(&r.needs) } else { None }).flatten().collect();
     if !needs.is_empty() {
