@@ -554,3 +554,221 @@ fn gap(op: Op, a: &Interval, target: &TargetValue) -> Option<Decimal> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+    use crate::diagnostic::Sources;
+    use crate::load::{RawWorkspace, raw};
+
+    const CATALOG: &str = r#"
+[metric.a]
+unit = "件"
+[metric.b]
+unit = "件"
+[metric.c]
+unit = "%"
+[metric.flag]
+unit = "bool"
+"#;
+
+    /// Evaluate `rules` (a rule set's body, without id/period) on `data` (a 2015 period's body).
+    fn run(rules: &str, data: &str) -> Evaluation {
+        let mut sources = Sources::default();
+        let mut diags = Vec::new();
+        let c = sources.add("metrics.toml".into(), CATALOG.into());
+        let r = sources.add("rules.toml".into(), format!("id = \"rs\"\nperiod = \"2015\"\n{rules}"));
+        let d = sources.add("city.toml".into(), format!("id = \"city\"\n[period.2015]\n{data}"));
+        let raw = RawWorkspace {
+            catalog: raw::catalog(&sources, c, &mut diags),
+            rulesets: raw::ruleset(&sources, r, &mut diags).into_iter().collect(),
+            entities: raw::entity(&sources, d, &mut diags).into_iter().collect(),
+        };
+        let model = crate::validate::validate(raw, &sources, &mut diags);
+        let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.render(&sources)).collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+        evaluate(&model, &model.entities[0], &model.rulesets[0], "2015", &Options::default())
+    }
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn rule(id: &str, body: &str) -> String {
+        format!("[[rule]]\nid = \"{id}\"\n{body}\n")
+    }
+
+    fn verdict_case(rules: &[String], data: &str, header: &str, expected: Verdict) {
+        let e = run(&format!("{header}\n{}", rules.concat()), data);
+        assert_eq!(e.verdict, expected, "rules:\n{}\ndata:\n{data}", rules.concat());
+    }
+
+    #[test]
+    fn every_verdict_branch() {
+        let met = rule("met", "metric = \"a\"\nop = \">=\"\ntarget = 10\nweight = 5");
+        let not_met = rule("not-met", "metric = \"b\"\nop = \">=\"\ntarget = 100\nweight = 5");
+        let unknown = rule("unknown", "metric = \"c\"\nop = \">=\"\ntarget = 1\nweight = 5");
+        let veto_not_met = rule("veto", "metric = \"flag\"\nop = \"==\"\ntarget = false\nveto = true\nweight = 0");
+        let veto_unknown = rule("veto-u", "metric = \"c\"\nop = \"<=\"\ntarget = 5\nveto = true\nweight = 0");
+        let data = "a = 20\nb = 50\nflag = true\n";
+
+        // 1. fail: a veto rule not met, whatever the score.
+        verdict_case(&[met.clone(), veto_not_met], data, "pass_score = 1", Verdict::Fail);
+        // 1. fail: without pass_score, any non-bonus rule not met.
+        verdict_case(&[met.clone(), not_met.clone()], data, "", Verdict::Fail);
+        // 1. fail: pass_score not reachable even if unknown rules scored in full.
+        verdict_case(&[met.clone(), not_met.clone(), unknown.clone()], data, "pass_score = 11", Verdict::Fail);
+        // 1. fail: a group's min_score not reachable.
+        let grouped = rule("g", "group = \"G\"\nmetric = \"b\"\nop = \">=\"\ntarget = 100\nweight = 5");
+        verdict_case(&[met.clone(), grouped.clone()], data, "pass_score = 1\n[groups.G]\nmin_score = 1", Verdict::Fail);
+        // 2. pass: score reaches pass_score, no veto unknown, groups reach their minimum.
+        verdict_case(&[met.clone(), not_met.clone()], data, "pass_score = 5", Verdict::Pass);
+        // 2. pass: without pass_score every non-bonus rule met; a bonus rule may fail.
+        let bonus = rule("bonus", "metric = \"b\"\nop = \">=\"\ntarget = 100\nbonus = true\nweight = 2");
+        verdict_case(&[met.clone(), bonus], data, "", Verdict::Pass);
+        // 3. incomplete: a veto rule unknown.
+        verdict_case(&[met.clone(), veto_unknown], data, "pass_score = 5", Verdict::Incomplete);
+        // 3. incomplete: pass_score reachable only with the unknown rule.
+        verdict_case(&[met.clone(), unknown.clone()], data, "pass_score = 10", Verdict::Incomplete);
+        // 3. incomplete: without pass_score, an unknown rule and nothing not met.
+        verdict_case(&[met.clone(), unknown.clone()], data, "", Verdict::Incomplete);
+        // 3. incomplete: a group's min_score reachable only with its unknown rule.
+        let grouped_unknown = rule("gu", "group = \"G\"\nmetric = \"c\"\nop = \">=\"\ntarget = 1\nweight = 5");
+        verdict_case(&[met, grouped_unknown], data, "pass_score = 5\n[groups.G]\nmin_score = 5", Verdict::Incomplete);
+    }
+
+    #[test]
+    fn mid_year_not_met_counts_as_open() {
+        let mut sources = Sources::default();
+        let mut diags = Vec::new();
+        let c = sources.add("metrics.toml".into(), CATALOG.into());
+        let r = sources.add(
+            "rules.toml".into(),
+            "id = \"plan\"\nperiod = \"2016\"\n[[rule]]\nid = \"a\"\nmetric = \"a\"\nop = \">=\"\ntarget = 100\n"
+                .into(),
+        );
+        let d = sources.add("city.toml".into(), "id = \"city\"\n[period.2016]\nas_of = 2016-06-30\na = 40\n".into());
+        let raw = RawWorkspace {
+            catalog: raw::catalog(&sources, c, &mut diags),
+            rulesets: raw::ruleset(&sources, r, &mut diags).into_iter().collect(),
+            entities: raw::entity(&sources, d, &mut diags).into_iter().collect(),
+        };
+        let model = crate::validate::validate(raw, &sources, &mut diags);
+        let e = evaluate(&model, &model.entities[0], &model.rulesets[0], "2016", &Options::default());
+        assert_eq!(e.rules[0].status, Status::NotMet);
+        assert_eq!(e.verdict, Verdict::Incomplete);
+        assert_eq!(e.rules[0].expected_pct.map(|x| x.round_dp(6)), Some(dec("49.726776")));
+        assert_eq!(e.rules[0].pace, Some(Pace::Behind));
+    }
+
+    fn score_of(body: &str, data: &str) -> (Status, Decimal, Decimal) {
+        let e = run(&rule("r", body), data);
+        (e.rules[0].status, e.rules[0].score, e.max_score)
+    }
+
+    #[test]
+    fn scoring() {
+        let case = |body: &str, data: &str, status: Status, score: &str, max: &str| {
+            assert_eq!(score_of(body, data), (status, dec(score), dec(max)), "{body} / {data}");
+        };
+        let ge = "metric = \"a\"\nop = \">=\"\n";
+        case(&format!("{ge}target = 10\nweight = 4"), "a = 12", Status::Met, "4", "4");
+        case(&format!("{ge}target = 10\nweight = 4"), "a = 8", Status::NotMet, "0", "4");
+        case(&format!("{ge}target = 10\nweight = 4\nscoring = \"linear\""), "a = 8", Status::NotMet, "3.2", "4");
+        case(&format!("{ge}target = 10\nweight = 4\nscoring = \"linear\""), "a = 30", Status::Met, "4", "4");
+        case(&format!("{ge}target = 10\nweight = 4\nscoring = \"linear\""), "a = -3", Status::NotMet, "0", "4");
+        // Linear without a completion scores like `all`.
+        case(&format!("{ge}target = 0\nweight = 4\nscoring = \"linear\""), "a = 1", Status::Met, "4", "4");
+        // Unknown scores 0 under every scoring.
+        case(
+            &format!("{ge}target = 10\nweight = 4\nscoring = \"linear\""),
+            "a = { at_least = 5 }",
+            Status::Unknown,
+            "0",
+            "4",
+        );
+        // Steps: points of the highest threshold reached; weight defaults to the largest step.
+        let steps = format!("{ge}target = 3\nscoring = \"steps\"\nsteps = [[3, 2], [6, 4], [9, 6]]");
+        case(&steps, "a = 7", Status::Met, "4", "6");
+        case(&steps, "a = 2", Status::NotMet, "0", "6");
+        case(&steps, "a = 9", Status::Met, "6", "6");
+        case(&steps, "a = { at_least = 6 }", Status::Met, "4", "6");
+        // An explicit weight does not cap the step points.
+        case(&format!("{steps}\nweight = 5"), "a = 9", Status::Met, "6", "5");
+        // `>` steps need strictly above.
+        case(
+            "metric = \"a\"\nop = \">\"\ntarget = 3\nscoring = \"steps\"\nsteps = [[3, 2], [6, 4]]",
+            "a = 6",
+            Status::Met,
+            "2",
+            "4",
+        );
+        // Reverse steps: the lowest threshold the upper bound stays within.
+        let rev = "metric = \"c\"\nop = \"<=\"\ntarget = 10\nscoring = \"steps\"\nsteps = [[10, 1], [5, 2]]";
+        case(rev, "c = 4", Status::Met, "2", "2");
+        case(rev, "c = 8", Status::Met, "1", "2");
+        case(rev, "c = 12", Status::NotMet, "0", "2");
+        case(rev, "c = { at_most = 5 }", Status::Met, "2", "2");
+        // A threshold that cannot be computed makes the rule unknown.
+        case(&format!("{ge}target = 1\nscoring = \"steps\"\nsteps = [[\"b\", 2]]"), "a = 5", Status::Unknown, "0", "2");
+        // Bonus: adds to the score, not to max_score.
+        let e = run(
+            &(rule("m", &format!("{ge}target = 1\nweight = 3"))
+                + &rule("b", &format!("{ge}target = 1\nweight = 2\nbonus = true"))),
+            "a = 5",
+        );
+        assert_eq!((e.score, e.max_score), (dec("5"), dec("3")));
+    }
+
+    #[test]
+    fn completion_and_gap_know_the_direction() {
+        let e = run(
+            &[
+                rule("up", "metric = \"a\"\nop = \">=\"\ntarget = 200"),
+                rule("down", "metric = \"c\"\nop = \"<=\"\ntarget = 10"),
+                rule("between", "metric = \"c\"\nop = \"between\"\ntarget = [20, 30]"),
+                rule("eq", "metric = \"a\"\nop = \"==\"\ntarget = 150"),
+                rule("at-most", "metric = \"b\"\nop = \">=\"\ntarget = 200"),
+                rule("zero", "metric = \"a\"\nop = \">=\"\ntarget = 0"),
+            ]
+            .concat(),
+            "a = 120\nb = { at_most = 100 }\nc = 16\n",
+        );
+        let got: Vec<_> = e.rules.iter().map(|r| (r.status, r.completion_pct, r.gap)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Status::NotMet, Some(dec("60")), Some(dec("80"))),
+                (Status::NotMet, Some(dec("62.5")), Some(dec("6"))),
+                (Status::NotMet, None, Some(dec("4"))),
+                (Status::NotMet, None, Some(dec("30"))),
+                (Status::NotMet, None, Some(dec("100"))),
+                (Status::Met, None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn intervals_decide_or_stay_unknown() {
+        let e = run(
+            &[
+                rule("certain", "metric = \"a\"\nop = \">=\"\ntarget = 100"),
+                rule("undecided", "metric = \"a\"\nop = \">=\"\ntarget = 300"),
+                rule("div0", "expr = \"a / b\"\nop = \">=\"\ntarget = 1"),
+                rule("missing", "expr = \"max(a, c, flag)\"\nop = \">=\"\ntarget = 1"),
+                rule("prev", "metric = \"a\"\nop = \">=\"\ntarget = \"a@prev\""),
+            ]
+            .concat(),
+            "a = { at_least = 120 }\nb = 0\n",
+        );
+        let got: Vec<_> = e.rules.iter().map(|r| (r.status, r.reason.clone().unwrap_or_default())).collect();
+        assert_eq!(got[0], (Status::Met, String::new()));
+        assert_eq!(got[1].0, Status::Unknown);
+        assert_eq!(e.rules[1].completion_pct, Some(dec("40")));
+        assert_eq!(got[2], (Status::Unknown, "division by zero".to_string()));
+        assert_eq!(got[3], (Status::Unknown, "missing data: c@2015, flag@2015".to_string()));
+        assert_eq!(got[4], (Status::Unknown, "missing data: a@2014".to_string()));
+    }
+}
