@@ -73,6 +73,39 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
+    /// One entity's metrics across all its periods, with year-on-year growth
+    Trend {
+        entity: String,
+        /// Metric ids (default: every metric with a value)
+        #[arg(value_name = "METRIC")]
+        metric_ids: Vec<String>,
+        #[command(flatten)]
+        paths: PathArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
+    /// One metric across entities, ranked, with min, median and max
+    Compare {
+        #[arg(long, value_name = "ID")]
+        metric: String,
+        /// The period (default: the latest year any entity reports the metric in)
+        #[arg(long)]
+        period: Option<String>,
+        /// Only these entities (repeatable)
+        #[arg(long = "entity", value_name = "ID")]
+        entities: Vec<String>,
+        /// Only entities of this kind (repeatable)
+        #[arg(long = "kind", value_name = "KIND")]
+        kinds: Vec<String>,
+        #[command(flatten)]
+        paths: PathArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +139,12 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 
     #[test]
     fn language_follows_flag_then_locale() {

@@ -15,6 +15,7 @@ pub mod model;
 pub mod render;
 pub mod report;
 pub mod solve;
+pub mod trend;
 pub mod validate;
 
 use crate::cli::{Cli, Command, Format, Lang, PathArgs};
@@ -49,7 +50,62 @@ pub fn run(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Outcome {
             let lang = Lang::resolve(*lang, env);
             explain(paths, entity, rule, ruleset.as_deref(), period.as_deref(), as_of.as_deref(), lang)
         }
+        Command::Trend { entity, metric_ids, paths, format, lang } => {
+            trend_command(paths, entity, metric_ids, *format, Lang::resolve(*lang, env))
+        }
+        Command::Compare { metric, period, entities, kinds, paths, format, lang } => {
+            compare_command(paths, metric, period.as_deref(), entities, kinds, *format, Lang::resolve(*lang, env))
+        }
     }
+}
+
+fn trend_command(paths: &PathArgs, entity: &str, metrics: &[String], format: Format, lang: Lang) -> Outcome {
+    let (model, stderr) = match load_model(paths) {
+        Ok(x) => x,
+        Err(stderr) => return Outcome { stdout: String::new(), stderr, code: 2 },
+    };
+    if let Err(m) = check_selection(&[entity.to_string()], model.entities.iter().map(|e| e.id.as_str()), "entity")
+        .and_then(|()| check_selection(metrics, model.catalog.metrics.keys().map(String::as_str), "metric"))
+    {
+        return Outcome::usage(stderr, &m);
+    }
+    let Some(ent) = model.entities.iter().find(|e| e.id == entity) else {
+        return Outcome::usage(stderr, &format!("unknown entity `{entity}`"));
+    };
+    let series = trend::trend(&model, ent, metrics);
+    Outcome { stdout: render::trend::trend(&model, ent, &series, format, lang), stderr, code: 0 }
+}
+
+fn compare_command(
+    paths: &PathArgs,
+    metric: &str,
+    period: Option<&str>,
+    entities: &[String],
+    kinds: &[String],
+    format: Format,
+    lang: Lang,
+) -> Outcome {
+    let (model, stderr) = match load_model(paths) {
+        Ok(x) => x,
+        Err(stderr) => return Outcome { stdout: String::new(), stderr, code: 2 },
+    };
+    if let Err(m) = check_selection(&[metric.to_string()], model.catalog.metrics.keys().map(String::as_str), "metric")
+        .and_then(|()| check_selection(entities, model.entities.iter().map(|e| e.id.as_str()), "entity"))
+    {
+        return Outcome::usage(stderr, &m);
+    }
+    let chosen: Vec<&model::Entity> = model
+        .entities
+        .iter()
+        .filter(|e| entities.is_empty() || entities.contains(&e.id))
+        .filter(|e| kinds.is_empty() || e.kind.as_ref().is_some_and(|k| kinds.contains(k)))
+        .collect();
+    let period = match period.map(str::to_string).or_else(|| trend::latest_year(&model, &chosen, metric)) {
+        Some(p) => p,
+        None => return Outcome::usage(stderr, &format!("no entity reports `{metric}` in any year; pass --period")),
+    };
+    let comparison = trend::compare(&model, &chosen, metric, &period);
+    Outcome { stdout: render::trend::compare(&model, &comparison, format, lang), stderr, code: 0 }
 }
 
 /// Load and validate the workspace. `Err` carries the rendered diagnostics.

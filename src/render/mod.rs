@@ -5,6 +5,7 @@ pub mod explain;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod trend;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 

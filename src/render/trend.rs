@@ -1,0 +1,186 @@
+//! Output of `trend` and `compare`.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use serde_json::{Value, json};
+
+use super::{exact_number, interval_text, short_number};
+use crate::cli::{Format, Lang};
+use crate::interval::Interval;
+use crate::model::{Entity, Model};
+use crate::trend::{Comparison, Series, sparkline};
+
+fn metric_label(model: &Model, id: &str, lang: Lang) -> String {
+    model.catalog.get(id).map_or(id.to_string(), |m| {
+        let unit = m.unit.as_deref().filter(|u| *u != "bool").map(|u| format!(" ({u})")).unwrap_or_default();
+        format!("{}{unit}", m.label(lang == Lang::En))
+    })
+}
+
+fn is_bool(model: &Model, id: &str) -> bool {
+    model.catalog.get(id).is_some_and(|m| m.is_bool())
+}
+
+fn json_interval(v: &Result<Interval, crate::expr::Unknown>) -> Value {
+    let num = |d: Option<rust_decimal::Decimal>| d.map_or(Value::Null, |d| Value::String(exact_number(d)));
+    match v {
+        Ok(i) => {
+            json!({"value": num(i.as_point()), "low": num(i.low), "high": num(i.high), "approximate": i.approx, "reason": null})
+        }
+        Err(e) => json!({"value": null, "low": null, "high": null, "approximate": false, "reason": e.to_string()}),
+    }
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+    t
+}
+
+pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, lang: Lang) -> String {
+    match format {
+        Format::Json => {
+            let doc = json!({
+                "entity": entity.id,
+                "entity_name": entity.name,
+                "metrics": series.iter().map(|s| json!({
+                    "metric": s.metric,
+                    "values": s.points.iter().map(|(p, v, g)| {
+                        let mut o = json_interval(v);
+                        o["period"] = json!(p);
+                        o["growth_pct"] = g.map_or(Value::Null, |g| Value::String(exact_number(g)));
+                        o
+                    }).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            });
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+            let _ = w.write_record(["entity", "metric", "period", "actual_low", "actual_high", "growth_pct", "reason"]);
+            for s in series {
+                for (p, v, g) in &s.points {
+                    let num = |d: Option<rust_decimal::Decimal>| d.map(exact_number).unwrap_or_default();
+                    let (low, high, reason) = match v {
+                        Ok(i) => (num(i.low), num(i.high), String::new()),
+                        Err(e) => (String::new(), String::new(), e.to_string()),
+                    };
+                    let _ =
+                        w.write_record([entity.id.clone(), s.metric.clone(), p.clone(), low, high, num(*g), reason]);
+                }
+            }
+            String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        }
+        Format::Table | Format::Markdown => {
+            let periods: Vec<&String> =
+                series.first().map(|s| s.points.iter().map(|(p, _, _)| p).collect()).unwrap_or_default();
+            let mut t = table();
+            let mut header = vec![if lang == Lang::Zh { "指标".to_string() } else { "Metric".to_string() }];
+            header.extend(periods.iter().map(|p| match entity.periods.get(*p).and_then(|x| x.as_of) {
+                Some(d) => format!("{p} ({} {d})", if lang == Lang::Zh { "截至" } else { "to" }),
+                None => p.to_string(),
+            }));
+            header.push(if lang == Lang::Zh { "走势".into() } else { "Trend".into() });
+            t.set_header(header);
+            for s in series {
+                let mut row = vec![Cell::new(metric_label(model, &s.metric, lang))];
+                for (_, v, g) in &s.points {
+                    let mut text = v.as_ref().map_or("—".into(), |i| interval_text(i, is_bool(model, &s.metric)));
+                    if let Some(g) = g {
+                        let sign = if g.is_sign_negative() { "" } else { "+" };
+                        text.push_str(&format!(" ({sign}{}%)", short_number(*g)));
+                    }
+                    row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+                }
+                let years: Vec<_> = s
+                    .points
+                    .iter()
+                    .filter(|(p, _, _)| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+                    .map(|(_, v, _)| v.as_ref().ok().and_then(|i| i.as_point()))
+                    .collect();
+                row.push(Cell::new(sparkline(&years)));
+                t.add_row(row);
+            }
+            let name = entity.name.as_deref().map_or(entity.id.clone(), |n| format!("{n} ({})", entity.id));
+            format!("{name}\n{t}\n")
+        }
+    }
+}
+
+pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> String {
+    let stats = |d: Option<rust_decimal::Decimal>| d.map_or(Value::Null, |d| Value::String(exact_number(d)));
+    match format {
+        Format::Json => {
+            let doc = json!({
+                "metric": c.metric,
+                "period": c.period,
+                "min": stats(c.min), "median": stats(c.median), "max": stats(c.max), "counted": c.counted,
+                "entities": c.standings.iter().map(|s| {
+                    let mut o = json_interval(&s.value);
+                    o["entity"] = json!(s.entity);
+                    o["entity_name"] = json!(s.name);
+                    o["rank"] = json!(s.rank);
+                    o
+                }).collect::<Vec<_>>(),
+            });
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+            let _ = w.write_record(["rank", "entity", "metric", "period", "actual_low", "actual_high", "reason"]);
+            for s in &c.standings {
+                let num = |d: Option<rust_decimal::Decimal>| d.map(exact_number).unwrap_or_default();
+                let (low, high, reason) = match &s.value {
+                    Ok(i) => (num(i.low), num(i.high), String::new()),
+                    Err(e) => (String::new(), String::new(), e.to_string()),
+                };
+                let rank = s.rank.map(|r| r.to_string()).unwrap_or_default();
+                let _ = w.write_record([rank, s.entity.clone(), c.metric.clone(), c.period.clone(), low, high, reason]);
+            }
+            String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        }
+        Format::Table | Format::Markdown => {
+            let zh = lang == Lang::Zh;
+            let mut t = table();
+            t.set_header(vec![
+                if zh { "排名" } else { "Rank" },
+                if zh { "对象" } else { "Entity" },
+                if zh { "数值" } else { "Value" },
+                if zh { "说明" } else { "Note" },
+            ]);
+            for s in &c.standings {
+                let name = s.name.as_deref().map_or(s.entity.clone(), |n| format!("{n} ({})", s.entity));
+                let (value, note) = match &s.value {
+                    Ok(i) => (interval_text(i, is_bool(model, &c.metric)), String::new()),
+                    Err(e) => ("—".to_string(), e.to_string()),
+                };
+                t.add_row(vec![
+                    Cell::new(s.rank.map_or("—".into(), |r| r.to_string())).set_alignment(CellAlignment::Right),
+                    Cell::new(name),
+                    Cell::new(value).set_alignment(CellAlignment::Right),
+                    Cell::new(note),
+                ]);
+            }
+            let spread = |d: Option<rust_decimal::Decimal>| d.map_or("—".into(), short_number);
+            let footer = if zh {
+                format!(
+                    "最小 {} · 中位数 {} · 最大 {}（基于 {} 个确数）",
+                    spread(c.min),
+                    spread(c.median),
+                    spread(c.max),
+                    c.counted
+                )
+            } else {
+                format!(
+                    "min {} · median {} · max {} (over {} exact values)",
+                    spread(c.min),
+                    spread(c.median),
+                    spread(c.max),
+                    c.counted
+                )
+            };
+            let period = if zh { "期间" } else { "period" };
+            format!("{} · {period} {}\n{t}\n{footer}\n", metric_label(model, &c.metric, lang), c.period)
+        }
+    }
+}
