@@ -501,12 +501,14 @@ pub fn compare(op: Op, a: &Interval, target: &TargetValue) -> Status {
 }
 
 fn undecided_reason(a: &Interval, t: &TargetValue) -> String {
+    // The reason is printed as is in JSON and CSV, so its numbers follow §8's rounding.
+    let n = crate::render::exact_number;
     let side = |i: &Interval| match (i.low, i.high) {
-        (Some(l), Some(h)) if l == h => l.normalize().to_string(),
+        (Some(l), Some(h)) if l == h => n(l),
         (l, h) => format!(
             "{}, {}",
-            l.map_or("(-∞".into(), |v| format!("[{}", v.normalize())),
-            h.map_or("+∞)".into(), |v| format!("{}]", v.normalize()))
+            l.map_or("(-∞".into(), |v| format!("[{}", n(v))),
+            h.map_or("+∞)".into(), |v| format!("{}]", n(v)))
         ),
     };
     let target = match t {

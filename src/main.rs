@@ -14,7 +14,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let outcome = kaohe::run(&cli, &|k| std::env::var(k).ok());
+    // A bug must never look like a result: report it as an error with exit 2,
+    // after nothing has been written to stdout.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error in kaohe ({info}); please report it with the input files");
+    }));
+    let Ok(outcome) = std::panic::catch_unwind(|| kaohe::run(&cli, &|k| std::env::var(k).ok())) else {
+        return ExitCode::from(2);
+    };
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     if std::io::stdout().write_all(outcome.stdout.as_bytes()).is_err() {
         return ExitCode::from(2);

@@ -37,6 +37,9 @@ pub struct Metric {
     pub unit: Option<String>,
     /// Counts whole things: `needs` rounds to whole numbers.
     pub whole: bool,
+    /// A level at a date (trademarks held), not a flow summed over the year: a
+    /// year-to-date figure of it has no run-rate projection.
+    pub stock: bool,
     pub formula: Option<Formula>,
     pub loc: Loc,
 }

@@ -335,12 +335,18 @@ fn summary(model: &Model, evaluations: &[Evaluation], lang: Lang) -> Summary {
 }
 
 /// Whether a rule's actual accumulates through the year (a count or an amount), so
-/// that a run-rate projection means something. Shares and rates do not accumulate.
+/// that a run-rate projection means something. Shares, rates ("件/万人") and stocks
+/// (`stock = true`) do not accumulate.
 fn is_cumulative(model: &Model, r: &RuleResult) -> bool {
     let has_division = |e: &crate::expr::Expr| e.to_string().contains('/');
     match &r.rule.actual {
         Actual::Metric(m) => model.catalog.get(m).is_some_and(|m| {
-            m.unit.as_deref() != Some("%") && !m.is_bool() && m.formula.as_ref().is_none_or(|f| !has_division(&f.expr))
+            let unit = m.unit.as_deref().unwrap_or("");
+            unit != "%"
+                && !unit.contains('/')
+                && !m.is_bool()
+                && !m.stock
+                && m.formula.as_ref().is_none_or(|f| !has_division(&f.expr))
         }),
         Actual::Expr(f) => !has_division(&f.expr),
     }

@@ -1,28 +1,1439 @@
-//! What it takes (CONTRACT §5, `needs`).
+//! What it takes (CONTRACT §5, `needs`): for a rule that is `not_met` (or behind pace
+//! and not met) and whose actual and target are single points, the figure each raw
+//! metric of the current period would need, that metric alone changing and every other
+//! input held, for the rule to be met. Raw metrics are found by following the actual
+//! side's references, and derived metrics' formulas recursively, at the current period;
+//! references to other periods (`x@prev`, `x@2014`) and params are held fixed.
+//!
+//! Each metric `x` is solved on the condition `g(x) = actual(x) − target(x)` ≥ 0, ≤ 0
+//! or = 0 (for `between`, against the end the actual is outside of; `x` is substituted
+//! in the target too, should the target name it). The exact path evaluates the
+//! expression trees symbolically over rational functions P(x)/Q(x) with `Decimal`
+//! polynomial coefficients (closed under `+ − × ÷` and negation; a common factor `x^k`
+//! and proportional numerator and denominator cancel). When P and Q end up of degree at
+//! most 1, `g` is linear or a ratio of linear terms and its root is the boundary; the
+//! denominator keeps its sign unless the pole `Q(x) = 0` lies between the current value
+//! and the solution, in which case there is no figure, as there is none when the figure
+//! would be negative (unless the current value is already negative).
+//!
+//! Otherwise (`min`, `max`, `abs`, a product of two terms that both depend on `x`) a
+//! numeric method is used: from the current value, steps of 1 (whole metrics) or
+//! max(|current|, 1)/64 are doubled in both directions at once (never below zero when
+//! the current value is not negative) until a value meets the rule (for `==`, until
+//! `actual − target` changes sign); that bracket is bisected down to whole numbers or
+//! to 10⁻¹⁵ relative, and a non-whole result is snapped to the shortest decimal within
+//! that tolerance that still meets the rule. At most 200 evaluations per metric; the
+//! nearer of the two directions wins. A pole between the current value and the
+//! solution is detected by evaluating the rule over that whole interval (interval
+//! arithmetic reports the zero divisor).
+//!
+//! Whole metrics round away from the current value to the nearest whole number that
+//! meets the rule; other metrics get the boundary itself (for `>` and `<`, the boundary
+//! that any larger, or smaller, value passes). Every figure is checked with the real
+//! evaluator (a `Context` whose `overrides` replace the metric), so that rounding never
+//! yields a figure that does not do it.
 
-use crate::evaluate::Evaluation;
-use crate::model::Model;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::cli::Lang;
+use crate::evaluate::{
+    Context, Evaluation, Need, Pace, RuleResult, Status, TargetValue, actual_expr, compare, eval_target, prev_period,
+};
+use crate::expr::{BinOp, Expr, PeriodRef, Unknown};
+use crate::interval::Interval;
+use crate::model::{Entity, Metric, Model, Op, Rule, Target};
+
+/// Evaluations the numeric method may spend on one metric.
+const MAX_EVALUATIONS: usize = 200;
+
+/// The highest polynomial degree kept while building a rational function; the result
+/// must come down to degree 1 to be solved exactly.
+const MAX_DEGREE: usize = 2;
+
+/// A (metric, period) pair.
+type Key = (String, String);
 
 /// Fill in `needs` for the rules that are not met or behind pace.
-pub fn with_needs(_model: &Model, evaluation: Evaluation) -> Evaluation {
+pub fn with_needs(model: &Model, mut evaluation: Evaluation) -> Evaluation {
+    let Some(entity) = model.entities.iter().find(|e| e.id == evaluation.entity) else {
+        return evaluation;
+    };
+    let Some(ruleset) = model.rulesets.iter().find(|r| r.id == evaluation.ruleset) else {
+        return evaluation;
+    };
+    let period = evaluation.period.clone();
+    for result in &mut evaluation.rules {
+        let needs = rule_needs(model, entity, &ruleset.params, &period, result);
+        result.needs = needs;
+    }
     evaluation
 }
 
-use crate::cli::Lang;
-use crate::evaluate::Need;
+/// The needs of one rule (empty where the contract says so).
+fn rule_needs(
+    model: &Model,
+    entity: &Entity,
+    params: &BTreeMap<String, Decimal>,
+    period: &str,
+    result: &RuleResult,
+) -> Vec<Need> {
+    let wanted = result.status == Status::NotMet || result.pace == Some(Pace::Behind);
+    if !wanted || result.status == Status::Met {
+        return Vec::new();
+    }
+    let Some(actual) = result.actual.as_ref().ok().and_then(Interval::as_point) else {
+        return Vec::new();
+    };
+    let Some(aim) = aim(&result.rule, actual, result.target.as_ref().ok()) else {
+        return Vec::new();
+    };
+    let mut solver = Solver {
+        model,
+        entity,
+        params,
+        period,
+        rule: &result.rule,
+        actual: actual_expr(&result.rule),
+        deps: HashMap::new(),
+    };
+    if matches!(solver.status(None, Some(result.rule.op)), Ok(Status::Met)) {
+        return Vec::new();
+    }
+    let actual = solver.actual.clone();
+    let metrics: BTreeSet<String> =
+        solver.expr_deps(&actual, period).into_iter().filter(|(_, p)| p == period).map(|(m, _)| m).collect();
+    metrics.iter().map(|m| solver.need(m, &aim)).collect()
+}
 
-/// A need in plain words ("313 more invention applications"), or `None` when there is no figure.
+/// Which way the rule must move, and against which target expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Goal {
+    /// actual ≥ target (strict: >).
+    AtLeast { strict: bool },
+    /// actual ≤ target (strict: <).
+    AtMost { strict: bool },
+    /// actual = target.
+    Equal,
+}
+
+impl Goal {
+    fn strict(self) -> bool {
+        matches!(self, Goal::AtLeast { strict: true } | Goal::AtMost { strict: true })
+    }
+}
+
+struct Aim<'a> {
+    goal: Goal,
+    target: &'a Expr,
+}
+
+/// The goal of a rule whose actual is the point `actual`, or `None` when the target
+/// is not a single point (or a pair of points for `between`).
+fn aim<'a>(rule: &'a Rule, actual: Decimal, target: Option<&TargetValue>) -> Option<Aim<'a>> {
+    match (&rule.target, target?) {
+        (Target::Value { formula, .. }, TargetValue::Single(t)) => {
+            t.as_point()?;
+            let goal = match rule.op {
+                Op::Ge => Goal::AtLeast { strict: false },
+                Op::Gt => Goal::AtLeast { strict: true },
+                Op::Le => Goal::AtMost { strict: false },
+                Op::Lt => Goal::AtMost { strict: true },
+                Op::Eq | Op::Between => Goal::Equal,
+            };
+            Some(Aim { goal, target: &formula.expr })
+        }
+        (Target::Between(low, high), TargetValue::Between(l, h)) => {
+            let (l, _) = (l.as_point()?, h.as_point()?);
+            // The nearer end: the one the actual is outside of.
+            if actual < l {
+                Some(Aim { goal: Goal::AtLeast { strict: false }, target: &low.expr })
+            } else {
+                Some(Aim { goal: Goal::AtMost { strict: false }, target: &high.expr })
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `>` → `>=`, `<` → `<=`: a boundary for a strict comparison is checked with this.
+fn relax(op: Op) -> Op {
+    match op {
+        Op::Gt => Op::Ge,
+        Op::Lt => Op::Le,
+        other => other,
+    }
+}
+
+/// Solves one rule for one entity at one period.
+struct Solver<'a> {
+    model: &'a Model,
+    entity: &'a Entity,
+    params: &'a BTreeMap<String, Decimal>,
+    period: &'a str,
+    rule: &'a Rule,
+    actual: Expr,
+    /// Raw (metric, period) inputs of each (metric, period), memoised.
+    deps: HashMap<Key, BTreeSet<Key>>,
+}
+
+/// What the exact path found.
+enum Exact {
+    Found(Decimal, String),
+    /// No figure: the reason.
+    Impossible(String),
+    /// The exact path does not apply: the reason (the numeric method takes over).
+    GiveUp(String),
+}
+
+impl<'a> Solver<'a> {
+    // ---- the real evaluator -------------------------------------------------------
+
+    /// The actual and the target with `over` replacing one metric's current value.
+    fn values(&self, over: Option<(&str, Interval)>) -> Result<(Interval, TargetValue), Unknown> {
+        let mut cx = Context::new(self.model, self.entity, self.params);
+        if let Some((metric, value)) = over {
+            cx.overrides.insert((metric.to_string(), self.period.to_string()), value);
+        }
+        let actual = cx.eval(&self.actual, self.period)?;
+        let target = eval_target(&mut cx, self.rule, self.period)?;
+        Ok((actual, target))
+    }
+
+    /// The rule's comparison (or `op` in its place) with `over` applied.
+    fn status(&self, over: Option<(&str, Interval)>, op: Option<Op>) -> Result<Status, Unknown> {
+        let (actual, target) = self.values(over)?;
+        Ok(compare(op.unwrap_or(self.rule.op), &actual, &target))
+    }
+
+    /// Whether `metric = x` meets the rule; `relaxed` checks `>`/`<` as `>=`/`<=`.
+    fn meets(&self, metric: &str, x: Decimal, relaxed: bool) -> bool {
+        let op = if relaxed { relax(self.rule.op) } else { self.rule.op };
+        matches!(self.status(Some((metric, Interval::point(x))), Some(op)), Ok(Status::Met))
+    }
+
+    /// The sign of actual − target with `metric = x` (single targets only).
+    fn sign(&self, metric: &str, x: Decimal) -> Option<Ordering> {
+        match self.values(Some((metric, Interval::point(x)))).ok()? {
+            (a, TargetValue::Single(t)) => Some(a.as_point()?.cmp(&t.as_point()?)),
+            _ => None,
+        }
+    }
+
+    /// Whether a divisor reaches zero while `metric` moves from `from` to `to`.
+    fn crosses_pole(&self, metric: &str, from: Decimal, to: Decimal) -> bool {
+        let span = Interval { low: Some(from.min(to)), high: Some(from.max(to)), approx: false };
+        matches!(self.values(Some((metric, span))), Err(Unknown::DivisionByZero))
+    }
+
+    // ---- dependencies ---------------------------------------------------------------
+
+    /// The raw (metric, period) inputs of `name` at `period`.
+    fn deps(&mut self, name: &str, period: &str) -> BTreeSet<Key> {
+        if self.params.contains_key(name) {
+            return BTreeSet::new();
+        }
+        let key = (name.to_string(), period.to_string());
+        if let Some(found) = self.deps.get(&key) {
+            return found.clone();
+        }
+        // A guard against cycles (validation rejects them; this only keeps us finite).
+        self.deps.insert(key.clone(), BTreeSet::new());
+        let model = self.model;
+        let found = match model.catalog.get(name).and_then(|m| m.formula.as_ref()) {
+            Some(f) => self.expr_deps(&f.expr, period),
+            None => BTreeSet::from([key.clone()]),
+        };
+        self.deps.insert(key, found.clone());
+        found
+    }
+
+    /// The raw (metric, period) inputs of an expression evaluated at `period`.
+    fn expr_deps(&mut self, e: &Expr, period: &str) -> BTreeSet<Key> {
+        let mut out = BTreeSet::new();
+        for (name, at, _) in e.references() {
+            if let Ok(p) = resolve(period, at) {
+                out.extend(self.deps(name, &p));
+            }
+        }
+        out
+    }
+
+    // ---- one metric -------------------------------------------------------------------
+
+    fn need(&mut self, metric: &str, aim: &Aim) -> Need {
+        let period = self.period;
+        let none = |why: String| Need {
+            metric: metric.to_string(),
+            period: period.to_string(),
+            change: None,
+            to: None,
+            why: Some(why),
+        };
+        let current = Context::new(self.model, self.entity, self.params).value(metric, self.period);
+        let Some(cur) = current.ok().and_then(|v| v.as_point()) else {
+            return none(format!("{metric} is not a single figure, so no change of it can be computed"));
+        };
+        let def = self.model.catalog.get(metric);
+        let whole = def.is_some_and(|m| m.whole);
+        let found = match self.exact(metric, cur, whole, aim) {
+            Exact::Found(to, why) => Ok((to, why)),
+            Exact::Impossible(why) => Err(why),
+            Exact::GiveUp(reason) => self.numeric(metric, cur, whole, aim.goal, &reason),
+        };
+        let (to, why) = match found {
+            Ok(x) => x,
+            Err(why) => return none(why),
+        };
+        if def.is_some_and(Metric::is_bool) && to != Decimal::ZERO && to != Decimal::ONE {
+            return none(format!("a yes/no indicator can only be 0 or 1, and it would need {}", num(to)));
+        }
+        let Some(change) = to.checked_sub(cur) else {
+            return none("number too large".to_string());
+        };
+        Need {
+            metric: metric.to_string(),
+            period: self.period.to_string(),
+            change: Some(change.normalize()),
+            to: Some(to.normalize()),
+            why: Some(why),
+        }
+    }
+
+    // ---- the exact path -----------------------------------------------------------------
+
+    fn exact(&mut self, metric: &str, cur: Decimal, whole: bool, aim: &Aim) -> Exact {
+        let x: Key = (metric.to_string(), self.period.to_string());
+        let mut memo = HashMap::new();
+        let actual = self.actual.clone();
+        let period = self.period;
+        let g = self
+            .sym(&actual, period, &x, &mut memo)
+            .and_then(|a| self.sym(aim.target, period, &x, &mut memo).and_then(|t| a.sub(&t)));
+        let g = match g {
+            Ok(g) => g,
+            Err(why) => return Exact::GiveUp(why),
+        };
+        if g.num.degree() > 1 || g.den.degree() > 1 {
+            return Exact::GiveUp(format!("not linear or a ratio of linear terms in {metric}"));
+        }
+        let shape = if g.den.degree() == 0 { "linear" } else { "ratio of linear terms" };
+        let (n0, n1, d1) = (g.num.coef(0), g.num.coef(1), g.den.coef(1));
+        let Some(d_cur) = g.den.at(cur) else {
+            return Exact::GiveUp("number too large".to_string());
+        };
+        if d_cur.is_zero() {
+            return Exact::GiveUp("a divisor is zero at the current value".to_string());
+        }
+        // Where the denominator keeps the sign it has now, g ≥ 0 ⇔ ±N(x) ≥ 0: M(x) ≥ 0.
+        let flip = match aim.goal {
+            Goal::AtLeast { .. } => d_cur.is_sign_negative(),
+            Goal::AtMost { .. } => d_cur.is_sign_positive(),
+            Goal::Equal => false,
+        };
+        let (m0, m1) = if flip { (-n0, -n1) } else { (n0, n1) };
+        if m1.is_zero() {
+            return Exact::Impossible(if aim.goal == Goal::Equal {
+                format!("no value of {metric} alone gives exactly the target")
+            } else if !d1.is_zero() {
+                "would have to cross a pole (a divisor would pass through zero)".to_string()
+            } else {
+                format!("target cannot be reached by {metric} alone: it cancels out of the rule")
+            });
+        }
+        let Some(r) = (-m0).checked_div(m1) else {
+            return Exact::GiveUp("number too large".to_string());
+        };
+        let up = match aim.goal {
+            Goal::Equal => r > cur,
+            _ => m1.is_sign_positive(),
+        };
+        if (up && r < cur) || (!up && r > cur) || (aim.goal == Goal::Equal && r == cur) {
+            return Exact::GiveUp("the exact solution disagrees with the evaluator".to_string());
+        }
+        let den = g.den.clone();
+        let crosses = |to: Decimal| {
+            !d1.is_zero()
+                && match den.at(to) {
+                    Some(d) => d.is_zero() || d.is_sign_negative() != d_cur.is_sign_negative(),
+                    None => true,
+                }
+        };
+        match self.finalize(metric, cur, r, up, whole, aim.goal, &crosses) {
+            Fin::Found(to) => {
+                let mut why = format!("exact: {shape} in {metric}");
+                if to != r {
+                    let dir = if up { "up" } else { "down" };
+                    why.push_str(&format!("; boundary {}, rounded {dir} to a whole number that meets it", num(r)));
+                } else if aim.goal.strict() && !whole {
+                    let side = if up { "larger" } else { "smaller" };
+                    why.push_str(&format!("; the boundary itself: any {side} value passes"));
+                }
+                Exact::Found(to, why)
+            }
+            Fin::Impossible(why) => Exact::Impossible(why),
+            Fin::Failed(why) => Exact::GiveUp(why),
+        }
+    }
+
+    /// From the exact boundary `r` to the figure: rounding, the checks, verification.
+    #[allow(clippy::too_many_arguments)]
+    fn finalize(
+        &self,
+        metric: &str,
+        cur: Decimal,
+        r: Decimal,
+        up: bool,
+        whole: bool,
+        goal: Goal,
+        crosses: &dyn Fn(Decimal) -> bool,
+    ) -> Fin {
+        let relaxed = goal.strict() && !whole;
+        let toward = |c: Decimal, k: i64| {
+            let step = if whole { Decimal::ONE } else { ulp(r) };
+            let delta = step.checked_mul(Decimal::from(k))?;
+            if up { c.checked_add(delta) } else { c.checked_sub(delta) }
+        };
+        let first = match (goal, whole) {
+            (Goal::Equal, true) => r.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero),
+            (_, true) if up => r.ceil(),
+            (_, true) => r.floor(),
+            (_, false) => r,
+        };
+        if first.is_sign_negative() && !first.is_zero() && !cur.is_sign_negative() {
+            return Fin::Impossible(format!("would need a negative value ({})", num(r)));
+        }
+        if crosses(first) {
+            return Fin::Impossible("would have to cross a pole (a divisor would pass through zero)".to_string());
+        }
+        let mut candidates = vec![Some(first)];
+        match (goal, whole) {
+            (Goal::Equal, true) => {}
+            (Goal::Equal, false) => {
+                let u = ulp(r);
+                candidates.push(r.checked_add(u));
+                candidates.push(r.checked_sub(u));
+            }
+            _ => candidates.extend((1..=2).map(|k| toward(first, k))),
+        }
+        let mut skipped = None;
+        for c in candidates.into_iter().flatten() {
+            if c.is_sign_negative() && !c.is_zero() && !cur.is_sign_negative() {
+                skipped.get_or_insert_with(|| format!("would need a negative value (beyond {})", num(r)));
+                continue;
+            }
+            if crosses(c) {
+                skipped.get_or_insert_with(|| "would have to cross a pole (a divisor would pass through zero)".into());
+                continue;
+            }
+            if self.meets(metric, c, relaxed) {
+                return Fin::Found(c);
+            }
+        }
+        if let (Some(why), false) = (skipped, goal == Goal::Equal) {
+            return Fin::Impossible(why);
+        }
+        match (goal, whole) {
+            (Goal::Equal, true) => Fin::Impossible(format!(
+                "no whole number of {metric} gives exactly the target (the exact value is {})",
+                num(r)
+            )),
+            (Goal::Equal, false) => Fin::Impossible(format!(
+                "no decimal value of {metric} gives exactly the target (the exact value is about {})",
+                num(r)
+            )),
+            _ => Fin::Failed(format!("the exact figure {} does not verify", num(r))),
+        }
+    }
+
+    /// The expression as a rational function of `x`, other inputs taken as they are.
+    fn sym(&mut self, e: &Expr, period: &str, x: &Key, memo: &mut HashMap<Key, Ratio>) -> Result<Ratio, String> {
+        match e {
+            Expr::Num(n) => Ok(Ratio::constant(*n)),
+            Expr::Ref { name, period: at, .. } => self.sym_ref(name, at, period, x, memo),
+            Expr::Neg(inner) => Ok(self.sym(inner, period, x, memo)?.neg()),
+            Expr::Bin { .. } => {
+                // A left-deep chain in a loop, as the evaluator does (see `Expr::chain`).
+                let (head, tail) = chain(e);
+                let mut acc = self.sym(head, period, x, memo)?;
+                for (op, rhs) in tail {
+                    let r = self.sym(rhs, period, x, memo)?;
+                    acc = match op {
+                        BinOp::Add => acc.add(&r),
+                        BinOp::Sub => acc.sub(&r),
+                        BinOp::Mul => acc.mul(&r),
+                        BinOp::Div => acc.div(&r),
+                    }?;
+                }
+                Ok(acc)
+            }
+            Expr::Call { func, .. } => {
+                if self.expr_deps(e, period).contains(x) {
+                    Err(format!("`{}` of a term that depends on {}", func.name(), x.0))
+                } else {
+                    self.constant(e, period)
+                }
+            }
+        }
+    }
+
+    fn sym_ref(
+        &mut self,
+        name: &str,
+        at: &PeriodRef,
+        period: &str,
+        x: &Key,
+        memo: &mut HashMap<Key, Ratio>,
+    ) -> Result<Ratio, String> {
+        if let Some(v) = self.params.get(name) {
+            return Ok(Ratio::constant(*v));
+        }
+        let p = resolve(period, at).map_err(|e| e.to_string())?;
+        let key = (name.to_string(), p);
+        if &key == x {
+            return Ok(Ratio::x());
+        }
+        if let Some(r) = memo.get(&key) {
+            return Ok(r.clone());
+        }
+        let model = self.model;
+        let formula = model.catalog.get(name).and_then(|m| m.formula.as_ref());
+        let r = match formula {
+            Some(f) if self.deps(name, &key.1).contains(x) => self.sym(&f.expr, &key.1, x, memo)?,
+            _ => {
+                let v = Context::new(self.model, self.entity, self.params).value(name, &key.1);
+                point(v, || format!("{name}@{}", key.1))?
+            }
+        };
+        memo.insert(key, r.clone());
+        Ok(r)
+    }
+
+    /// A sub-expression that does not depend on `x`, from the evaluator.
+    fn constant(&self, e: &Expr, period: &str) -> Result<Ratio, String> {
+        let v = Context::new(self.model, self.entity, self.params).eval(e, period);
+        point(v, || e.to_string())
+    }
+
+    // ---- the numeric path -------------------------------------------------------------
+
+    fn numeric(
+        &self,
+        metric: &str,
+        cur: Decimal,
+        whole: bool,
+        goal: Goal,
+        reason: &str,
+    ) -> Result<(Decimal, String), String> {
+        let mut search = Search {
+            solver: self,
+            metric,
+            goal,
+            cur_sign: if goal == Goal::Equal { self.sign(metric, cur) } else { None },
+            evaluations: 0,
+        };
+        let non_negative = !cur.is_sign_negative() || cur.is_zero();
+        let unit = if whole { Decimal::ONE } else { cur.abs().max(Decimal::ONE) / Decimal::from(64) };
+        let mut sides = [
+            Side { up: true, base: if whole { cur.floor() } else { cur }, lo: cur, step: unit, active: true, hi: None },
+            Side { up: false, base: if whole { cur.ceil() } else { cur }, lo: cur, step: unit, active: true, hi: None },
+        ];
+        // Expand both brackets, doubling the step, until one side reaches the goal.
+        while sides.iter().any(|s| s.active) && sides.iter().all(|s| s.hi.is_none()) {
+            for side in &mut sides {
+                if !side.active {
+                    continue;
+                }
+                if search.evaluations >= MAX_EVALUATIONS {
+                    side.active = false;
+                    continue;
+                }
+                let next = if side.up { side.base.checked_add(side.step) } else { side.base.checked_sub(side.step) };
+                let Some(mut x) = next else {
+                    side.active = false;
+                    continue;
+                };
+                if !side.up && non_negative && x <= Decimal::ZERO {
+                    x = Decimal::ZERO;
+                    side.active = false;
+                    if side.lo <= Decimal::ZERO {
+                        continue;
+                    }
+                }
+                if search.reached(x) {
+                    side.hi = Some(x);
+                    side.active = false;
+                } else {
+                    side.lo = x;
+                }
+                match side.step.checked_mul(Decimal::TWO) {
+                    Some(s) => side.step = s,
+                    None => side.active = false,
+                }
+            }
+        }
+        let mut best: Option<Decimal> = None;
+        let mut failure: Option<String> = None;
+        for side in &sides {
+            let Some(hi) = side.hi else { continue };
+            let to = match search.settle(side.lo, hi, side.up, whole) {
+                Ok(to) => to,
+                Err(why) => {
+                    failure.get_or_insert(why);
+                    continue;
+                }
+            };
+            if self.crosses_pole(metric, cur, to) {
+                failure.get_or_insert("would have to cross a pole (a divisor would pass through zero)".to_string());
+                continue;
+            }
+            let distance = |v: Decimal| v.checked_sub(cur).map_or(Decimal::MAX, |d| d.abs());
+            let nearer = best.is_none_or(|b| distance(to) < distance(b));
+            if nearer {
+                best = Some(to);
+            }
+        }
+        let n = search.evaluations;
+        match (best, failure) {
+            (Some(to), _) => Ok((to, format!("numeric: {reason}; doubling bracket and bisection, {n} evaluations"))),
+            (None, Some(why)) => Err(why),
+            (None, None) => Err(format!(
+                "target cannot be reached by {metric} alone: no value found in either direction{} \
+                 ({n} evaluations; {reason})",
+                if non_negative { " without going below zero" } else { "" }
+            )),
+        }
+    }
+}
+
+/// The outcome of rounding and verifying an exact boundary.
+enum Fin {
+    Found(Decimal),
+    Impossible(String),
+    Failed(String),
+}
+
+/// One direction of the numeric bracket search.
+struct Side {
+    up: bool,
+    base: Decimal,
+    /// The last value that does not reach the goal (the current value at first).
+    lo: Decimal,
+    step: Decimal,
+    active: bool,
+    /// The first value found that reaches it.
+    hi: Option<Decimal>,
+}
+
+/// The numeric method's state for one metric.
+struct Search<'s, 'a> {
+    solver: &'s Solver<'a>,
+    metric: &'s str,
+    goal: Goal,
+    /// For `==`: the sign of actual − target now.
+    cur_sign: Option<Ordering>,
+    evaluations: usize,
+}
+
+impl Search<'_, '_> {
+    /// Whether `x` reaches the goal: meets the rule, or for `==` is at or past the target.
+    fn reached(&mut self, x: Decimal) -> bool {
+        self.evaluations += 1;
+        match self.goal {
+            Goal::Equal => match self.solver.sign(self.metric, x) {
+                Some(Ordering::Equal) => true,
+                Some(s) => self.cur_sign.is_some_and(|c| c != s),
+                None => false,
+            },
+            _ => self.solver.meets(self.metric, x, false),
+        }
+    }
+
+    fn verify(&mut self, x: Decimal, relaxed: bool) -> bool {
+        self.evaluations += 1;
+        self.solver.meets(self.metric, x, relaxed)
+    }
+
+    /// Bisect [lo, hi] (hi reaches the goal, lo does not) and pick the figure.
+    fn settle(&mut self, mut lo: Decimal, mut hi: Decimal, up: bool, whole: bool) -> Result<Decimal, String> {
+        let tolerance = |lo: Decimal, hi: Decimal| Decimal::new(1, 15) * lo.abs().max(hi.abs()).max(Decimal::ONE);
+        while self.evaluations < MAX_EVALUATIONS {
+            let Some(mid) = hi.checked_sub(lo).and_then(|w| lo.checked_add(w / Decimal::TWO)) else { break };
+            let mid = if whole {
+                let m = if up { mid.floor() } else { mid.ceil() };
+                let m = if up && m <= lo {
+                    lo.floor().checked_add(Decimal::ONE)
+                } else if !up && m >= lo {
+                    lo.ceil().checked_sub(Decimal::ONE)
+                } else {
+                    Some(m)
+                };
+                match m {
+                    Some(m) if (up && m < hi) || (!up && m > hi) => m,
+                    _ => break,
+                }
+            } else {
+                let narrow = hi.checked_sub(lo).is_none_or(|w| w.abs() <= tolerance(lo, hi));
+                if narrow || mid == lo || mid == hi {
+                    break;
+                }
+                mid
+            };
+            if self.reached(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        let equal = self.goal == Goal::Equal;
+        let relaxed = self.goal.strict() && !whole;
+        if !whole {
+            // The shortest decimal near the boundary that still does it.
+            let tol = tolerance(lo, hi);
+            let (toward, away) = if up {
+                (RoundingStrategy::ToNegativeInfinity, RoundingStrategy::ToPositiveInfinity)
+            } else {
+                (RoundingStrategy::ToPositiveInfinity, RoundingStrategy::ToNegativeInfinity)
+            };
+            for dp in 0..=16 {
+                for strategy in [toward, away] {
+                    let c = hi.round_dp_with_strategy(dp, strategy);
+                    let near = c.checked_sub(hi).is_some_and(|d| d.abs() <= tol);
+                    let sign_ok = !c.is_sign_negative() || c.is_zero() || lo.is_sign_negative();
+                    if near && sign_ok && self.verify(c, relaxed) {
+                        return Ok(c);
+                    }
+                }
+            }
+        }
+        if !equal || self.verify(hi, false) {
+            Ok(hi)
+        } else if whole {
+            Err(format!("no whole number of {} gives exactly the target", self.metric))
+        } else {
+            Err(format!("no decimal value of {} found that gives exactly the target", self.metric))
+        }
+    }
+}
+
+/// The period a reference reads, evaluated at `period`.
+fn resolve(period: &str, at: &PeriodRef) -> Result<String, Unknown> {
+    match at {
+        PeriodRef::Current => Ok(period.to_string()),
+        PeriodRef::Named(p) => Ok(p.clone()),
+        PeriodRef::Prev => prev_period(period)
+            .ok_or_else(|| Unknown::Other(format!("`@prev` of period `{period}`, which is not a year"))),
+    }
+}
+
+/// A left-leaning chain of binary operations as its head and `(op, rhs)` pairs.
+fn chain(e: &Expr) -> (&Expr, Vec<(BinOp, &Expr)>) {
+    let mut tail = Vec::new();
+    let mut head = e;
+    while let Expr::Bin { op, lhs, rhs } = head {
+        tail.push((*op, &**rhs));
+        head = lhs;
+    }
+    tail.reverse();
+    (head, tail)
+}
+
+/// An evaluated value as a constant rational function, if it is a single point.
+fn point(v: Result<Interval, Unknown>, what: impl Fn() -> String) -> Result<Ratio, String> {
+    match v {
+        Ok(i) => i.as_point().map(Ratio::constant).ok_or_else(|| format!("{} is not a single figure", what())),
+        Err(e) => Err(format!("{}: {e}", what())),
+    }
+}
+
+/// One unit in the last place that a `Decimal` of `v`'s size can still hold.
+fn ulp(v: Decimal) -> Decimal {
+    let mut t = v.abs().trunc();
+    let mut digits = 0u32;
+    while t >= Decimal::ONE {
+        t = (t / Decimal::TEN).trunc();
+        digits += 1;
+    }
+    Decimal::new(1, 27u32.saturating_sub(digits).min(28))
+}
+
+/// A number for a message.
+fn num(d: Decimal) -> String {
+    crate::render::exact_number(d)
+}
+
+/// A polynomial in `x` with `Decimal` coefficients, lowest degree first, without
+/// trailing zeros (the zero polynomial is empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Poly(Vec<Decimal>);
+
+impl Poly {
+    fn new(mut coefficients: Vec<Decimal>) -> Poly {
+        while coefficients.last().is_some_and(Decimal::is_zero) {
+            coefficients.pop();
+        }
+        Poly(coefficients)
+    }
+
+    fn is_zero(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The degree; 0 for constants and the zero polynomial.
+    fn degree(&self) -> usize {
+        self.0.len().saturating_sub(1)
+    }
+
+    fn coef(&self, i: usize) -> Decimal {
+        self.0.get(i).copied().unwrap_or(Decimal::ZERO)
+    }
+
+    fn neg(&self) -> Poly {
+        Poly(self.0.iter().map(|c| -*c).collect())
+    }
+
+    fn add(&self, o: &Poly) -> Option<Poly> {
+        let n = self.0.len().max(o.0.len());
+        let sum: Option<Vec<Decimal>> = (0..n).map(|i| self.coef(i).checked_add(o.coef(i))).collect();
+        Some(Poly::new(sum?))
+    }
+
+    fn mul(&self, o: &Poly) -> Option<Poly> {
+        if self.is_zero() || o.is_zero() {
+            return Some(Poly(Vec::new()));
+        }
+        let mut out = vec![Decimal::ZERO; self.0.len() + o.0.len() - 1];
+        for (i, a) in self.0.iter().enumerate() {
+            for (j, b) in o.0.iter().enumerate() {
+                out[i + j] = out[i + j].checked_add(a.checked_mul(*b)?)?;
+            }
+        }
+        Some(Poly::new(out))
+    }
+
+    /// The value at `x` (Horner).
+    fn at(&self, x: Decimal) -> Option<Decimal> {
+        self.0.iter().rev().try_fold(Decimal::ZERO, |acc, c| acc.checked_mul(x)?.checked_add(*c))
+    }
+}
+
+/// A rational function P(x)/Q(x).
+#[derive(Clone, Debug)]
+struct Ratio {
+    num: Poly,
+    den: Poly,
+}
+
+const TOO_LARGE: &str = "number too large in the exact solution";
+
+impl Ratio {
+    fn constant(c: Decimal) -> Ratio {
+        Ratio { num: Poly::new(vec![c]), den: Poly::new(vec![Decimal::ONE]) }
+    }
+
+    fn x() -> Ratio {
+        Ratio { num: Poly::new(vec![Decimal::ZERO, Decimal::ONE]), den: Poly::new(vec![Decimal::ONE]) }
+    }
+
+    fn neg(&self) -> Ratio {
+        Ratio { num: self.num.neg(), den: self.den.clone() }
+    }
+
+    fn add(&self, o: &Ratio) -> Result<Ratio, String> {
+        if self.den == o.den {
+            let num = self.num.add(&o.num).ok_or(TOO_LARGE)?;
+            return Ratio { num, den: self.den.clone() }.simplified();
+        }
+        let left = self.num.mul(&o.den).ok_or(TOO_LARGE)?;
+        let right = o.num.mul(&self.den).ok_or(TOO_LARGE)?;
+        let num = left.add(&right).ok_or(TOO_LARGE)?;
+        let den = self.den.mul(&o.den).ok_or(TOO_LARGE)?;
+        Ratio { num, den }.simplified()
+    }
+
+    fn sub(&self, o: &Ratio) -> Result<Ratio, String> {
+        self.add(&o.neg())
+    }
+
+    fn mul(&self, o: &Ratio) -> Result<Ratio, String> {
+        let num = self.num.mul(&o.num).ok_or(TOO_LARGE)?;
+        let den = self.den.mul(&o.den).ok_or(TOO_LARGE)?;
+        Ratio { num, den }.simplified()
+    }
+
+    fn div(&self, o: &Ratio) -> Result<Ratio, String> {
+        if o.num.is_zero() {
+            return Err("division by zero".to_string());
+        }
+        let num = self.num.mul(&o.den).ok_or(TOO_LARGE)?;
+        let den = self.den.mul(&o.num).ok_or(TOO_LARGE)?;
+        Ratio { num, den }.simplified()
+    }
+
+    /// Cancel a common factor x^k and proportional numerator and denominator; refuse
+    /// degrees above [`MAX_DEGREE`].
+    fn simplified(mut self) -> Result<Ratio, String> {
+        if self.num.is_zero() {
+            return Ok(Ratio::constant(Decimal::ZERO));
+        }
+        while self.num.0.first().is_some_and(Decimal::is_zero) && self.den.0.first().is_some_and(Decimal::is_zero) {
+            self.num.0.remove(0);
+            self.den.0.remove(0);
+        }
+        let (dn, dd) = (self.num.degree(), self.den.degree());
+        if dn == dd && dd >= 1 {
+            let (ln, ld) = (self.num.coef(dn), self.den.coef(dd));
+            let proportional = (0..=dn)
+                .all(|i| matches!((self.num.coef(i).checked_mul(ld), self.den.coef(i).checked_mul(ln)), (Some(a), Some(b)) if a == b));
+            if proportional {
+                return Ok(Ratio { num: Poly::new(vec![ln]), den: Poly::new(vec![ld]) });
+            }
+        }
+        if self.num.degree() > MAX_DEGREE || self.den.degree() > MAX_DEGREE {
+            return Err("a product of terms that both depend on the metric".to_string());
+        }
+        Ok(self)
+    }
+}
+
+/// A need in plain words ("需再增加发明专利申请量 62 件（达到 162 件）", "62 more invention
+/// applications (to 162)"), or `None` when there is no figure.
 pub fn describe(model: &Model, need: &Need, lang: Lang) -> Option<String> {
     let change = need.change?;
+    let to = need.to?;
     let metric = model.catalog.get(&need.metric);
-    let label = metric.map_or(need.metric.as_str(), |m| m.label(lang == Lang::En));
+    let english = lang == Lang::En;
+    let label = metric.map_or(need.metric.as_str(), |m| m.label(english));
+    if metric.is_some_and(Metric::is_bool) {
+        let yes = !to.is_zero();
+        return Some(match (english, yes) {
+            (false, true) => format!("{label}需为“是”"),
+            (false, false) => format!("{label}需为“否”"),
+            (true, true) => format!("{label}: must be yes"),
+            (true, false) => format!("{label}: must be no"),
+        });
+    }
     let unit = metric.and_then(|m| m.unit.as_deref()).unwrap_or("");
-    let amount = crate::render::short_number(change.abs());
-    let to = need.to.map(crate::render::short_number).unwrap_or_default();
-    Some(match (lang, change.is_sign_negative()) {
-        (Lang::Zh, false) => format!("{label}需再增加 {amount} {unit}（达到 {to}）"),
-        (Lang::Zh, true) => format!("{label}需减少 {amount} {unit}（降到 {to}）"),
-        (Lang::En, false) => format!("{label}: {amount} {unit} more (to {to})"),
-        (Lang::En, true) => format!("{label}: {amount} {unit} less (down to {to})"),
+    let whole = metric.is_some_and(|m| m.whole);
+    let short = |d: Decimal| {
+        let s = crate::render::short_number(d);
+        if s == "0" && !d.is_zero() { crate::render::exact_number(d) } else { s }
+    };
+    let with_unit = |d: Decimal| {
+        let n = short(d);
+        match unit {
+            "" => n,
+            "%" => format!("{n}%"),
+            u => format!("{n} {u}"),
+        }
+    };
+    let (amount, to_text) = (with_unit(change.abs()), with_unit(to));
+    let down = change.is_sign_negative() && !change.is_zero();
+    Some(match (english, down) {
+        (false, false) => format!("需再增加{label} {amount}（达到 {to_text}）"),
+        (false, true) => format!("需减少{label} {amount}（降到 {to_text}）"),
+        (true, _) if whole && unit != "%" => {
+            let label = lower_first(label);
+            let (n, t) = (short(change.abs()), short(to));
+            if down { format!("{n} fewer {label} (down to {t})") } else { format!("{n} more {label} (to {t})") }
+        }
+        (true, false) => format!("{label}: {amount} more (to {to_text})"),
+        (true, true) => format!("{label}: {amount} less (down to {to_text})"),
     })
+}
+
+/// "Patent applications" → "patent applications", but "IP-pledge" stays.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::{Just, Strategy, prop_assert, prop_assert_eq, prop_oneof, proptest};
+    use rust_decimal::Decimal;
+
+    use super::{describe, with_needs};
+    use crate::cli::Lang;
+    use crate::diagnostic::Loc;
+    use crate::evaluate::{Evaluation, Need, Options, Status, evaluate};
+    use crate::expr::parse;
+    use crate::model::{
+        Actual, AppliesTo, Catalog, Date, Entity, Figure, Formula, Metric, Model, Op, Period, Qualifier, Rule, RuleSet,
+        Scoring, Target,
+    };
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).expect("test literal")
+    }
+
+    fn loc() -> Loc {
+        Loc::new(0, 0..0)
+    }
+
+    fn formula(text: &str) -> Formula {
+        Formula { text: text.to_string(), expr: parse(text).expect("test formula") }
+    }
+
+    /// A metric from a spec: `id` (not whole), `id#` (whole), `id?` (bool), `id=formula`.
+    fn metric(spec: &str) -> Metric {
+        let (id, formula_text) = match spec.split_once('=') {
+            Some((id, f)) => (id.trim(), Some(f.trim())),
+            None => (spec, None),
+        };
+        let (id, whole, unit) = if let Some(id) = id.strip_suffix('#') {
+            (id, true, Some("件"))
+        } else if let Some(id) = id.strip_suffix('?') {
+            (id, true, Some("bool"))
+        } else {
+            (id, false, None)
+        };
+        Metric {
+            id: id.to_string(),
+            name: None,
+            en: None,
+            unit: unit.map(str::to_string),
+            whole,
+            stock: false,
+            formula: formula_text.map(formula),
+            loc: loc(),
+        }
+    }
+
+    /// A rule: `actual` is a metric id or an expression; `target` an expression or `low..high`.
+    fn rule(actual: &str, op: &str, target: &str) -> Rule {
+        let actual = if actual.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            Actual::Metric(actual.to_string())
+        } else {
+            Actual::Expr(formula(actual))
+        };
+        let target = match target.split_once("..") {
+            Some((l, h)) => Target::Between(formula(l), formula(h)),
+            None => Target::Value { formula: formula(target), is_bool: false },
+        };
+        Rule {
+            id: "r".to_string(),
+            name: None,
+            group: None,
+            actual,
+            op: Op::parse(op).expect("test op"),
+            target,
+            weight: Decimal::ONE,
+            scoring: Scoring::All,
+            veto: false,
+            bonus: false,
+            loc: loc(),
+        }
+    }
+
+    /// A model of one entity; figures are `metric = value` for 2015 or `metric@2014 = value`.
+    fn model(metrics: &[&str], figures: &[(&str, &str)], rules: Vec<Rule>, as_of: Option<Date>) -> Model {
+        let mut periods: BTreeMap<String, Period> = BTreeMap::new();
+        for (key, value) in figures {
+            let (m, p) = key.split_once('@').unwrap_or((key, "2015"));
+            let figure = Figure {
+                value: Ok(d(value)),
+                qualifier: Qualifier::Exact,
+                written: None,
+                written_unit: None,
+                source: None,
+                note: None,
+                loc: loc(),
+            };
+            let period =
+                periods.entry(p.to_string()).or_insert_with(|| Period { id: p.to_string(), ..Period::default() });
+            period.figures.insert(m.to_string(), figure);
+        }
+        if let Some(period) = periods.get_mut("2015") {
+            period.as_of = as_of;
+        }
+        let catalog = Catalog { metrics: metrics.iter().map(|s| metric(s)).map(|m| (m.id.clone(), m)).collect() };
+        Model {
+            catalog,
+            entities: vec![Entity {
+                id: "e".to_string(),
+                name: None,
+                kind: None,
+                tags: Vec::new(),
+                periods,
+                loc: loc(),
+            }],
+            rulesets: vec![RuleSet {
+                id: "rs".to_string(),
+                name: None,
+                period: Some("2015".to_string()),
+                applies_to: AppliesTo::default(),
+                pass_score: None,
+                params: BTreeMap::from([("p30".to_string(), d("30"))]),
+                groups: Vec::new(),
+                rules,
+                loc: loc(),
+            }],
+        }
+    }
+
+    fn run(model: &Model) -> Evaluation {
+        let e = evaluate(model, &model.entities[0], &model.rulesets[0], "2015", &Options::default());
+        with_needs(model, e)
+    }
+
+    /// The needs of a single rule.
+    fn needs(metrics: &[&str], figures: &[(&str, &str)], actual: &str, op: &str, target: &str) -> Vec<Need> {
+        let m = model(metrics, figures, vec![rule(actual, op, target)], None);
+        run(&m).rules.remove(0).needs
+    }
+
+    /// (metric, change, to) of each need, as text; `-` for none.
+    fn brief(needs: &[Need]) -> Vec<(String, String, String)> {
+        let t = |d: Option<Decimal>| d.map_or("-".to_string(), |d| d.normalize().to_string());
+        needs.iter().map(|n| (n.metric.clone(), t(n.change), t(n.to))).collect()
+    }
+
+    fn triple(m: &str, change: &str, to: &str) -> (String, String, String) {
+        (m.to_string(), change.to_string(), to.to_string())
+    }
+
+    fn why(needs: &[Need], metric: &str) -> String {
+        needs.iter().find(|n| n.metric == metric).and_then(|n| n.why.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn linear() {
+        let n =
+            needs(&["patent_applications#"], &[("patent_applications", "1500")], "patent_applications", ">=", "1750");
+        assert_eq!(brief(&n), vec![triple("patent_applications", "250", "1750")]);
+        assert_eq!(n[0].period, "2015");
+        assert!(why(&n, "patent_applications").starts_with("exact: linear in patent_applications"), "{n:?}");
+    }
+
+    #[test]
+    fn ratio_in_both_directions() {
+        let metrics = ["inv#", "apps#", "share = inv / apps * 100"];
+        let n = needs(&metrics, &[("inv", "100"), ("apps", "537")], "share", ">=", "30");
+        // inv ≥ 161.1 → 162 (up); apps ≤ 333.33… → 333 (down)
+        assert_eq!(brief(&n), vec![triple("apps", "-204", "333"), triple("inv", "62", "162")]);
+        assert!(why(&n, "apps").starts_with("exact: ratio of linear terms in apps; boundary 333.333333"), "{n:?}");
+        assert!(why(&n, "inv").contains("boundary 161.1, rounded up"), "{n:?}");
+        // the same with non-whole metrics: the boundary itself
+        let n = needs(
+            &["inv", "apps", "share = inv / apps * 100"],
+            &[("inv", "100"), ("apps", "537")],
+            "share",
+            ">=",
+            "30",
+        );
+        assert_eq!(n[1].to, Some(d("161.1")));
+        let apps = n[0].to.expect("apps figure");
+        assert!((apps - d("333.333333333")).abs() < d("0.000001"), "{apps}");
+    }
+
+    #[test]
+    fn share_of_a_formula_total() {
+        let metrics = ["inv#", "other#", "total = inv + other", "share = inv / total * 100"];
+        let n = needs(&metrics, &[("inv", "100"), ("other", "437")], "share", ">=", "p30");
+        // inv / (inv + 437) ≥ 0.3 ⇔ inv ≥ 187.285…; other ≤ 233.33…
+        assert_eq!(brief(&n), vec![triple("inv", "88", "188"), triple("other", "-204", "233")]);
+        assert!(why(&n, "inv").starts_with("exact: ratio of linear terms"), "{n:?}");
+    }
+
+    #[test]
+    fn strict_comparisons() {
+        // non-whole: the boundary that any larger value passes
+        let n = needs(&["money"], &[("money", "240")], "money", ">", "500");
+        assert_eq!(brief(&n), vec![triple("money", "260", "500")]);
+        assert!(why(&n, "money").ends_with("the boundary itself: any larger value passes"), "{n:?}");
+        let n =
+            needs(&["inv", "apps", "share = inv / apps * 100"], &[("inv", "100"), ("apps", "537")], "share", ">", "30");
+        assert_eq!(n[1].to, Some(d("161.1")));
+        // whole: the next whole number
+        let n = needs(&["apps#"], &[("apps", "1500")], "apps", ">", "1750");
+        assert_eq!(brief(&n), vec![triple("apps", "251", "1751")]);
+        let n = needs(&["cases#"], &[("cases", "15")], "cases", "<", "10");
+        assert_eq!(brief(&n), vec![triple("cases", "-6", "9")]);
+    }
+
+    #[test]
+    fn reverse_indicators() {
+        let n = needs(&["rate"], &[("rate", "8")], "rate", "<=", "5");
+        assert_eq!(brief(&n), vec![triple("rate", "-3", "5")]);
+        let n = needs(&["cases#"], &[("cases", "15")], "cases", "<=", "10");
+        assert_eq!(brief(&n), vec![triple("cases", "-5", "10")]);
+        // a rate of two counts, reverse: abandoned / filed * 100 <= 5 with 8 / 100
+        let n = needs(&["ab#", "filed#"], &[("ab", "8"), ("filed", "100")], "ab / filed * 100", "<=", "5");
+        assert_eq!(brief(&n), vec![triple("ab", "-3", "5"), triple("filed", "60", "160")]);
+    }
+
+    #[test]
+    fn negative_values_and_poles_give_none() {
+        let n = needs(&["a#", "b#"], &[("a", "100"), ("b", "80")], "a - b", ">=", "150");
+        assert_eq!(brief(&n), vec![triple("a", "130", "230"), triple("b", "-", "-")]);
+        assert!(why(&n, "b").contains("negative"), "{n:?}");
+        // 10 / (b - 100) <= -0.5 needs b in [80, 100): from 150 that crosses the pole at 100
+        let n = needs(&["a", "b"], &[("a", "10"), ("b", "150")], "a / (b - 100)", "<=", "-0.5");
+        assert_eq!(brief(&n), vec![triple("a", "-", "-"), triple("b", "-", "-")]);
+        assert!(why(&n, "a").contains("negative"), "{n:?}");
+        assert!(why(&n, "b").contains("pole"), "{n:?}");
+        // a share can never reach 100% while the other part stays
+        let n = needs(&["x#", "y#"], &[("x", "5"), ("y", "5")], "x / (x + y) * 100", ">=", "100");
+        assert_eq!(n[0].to, None, "{n:?}");
+        assert_eq!(n[1].to, Some(d("0")), "{n:?}");
+    }
+
+    #[test]
+    fn min_max_abs_use_the_numeric_method() {
+        let n = needs(&["a#", "b#"], &[("a", "80"), ("b", "120")], "min(a, b)", ">=", "100");
+        assert_eq!(brief(&n), vec![triple("a", "20", "100"), triple("b", "-", "-")]);
+        assert!(why(&n, "a").starts_with("numeric:"), "{n:?}");
+        assert!(why(&n, "b").contains("cannot be reached by b alone"), "{n:?}");
+        // non-whole: the boundary itself, snapped to a short decimal
+        let n = needs(&["a", "b"], &[("a", "80"), ("b", "120")], "min(a, b)", ">=", "100.5");
+        assert_eq!(brief(&n)[0], triple("a", "20.5", "100.5"));
+        let n = needs(&["a", "b"], &[("a", "80"), ("b", "120")], "min(a, b)", ">", "100.5");
+        assert_eq!(brief(&n)[0], triple("a", "20.5", "100.5"));
+        // abs: the nearer side wins (70 is 20 away from 90, 130 is 40 away)
+        let n = needs(&["a#"], &[("a", "90")], "abs(a - 100)", ">=", "30");
+        assert_eq!(brief(&n), vec![triple("a", "-20", "70")]);
+        let n = needs(&["a#"], &[("a", "110")], "abs(a - 100)", ">=", "30");
+        assert_eq!(brief(&n), vec![triple("a", "20", "130")]);
+        // a product of two terms that both depend on the metric
+        let n = needs(&["a#"], &[("a", "10")], "a * a", ">=", "1000");
+        assert_eq!(brief(&n), vec![triple("a", "22", "32")]);
+        // max with the other term binding: only past it does a change tell
+        let n = needs(&["a#", "b#"], &[("a", "10"), ("b", "50")], "max(a, b)", ">=", "75");
+        assert_eq!(brief(&n), vec![triple("a", "65", "75"), triple("b", "25", "75")]);
+    }
+
+    #[test]
+    fn equality() {
+        let n = needs(&["a#"], &[("a", "10")], "a * 3", "==", "100");
+        assert_eq!(brief(&n), vec![triple("a", "-", "-")]);
+        assert!(why(&n, "a").contains("no whole number"), "{n:?}");
+        let n = needs(&["a#"], &[("a", "10")], "a * 4", "==", "100");
+        assert_eq!(brief(&n), vec![triple("a", "15", "25")]);
+        let n = needs(&["a"], &[("a", "10")], "a * 4", "==", "10");
+        assert_eq!(brief(&n), vec![triple("a", "-7.5", "2.5")]);
+        let n = needs(&["flag?"], &[("flag", "0")], "flag", "==", "1");
+        assert_eq!(brief(&n), vec![triple("flag", "1", "1")]);
+        // numeric ==: abs(a - 50) == 20 from 45 → 30 (the nearer root, downward) or 70
+        let n = needs(&["a#"], &[("a", "45")], "abs(a - 50)", "==", "20");
+        assert_eq!(brief(&n), vec![triple("a", "-15", "30")]);
+        let n = needs(&["a#"], &[("a", "45")], "abs(a - 50) * 3", "==", "10");
+        assert_eq!(brief(&n), vec![triple("a", "-", "-")]);
+    }
+
+    #[test]
+    fn between_takes_the_nearer_end() {
+        let metrics = ["inv#", "apps#", "share = inv / apps * 100"];
+        let n = needs(&metrics, &[("inv", "100"), ("apps", "537")], "share", "between", "30..50");
+        assert_eq!(brief(&n)[1], triple("inv", "62", "162"));
+        // above the range: 300 / 537 = 55.9% → inv ≤ 268.5 → 268
+        let n = needs(&metrics, &[("inv", "300"), ("apps", "537")], "share", "between", "30..50");
+        assert_eq!(brief(&n), vec![triple("apps", "63", "600"), triple("inv", "-32", "268")]);
+    }
+
+    #[test]
+    fn other_periods_are_held() {
+        let n = needs(&["apps#"], &[("apps", "500"), ("apps@2014", "426")], "apps", ">=", "apps@prev * 1.3");
+        // 426 × 1.3 = 553.8 → 554, and only the 2015 figure is named
+        assert_eq!(brief(&n), vec![triple("apps", "54", "554")]);
+        // a target naming the same metric moves with it: x >= x * 0.5 + 100 ⇔ x >= 200
+        let n = needs(&["x#", "y#"], &[("x", "120"), ("y", "1")], "x + y * 0", ">=", "x * 0.5 + 100");
+        assert_eq!(brief(&n), vec![triple("x", "80", "200"), triple("y", "-", "-")]);
+        assert!(why(&n, "y").contains("cancels out"), "{n:?}");
+    }
+
+    #[test]
+    fn no_needs_when_met_or_not_a_point() {
+        let n = needs(&["a#"], &[("a", "100")], "a", ">=", "50");
+        assert!(n.is_empty());
+        let mut m = model(&["a#"], &[("a", "100")], vec![rule("a", ">=", "500")], None);
+        if let Some(f) = m.entities[0].periods.get_mut("2015").and_then(|p| p.figures.get_mut("a")) {
+            f.qualifier = Qualifier::AtMost;
+        }
+        let e = run(&m);
+        assert_eq!(e.rules[0].status, Status::NotMet);
+        assert!(e.rules[0].needs.is_empty());
+        // a missing input: unknown, nothing
+        let n = needs(&["a#", "b#"], &[("a", "100")], "a + b", ">=", "500");
+        assert!(n.is_empty());
+    }
+
+    #[test]
+    fn year_to_date_asks_for_the_year_end_figure() {
+        let m = model(&["apps#"], &[("apps", "301")], vec![rule("apps", ">=", "560")], Date::new(2015, 6, 30));
+        let e = run(&m);
+        assert_eq!(brief(&e.rules[0].needs), vec![triple("apps", "259", "560")]);
+    }
+
+    #[test]
+    fn describe_in_both_languages() {
+        let m = model(&["inv#", "money"], &[], Vec::new(), None);
+        let need = |metric: &str, change: &str, to: &str| Need {
+            metric: metric.to_string(),
+            period: "2015".to_string(),
+            change: Some(d(change)),
+            to: Some(d(to)),
+            why: None,
+        };
+        let mut m = m;
+        if let Some(inv) = m.catalog.metrics.get_mut("inv") {
+            inv.name = Some("发明专利申请量".to_string());
+            inv.en = Some("Invention applications".to_string());
+        }
+        if let Some(money) = m.catalog.metrics.get_mut("money") {
+            money.name = Some("知识产权质押融资额".to_string());
+            money.en = Some("IP-pledge financing".to_string());
+            money.unit = Some("万元".to_string());
+        }
+        let text = |n: &Need, lang| describe(&m, n, lang).unwrap_or_default();
+        assert_eq!(text(&need("inv", "313", "533"), Lang::Zh), "需再增加发明专利申请量 313 件（达到 533 件）");
+        assert_eq!(text(&need("inv", "313", "533"), Lang::En), "313 more invention applications (to 533)");
+        assert_eq!(text(&need("inv", "-204", "333"), Lang::En), "204 fewer invention applications (down to 333)");
+        assert_eq!(text(&need("money", "260", "500"), Lang::En), "IP-pledge financing: 260 万元 more (to 500 万元)");
+        assert_eq!(text(&need("money", "-2.5", "500"), Lang::Zh), "需减少知识产权质押融资额 2.5 万元（降到 500 万元）");
+        let none = Need { metric: "inv".into(), period: "2015".into(), change: None, to: None, why: None };
+        assert_eq!(describe(&m, &none, Lang::En), None);
+    }
+
+    #[test]
+    fn through_the_loader() {
+        use crate::diagnostic::{Diagnostic, Sources};
+        let dir = std::env::temp_dir().join(format!("kaohe-solve-{}", std::process::id()));
+        let files = [
+            (
+                "rules/metrics.toml",
+                "[metric.inv]\nunit = \"件\"\n[metric.apps]\nunit = \"件\"\n\
+                 [metric.share]\nunit = \"%\"\nformula = \"inv / apps * 100\"\n",
+            ),
+            (
+                "rules/r.toml",
+                "id = \"r\"\nperiod = \"2015\"\n[[rule]]\nid = \"s\"\nmetric = \"share\"\nop = \">=\"\ntarget = 30\n",
+            ),
+            ("data/e.toml", "id = \"e\"\n[period.2015]\ninv = 100\napps = 537\n"),
+        ];
+        for (path, text) in files {
+            let path = dir.join(path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("temp dir");
+            }
+            std::fs::write(path, text).expect("temp file");
+        }
+        let mut sources = Sources::default();
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        let paths = crate::load::Paths { rules: Some(dir.join("rules")), data: Some(dir.join("data")), metrics: None };
+        let raw = crate::load::load(&paths, &mut sources, &mut diags);
+        let m = crate::validate::validate(raw, &sources, &mut diags);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(!diags.iter().any(Diagnostic::is_error), "{diags:?}");
+        let e = run(&m);
+        assert_eq!(brief(&e.rules[0].needs), vec![triple("apps", "-204", "333"), triple("inv", "62", "162")]);
+    }
+
+    /// A random rule over metrics x and y: (actual expression, solved exactly?, target).
+    fn random_form() -> impl Strategy<Value = (String, bool, i64)> {
+        let linear = (-6i64..=6, -100i64..=100, -2000i64..=12000).prop_map(|(k, c, t)| {
+            let k = if k == 0 { 1 } else { k };
+            (format!("{k} * x + {c}").replace("+ -", "- "), true, t)
+        });
+        let ratio = prop_oneof![
+            Just("x / y * 100".to_string()),
+            Just("y / x * 100".to_string()),
+            Just("x / (x + y) * 100".to_string()),
+            (1i64..=9).prop_map(|k| format!("(x + {k}) / (y + 2 * x) * 50")),
+        ]
+        .prop_flat_map(|f| (Just(f), Just(true), -20i64..=160));
+        let numeric = prop_oneof![
+            Just("min(x, y) * 2 + x".to_string()),
+            Just("max(x, 3 * y) - y".to_string()),
+            Just("abs(x - y)".to_string()),
+            Just("x * x / 100 + y".to_string()),
+        ]
+        .prop_flat_map(|f| (Just(f), Just(false), -100i64..=8000));
+        prop_oneof![linear, ratio, numeric]
+    }
+
+    fn random_op() -> impl Strategy<Value = &'static str> {
+        prop_oneof![Just(">="), Just(">"), Just("<="), Just("<")]
+    }
+
+    proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn applying_the_change_meets_the_rule_and_one_less_does_not(
+            (actual, exact, target) in random_form(),
+            op in random_op(),
+            x in 0i64..=2000,
+            y in 1i64..=2000,
+        ) {
+            let (xs, ys, ts) = (x.to_string(), y.to_string(), target.to_string());
+            let build = |x: &str, y: &str| model(&["x#", "y#"], &[("x", x), ("y", y)], vec![rule(&actual, op, &ts)], None);
+            let e = run(&build(&xs, &ys));
+            let r = &e.rules[0];
+            if r.status != Status::NotMet {
+                prop_assert!(r.needs.is_empty());
+                return Ok(());
+            }
+            for n in &r.needs {
+                let cur = if n.metric == "x" { x } else { y };
+                let with = |v: Decimal| {
+                    let v = v.to_string();
+                    let m = if n.metric == "x" { build(&v, &ys) } else { build(&xs, &v) };
+                    run(&m).rules[0].status
+                };
+                match (n.change, n.to) {
+                    (Some(change), Some(to)) => {
+                        prop_assert_eq!(Decimal::from(cur) + change, to);
+                        prop_assert!(to.fract().is_zero(), "{n:?}");
+                        prop_assert!(to >= Decimal::ZERO, "{n:?}");
+                        prop_assert_eq!(with(to), Status::Met, "{:?}", n);
+                        let back = if change.is_sign_negative() { to + Decimal::ONE } else { to - Decimal::ONE };
+                        prop_assert!(with(back) != Status::Met, "one less also meets: {:?}", n);
+                        let why = n.why.clone().unwrap_or_default();
+                        // numeric forms may still be linear in one of the two metrics
+                        prop_assert!(why.starts_with("exact") || (!exact && why.starts_with("numeric")), "{n:?}");
+                    }
+                    _ => {
+                        let why = n.why.clone().unwrap_or_default();
+                        let known = why.contains("negative") || why.contains("pole") || why.contains("cancels");
+                        prop_assert!(known || (!exact && why.contains("cannot be reached")), "{n:?}");
+                        if why.contains("negative") || why.contains("cannot be reached") {
+                            prop_assert!(with(Decimal::ZERO) != Status::Met, "zero would do: {:?}", n);
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn non_whole_figures_are_the_boundary(
+            (actual, _exact, target) in random_form(),
+            op in random_op(),
+            x in 0i64..=200_000,
+            y in 100i64..=200_000,
+        ) {
+            // two places: 12.34
+            let (xs, ys, ts) = (Decimal::new(x, 2).to_string(), Decimal::new(y, 2).to_string(), target.to_string());
+            let relaxed = op.trim_end_matches('=').to_string() + "=";
+            let build = |x: &str, y: &str, op: &str| model(&["x", "y"], &[("x", x), ("y", y)], vec![rule(&actual, op, &ts)], None);
+            let e = run(&build(&xs, &ys, op));
+            let r = &e.rules[0];
+            for n in &r.needs {
+                if let Some(to) = n.to {
+                    let v = to.to_string();
+                    let m = if n.metric == "x" { build(&v, &ys, &relaxed) } else { build(&xs, &v, &relaxed) };
+                    prop_assert_eq!(run(&m).rules[0].status, Status::Met, "{:?}", n);
+                    prop_assert!(to >= Decimal::ZERO, "{n:?}");
+                }
+            }
+        }
+    }
 }

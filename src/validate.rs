@@ -60,6 +60,7 @@ fn catalog(raw: &RawCatalog, sources: &Sources, diags: &mut Vec<Diagnostic>) -> 
                 en: m.en.clone(),
                 unit: m.unit.clone(),
                 whole,
+                stock: m.stock,
                 formula: m.formula.as_ref().map(formula),
                 loc: m.loc.clone(),
             },
@@ -353,13 +354,10 @@ fn ruleset(
                 Target::Between(formula(low), formula(high))
             }
             None => match &scoring {
-                // Without a target, a steps rule is met at its first threshold.
+                // Without a target, a steps rule is met at its least demanding step,
+                // the one worth the fewest points.
                 Scoring::Steps(steps) if !steps.is_empty() => {
-                    let pick = if r.op.is_downward() {
-                        steps.iter().max_by_key(|s| s.points)
-                    } else {
-                        steps.iter().min_by_key(|s| s.points)
-                    };
+                    let pick = steps.iter().min_by_key(|s| s.points);
                     match pick {
                         Some(s) => Target::Value { formula: s.threshold.clone(), is_bool: false },
                         None => continue,

@@ -40,6 +40,7 @@ pub struct RawMetric {
     pub unit: Option<String>,
     pub unit_loc: Option<Loc>,
     pub whole: Option<bool>,
+    pub stock: bool,
     pub formula: Option<RawFormula>,
 }
 
@@ -202,7 +203,7 @@ fn compile(cx: &mut Cx, text: String, loc: Loc, what: &str) -> Option<RawFormula
 // ---------------------------------------------------------------------------
 // The catalog
 
-const METRIC_KEYS: &[&str] = &["name", "en", "unit", "formula", "whole"];
+const METRIC_KEYS: &[&str] = &["name", "en", "unit", "formula", "whole", "stock"];
 
 pub fn catalog(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<RawCatalog> {
     let table = parse(sources, file, diags)?;
@@ -233,6 +234,7 @@ fn metric(cx: &mut Cx, id: String, loc: Loc, t: &DeTable) -> RawMetric {
     let unit_loc = f.get("unit").map(|v| cx.loc(v.span()));
     let unit = opt_str(cx, &mut f, "unit", "`unit`");
     let whole = f.get("whole").and_then(|v| expect_bool(cx, v, "`whole`"));
+    let stock = f.get("stock").and_then(|v| expect_bool(cx, v, "`stock`")).unwrap_or(false);
     let formula = f.get("formula").and_then(|v| match v.get_ref() {
         DeValue::String(s) => compile(cx, s.to_string(), cx.loc(v.span()), "formula"),
         other => {
@@ -241,7 +243,7 @@ fn metric(cx: &mut Cx, id: String, loc: Loc, t: &DeTable) -> RawMetric {
         }
     });
     f.finish(cx, &format!("metric `{id}`"), METRIC_KEYS, Unknown::Error);
-    RawMetric { id, loc, name, en, unit, unit_loc, whole, formula }
+    RawMetric { id, loc, name, en, unit, unit_loc, whole, stock, formula }
 }
 
 // ---------------------------------------------------------------------------

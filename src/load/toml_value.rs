@@ -305,3 +305,40 @@ mod tests {
         assert!(!is_numeric_string("abc"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// The number as written is the number used: any decimal text that fits
+        /// reads back as the same text (sign and scale included).
+        #[test]
+        fn numbers_round_trip_as_written(int in "[1-9][0-9]{0,12}|0", frac in proptest::option::of("[0-9]{1,14}"), neg: bool) {
+            let text = match &frac {
+                Some(f) => format!("{}{int}.{f}", if neg { "-" } else { "" }),
+                None => format!("{}{int}", if neg { "-" } else { "" }),
+            };
+            let d = exact(&text).unwrap();
+            let expected = if d.is_zero() { d.to_string() } else { text.clone() };
+            prop_assert_eq!(d.to_string(), expected);
+        }
+
+        /// Sums of exact decimals are exact (no binary floating point anywhere).
+        #[test]
+        fn sums_are_exact(a in 0u32..1_000_000, b in 0u32..1_000_000) {
+            let x = exact(&format!("0.{a:06}")).unwrap();
+            let y = exact(&format!("0.{b:06}")).unwrap();
+            let sum = exact(&format!("{}.{:06}", (a + b) / 1_000_000, (a + b) % 1_000_000)).unwrap();
+            prop_assert_eq!(x + y, sum);
+        }
+    }
+
+    #[test]
+    fn point_one_plus_point_two_is_point_three() {
+        assert_eq!(exact("0.1").unwrap() + exact("0.2").unwrap(), exact("0.3").unwrap());
+        assert_eq!(float("0.1").unwrap() + float("0.2").unwrap(), float("0.3").unwrap());
+    }
+}

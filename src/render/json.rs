@@ -1,16 +1,82 @@
 //! JSON (CONTRACT §8): one object; every number a string, `null` where there is none.
+//! Written through plain `Serialize` structs that borrow from the evaluation, so a
+//! province-sized run streams out without building a document tree first.
 
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::exact_number;
 use crate::evaluate::{Evaluation, RuleResult, TargetValue};
 
-fn num(d: Option<Decimal>) -> Value {
-    d.map_or(Value::Null, |d| Value::String(exact_number(d)))
+/// A number as the contract prints it.
+fn num(d: Option<Decimal>) -> Option<String> {
+    d.map(exact_number)
 }
 
-fn rule(r: &RuleResult) -> Value {
+#[derive(Serialize)]
+struct Document<'a> {
+    evaluations: Vec<EvaluationJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct EvaluationJson<'a> {
+    entity: &'a str,
+    entity_name: Option<&'a str>,
+    ruleset: &'a str,
+    ruleset_name: Option<&'a str>,
+    period: &'a str,
+    as_of: Option<String>,
+    score: String,
+    max_score: String,
+    pass_score: Option<String>,
+    verdict: &'static str,
+    groups: Vec<GroupJson<'a>>,
+    rules: Vec<RuleJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupJson<'a> {
+    group: &'a str,
+    score: String,
+    max_score: String,
+    min_score: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    group: Option<&'a str>,
+    status: &'static str,
+    reason: Option<&'a str>,
+    op: &'static str,
+    target: Option<String>,
+    target_high: Option<String>,
+    actual: Option<String>,
+    actual_low: Option<String>,
+    actual_high: Option<String>,
+    approximate: bool,
+    completion_pct: Option<String>,
+    gap: Option<String>,
+    weight: String,
+    score: String,
+    scoring: &'static str,
+    veto: bool,
+    bonus: bool,
+    expected_pct: Option<String>,
+    pace: Option<&'static str>,
+    needs: Vec<NeedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct NeedJson<'a> {
+    metric: &'a str,
+    period: &'a str,
+    change: Option<String>,
+    to: Option<String>,
+}
+
+fn rule(r: &RuleResult) -> RuleJson<'_> {
     let (target, target_high) = match &r.target {
         Ok(TargetValue::Single(t)) => (t.as_point(), None),
         Ok(TargetValue::Between(l, h)) => (l.as_point(), h.as_point()),
@@ -20,61 +86,64 @@ fn rule(r: &RuleResult) -> Value {
         Ok(a) => (a.as_point(), a.low, a.high),
         Err(_) => (None, None, None),
     };
-    json!({
-        "id": r.rule.id,
-        "name": r.rule.name,
-        "group": r.rule.group,
-        "status": r.status.key(),
-        "reason": r.reason,
-        "op": r.rule.op.as_str(),
-        "target": num(target),
-        "target_high": num(target_high),
-        "actual": num(actual),
-        "actual_low": num(low),
-        "actual_high": num(high),
-        "approximate": r.approximate,
-        "completion_pct": num(r.completion_pct),
-        "gap": num(r.gap),
-        "weight": exact_number(r.rule.weight),
-        "score": exact_number(r.score),
-        "scoring": r.rule.scoring.key(),
-        "veto": r.rule.veto,
-        "bonus": r.rule.bonus,
-        "expected_pct": num(r.expected_pct),
-        "pace": r.pace.map(|p| p.key()),
-        "needs": r.needs.iter().map(|n| json!({
-            "metric": n.metric,
-            "period": n.period,
-            "change": num(n.change),
-            "to": num(n.to),
-        })).collect::<Vec<_>>(),
-    })
+    RuleJson {
+        id: &r.rule.id,
+        name: r.rule.name.as_deref(),
+        group: r.rule.group.as_deref(),
+        status: r.status.key(),
+        reason: r.reason.as_deref(),
+        op: r.rule.op.as_str(),
+        target: num(target),
+        target_high: num(target_high),
+        actual: num(actual),
+        actual_low: num(low),
+        actual_high: num(high),
+        approximate: r.approximate,
+        completion_pct: num(r.completion_pct),
+        gap: num(r.gap),
+        weight: exact_number(r.rule.weight),
+        score: exact_number(r.score),
+        scoring: r.rule.scoring.key(),
+        veto: r.rule.veto,
+        bonus: r.rule.bonus,
+        expected_pct: num(r.expected_pct),
+        pace: r.pace.map(|p| p.key()),
+        needs: r
+            .needs
+            .iter()
+            .map(|n| NeedJson { metric: &n.metric, period: &n.period, change: num(n.change), to: num(n.to) })
+            .collect(),
+    }
 }
 
-pub fn evaluation(e: &Evaluation) -> Value {
-    json!({
-        "entity": e.entity,
-        "entity_name": e.entity_name,
-        "ruleset": e.ruleset,
-        "ruleset_name": e.ruleset_name,
-        "period": e.period,
-        "as_of": e.as_of.map(|d| d.to_string()),
-        "score": exact_number(e.score),
-        "max_score": exact_number(e.max_score),
-        "pass_score": num(e.pass_score),
-        "verdict": e.verdict.key(),
-        "groups": e.groups.iter().map(|g| json!({
-            "group": g.name,
-            "score": exact_number(g.score),
-            "max_score": exact_number(g.max_score),
-            "min_score": num(g.min_score),
-        })).collect::<Vec<_>>(),
-        "rules": e.rules.iter().map(rule).collect::<Vec<_>>(),
-    })
+fn evaluation(e: &Evaluation) -> EvaluationJson<'_> {
+    EvaluationJson {
+        entity: &e.entity,
+        entity_name: e.entity_name.as_deref(),
+        ruleset: &e.ruleset,
+        ruleset_name: e.ruleset_name.as_deref(),
+        period: &e.period,
+        as_of: e.as_of.map(|d| d.to_string()),
+        score: exact_number(e.score),
+        max_score: exact_number(e.max_score),
+        pass_score: num(e.pass_score),
+        verdict: e.verdict.key(),
+        groups: e
+            .groups
+            .iter()
+            .map(|g| GroupJson {
+                group: &g.name,
+                score: exact_number(g.score),
+                max_score: exact_number(g.max_score),
+                min_score: num(g.min_score),
+            })
+            .collect(),
+        rules: e.rules.iter().map(rule).collect(),
+    }
 }
 
 pub fn render(evaluations: &[Evaluation]) -> String {
-    let doc = json!({ "evaluations": evaluations.iter().map(evaluation).collect::<Vec<_>>() });
+    let doc = Document { evaluations: evaluations.iter().map(evaluation).collect() };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
     text.push('\n');
     text
