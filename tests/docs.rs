@@ -4,7 +4,9 @@
 //! The convention (also written at the top of each doc, in an HTML comment):
 //!
 //! - An HTML comment line `<!-- example: NAME -->` starts a new example, with a new,
-//!   empty temporary workspace.
+//!   empty temporary workspace. `<!-- example: NAME in=repo -->` runs its commands in
+//!   the repository itself, on the shipped `rules/` and `data/` (it may write no file);
+//!   the README's tour is tested this way.
 //! - A fenced block whose info string holds `file=PATH` (e.g. ```` ```toml file=rules/metrics.toml ````)
 //!   writes its contents to PATH in the current example's workspace. Files accumulate
 //!   within an example; writing a path again replaces the file from then on.
@@ -48,6 +50,8 @@ enum Step {
 #[derive(Debug, PartialEq, Eq)]
 struct Example {
     name: String,
+    /// Run in the repository (the shipped workspace) instead of a temporary one.
+    in_repo: bool,
     line: usize,
     steps: Vec<Step>,
 }
@@ -75,7 +79,11 @@ fn parse(text: &str) -> Result<Vec<Example>, String> {
             if name.is_empty() {
                 return Err(format!("line {}: an example needs a name", i + 1));
             }
-            examples.push(Example { name, line: i + 1, steps: Vec::new() });
+            let (name, in_repo) = match name.strip_suffix("in=repo") {
+                Some(n) => (n.trim().to_string(), true),
+                None => (name, false),
+            };
+            examples.push(Example { name, in_repo, line: i + 1, steps: Vec::new() });
             i += 1;
             continue;
         }
@@ -176,10 +184,14 @@ type Rewrite = (std::ops::Range<usize>, Vec<String>);
 /// Run one example; failures are appended to `failures`. When blessing, differing
 /// output is not a failure (it is rewritten), a wrong exit code still is.
 fn run_example(doc: &str, example: &Example, bless: bool, failures: &mut Vec<String>, rewrites: &mut Vec<Rewrite>) {
-    let dir = fresh_workspace();
+    let dir = if example.in_repo { repo_dir() } else { fresh_workspace() };
     for step in &example.steps {
         match step {
             Step::File { path, contents, line } => {
+                if example.in_repo {
+                    failures.push(format!("{doc}:{line}: an `in=repo` example may not write `{path}`"));
+                    continue;
+                }
                 if !is_relative_inside(path) {
                     failures.push(format!("{doc}:{line}: `file={path}` must be a relative path inside the workspace"));
                     continue;
@@ -232,11 +244,17 @@ fn run_example(doc: &str, example: &Example, bless: bool, failures: &mut Vec<Str
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if !example.in_repo {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+fn repo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 fn docs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")
+    repo_dir().join("docs")
 }
 
 fn doc_files() -> Vec<PathBuf> {
@@ -246,6 +264,7 @@ fn doc_files() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     files.sort();
+    files.push(repo_dir().join("README.md"));
     files
 }
 
@@ -255,7 +274,7 @@ fn doc_examples_run() {
     let mut failures = Vec::new();
     let mut count = 0;
     for path in doc_files() {
-        let doc = format!("docs/{}", path.file_name().unwrap_or_default().to_string_lossy());
+        let doc = path.strip_prefix(repo_dir()).unwrap_or(&path).display().to_string();
         let text = std::fs::read_to_string(&path).expect("read a doc");
         let examples = match parse(&text) {
             Ok(e) => e,

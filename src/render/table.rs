@@ -129,12 +129,18 @@ pub fn footer(s: &Section, lang: Lang) -> String {
     let sep = if lang == Lang::Zh { "：" } else { ":" };
     let space = if lang == Lang::Zh { "" } else { " " };
     let _ = writeln!(out, " · {}{sep}{space}{}", l.verdict, verdict_label(s.verdict, lang));
-    let needs: Vec<&String> =
-        s.rows.iter().filter_map(|r| if let Row::Rule(r) = r { Some(&r.needs) } else { None }).flatten().collect();
+    // What it takes, one line per rule: each need alone would meet it.
+    let needs: Vec<&RuleRow> = s
+        .rows
+        .iter()
+        .filter_map(|r| if let Row::Rule(r) = r { Some(&**r) } else { None })
+        .filter(|r| !r.needs.is_empty())
+        .collect();
     if !needs.is_empty() {
         let _ = writeln!(out, "{}{sep}", l.needs);
-        for n in needs {
-            let _ = writeln!(out, "  - {n}");
+        let or = if lang == Lang::Zh { "；或" } else { "; or " };
+        for r in needs {
+            let _ = writeln!(out, "  - {}{sep}{space}{}", r.indicator, r.needs.join(or));
         }
     }
     if !s.unknown.is_empty() {
