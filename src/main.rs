@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Stack for the evaluation thread: only the pages used are ever touched.
+const STACK_BYTES: usize = 512 * 1024 * 1024;
+
 fn main() -> ExitCode {
     let cli = match kaohe::cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -19,7 +22,13 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error in kaohe ({info}); please report it with the input files");
     }));
-    let Ok(outcome) = std::panic::catch_unwind(|| kaohe::run(&cli, &|k| std::env::var(k).ok())) else {
+    // Derived metrics may build on each other thousands deep; evaluation follows them
+    // recursively, so it runs on a thread with a generous stack (validation refuses
+    // chains deeper than kaohe::validate::MAX_DERIVED_DEPTH).
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_BYTES)
+        .spawn(move || std::panic::catch_unwind(|| kaohe::run(&cli, &|k| std::env::var(k).ok())));
+    let Ok(Ok(Ok(outcome))) = worker.map(|w| w.join()) else {
         return ExitCode::from(2);
     };
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());

@@ -2,6 +2,8 @@
 //! group subtotals, footers and the summary matrix — with labels in the chosen
 //! language. No formatting of numbers and no arithmetic beyond ranking happens here.
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 
 use crate::cli::Lang;
@@ -315,15 +317,25 @@ fn summary(model: &Model, evaluations: &[Evaluation], lang: Lang) -> Summary {
     let mut entities: Vec<(&str, Option<&str>)> =
         evaluations.iter().map(|e| (e.entity.as_str(), e.entity_name.as_deref())).collect();
     entities.dedup();
+    // Each rule set's scores, highest first, so a rank is a binary search.
+    let mut scores: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
+    let mut by_pair: BTreeMap<(&str, &str), &Evaluation> = BTreeMap::new();
+    for e in evaluations {
+        scores.entry(e.ruleset.as_str()).or_default().push(e.score);
+        by_pair.insert((e.entity.as_str(), e.ruleset.as_str()), e);
+    }
+    for list in scores.values_mut() {
+        list.sort_by(|a, b| b.cmp(a));
+    }
     let rows = entities
         .iter()
         .map(|(id, name)| {
             let cells = rulesets
                 .iter()
                 .map(|rs| {
-                    let e = evaluations.iter().find(|e| e.entity == *id && e.ruleset == *rs)?;
+                    let e = by_pair.get(&(*id, *rs))?;
                     // Rank: 1 + how many entities scored strictly more in this rule set.
-                    let rank = 1 + evaluations.iter().filter(|o| o.ruleset == *rs && o.score > e.score).count();
+                    let rank = 1 + scores.get(rs).map_or(0, |list| list.partition_point(|s| *s > e.score));
                     Some(SummaryCell { score: e.score, max_score: e.max_score, verdict: e.verdict, rank })
                 })
                 .collect();

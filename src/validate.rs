@@ -75,12 +75,58 @@ fn catalog(raw: &RawCatalog, sources: &Sources, diags: &mut Vec<Diagnostic>) -> 
             }
         }
     }
-    report_cycles(raw, &catalog, diags);
+    if !report_cycles(raw, &catalog, diags) {
+        report_depth(raw, &catalog, diags);
+    }
     catalog
 }
 
-/// Find every formula cycle (a metric depending on itself, at any period).
-fn report_cycles(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+/// How deep derived metrics may build on each other.
+pub const MAX_DERIVED_DEPTH: usize = 10_000;
+
+/// Refuse chains of derived metrics deeper than [`MAX_DERIVED_DEPTH`] (only called
+/// when there is no cycle, so every walk ends).
+fn report_depth(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    for start in catalog.metrics.keys() {
+        let mut stack: Vec<(&str, bool)> = vec![(start.as_str(), false)];
+        while let Some((node, expanded)) = stack.pop() {
+            if depth.contains_key(node) {
+                continue;
+            }
+            let refs: Vec<&str> = catalog
+                .get(node)
+                .and_then(|m| m.formula.as_ref())
+                .map(|f| {
+                    f.expr.references().into_iter().map(|(n, _, _)| n).filter(|n| catalog.get(n).is_some()).collect()
+                })
+                .unwrap_or_default();
+            if expanded {
+                // A raw metric is level 0; a derived one sits one above its deepest input.
+                let derived = catalog.get(node).is_some_and(|m| m.formula.is_some());
+                let d =
+                    if derived { 1 + refs.iter().filter_map(|r| depth.get(r)).max().copied().unwrap_or(0) } else { 0 };
+                depth.insert(node, d);
+            } else {
+                stack.push((node, true));
+                stack.extend(refs.into_iter().filter(|r| !depth.contains_key(r)).map(|r| (r, false)));
+            }
+        }
+    }
+    if let Some((id, d)) = depth.iter().filter(|(_, d)| **d > MAX_DERIVED_DEPTH).max_by_key(|(_, d)| **d) {
+        let loc = raw.metrics.iter().find(|m| m.id == *id).map_or(catalog.metrics[*id].loc.clone(), |m| m.loc.clone());
+        diags.push(Diagnostic::error(
+            loc,
+            format!(
+                "metric `{id}` is built on {d} levels of derived metrics; kaohe evaluates at most {MAX_DERIVED_DEPTH}"
+            ),
+        ));
+    }
+}
+
+/// Find every formula cycle (a metric depending on itself, at any period). Returns
+/// whether there was one.
+fn report_cycles(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> bool {
     let deps: HashMap<&str, Vec<&str>> = catalog
         .metrics
         .values()
@@ -131,6 +177,7 @@ fn report_cycles(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic
             }
         }
     }
+    !reported.is_empty()
 }
 
 // ---------------------------------------------------------------------------
@@ -410,5 +457,42 @@ fn ruleset(
         groups,
         rules,
         loc: rs.loc.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::raw;
+
+    fn catalog_errors(text: &str) -> Vec<String> {
+        let mut sources = Sources::default();
+        let mut diags = Vec::new();
+        let id = sources.add("metrics.toml".into(), text.into());
+        let raw = RawWorkspace { catalog: raw::catalog(&sources, id, &mut diags), ..RawWorkspace::default() };
+        validate(raw, &sources, &mut diags);
+        diags.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn cycles_are_named_in_full_even_across_periods() {
+        let errors = catalog_errors(
+            "[metric.a]\nformula = \"b + 1\"\n[metric.b]\nformula = \"c@prev\"\n[metric.c]\nformula = \"a * 2\"\n[metric.x]\nformula = \"x@prev + 1\"\n",
+        );
+        assert_eq!(errors, vec!["formula cycle: a -> b -> c -> a", "formula cycle: x -> x"]);
+    }
+
+    #[test]
+    fn derived_chains_have_a_depth_limit() {
+        let mut text = String::from("[metric.m0]\nunit = \"件\"\n");
+        for i in 1..=MAX_DERIVED_DEPTH + 1 {
+            text.push_str(&format!("[metric.m{i}]\nformula = \"m{} + 1\"\n", i - 1));
+        }
+        let errors = catalog_errors(&text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("levels of derived metrics"), "{errors:?}");
+        // One level less is fine.
+        let shorter = text.rsplit_once("[metric.").map(|(head, _)| head.to_string()).unwrap_or_default();
+        assert!(catalog_errors(&shorter).is_empty());
     }
 }
