@@ -152,6 +152,8 @@ pub struct Evaluation {
 pub struct Options {
     /// `--as-of`: the year-to-date date for a period whose data give none.
     pub as_of: Option<Date>,
+    /// Keep every rule's inputs (for `explain`).
+    pub trace: bool,
 }
 
 /// Evaluate one rule set for one entity at `period`.
@@ -159,12 +161,19 @@ pub fn evaluate(model: &Model, entity: &Entity, ruleset: &RuleSet, period: &str,
     let as_of = entity.periods.get(period).and_then(|p| p.as_of).or(options.as_of);
     let elapsed_pct = as_of.map(elapsed_pct);
     let mid_year = as_of.is_some_and(Date::is_before_year_end);
+    // Rules share one memo unless each must keep its own inputs.
+    let mut shared = Context::new(model, entity, &ruleset.params);
     let rules: Vec<RuleResult> = ruleset
         .rules
         .iter()
         .map(|rule| {
-            let mut cx = Context::new(model, entity, &ruleset.params);
-            evaluate_rule(&mut cx, rule, period, elapsed_pct, mid_year)
+            if options.trace {
+                let mut cx = Context::new(model, entity, &ruleset.params);
+                cx.trace = true;
+                evaluate_rule(&mut cx, rule, period, elapsed_pct, mid_year)
+            } else {
+                evaluate_rule(&mut shared, rule, period, elapsed_pct, mid_year)
+            }
         })
         .collect();
 
@@ -244,12 +253,16 @@ pub fn prev_period(period: &str) -> Option<String> {
     }
 }
 
-/// Resolves metric values for one entity, memoised, recording every input used.
+/// Resolves metric values for one entity, memoised; with `trace`, it records every
+/// input used (for `explain`).
 pub struct Context<'a> {
     pub model: &'a Model,
     pub entity: &'a Entity,
     pub params: &'a BTreeMap<String, Decimal>,
-    memo: HashMap<(String, String), Result<Interval, Unknown>>,
+    /// metric → period → value.
+    memo: HashMap<String, HashMap<String, Result<Interval, Unknown>>>,
+    /// Record each input in `inputs` as it is first computed.
+    pub trace: bool,
     pub inputs: Vec<Input>,
     /// Values that replace the data (used when solving what it takes).
     pub overrides: HashMap<(String, String), Interval>,
@@ -257,7 +270,15 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(model: &'a Model, entity: &'a Entity, params: &'a BTreeMap<String, Decimal>) -> Self {
-        Context { model, entity, params, memo: HashMap::new(), inputs: Vec::new(), overrides: HashMap::new() }
+        Context {
+            model,
+            entity,
+            params,
+            memo: HashMap::new(),
+            trace: false,
+            inputs: Vec::new(),
+            overrides: HashMap::new(),
+        }
     }
 
     /// Evaluate an expression at `period`.
@@ -266,18 +287,24 @@ impl<'a> Context<'a> {
             if let Some(v) = self.params.get(name) {
                 return Ok(Interval::point(*v));
             }
-            let p = resolve_period(period, at)?;
-            self.value(name, &p)
+            match at {
+                PeriodRef::Current => self.value(name, period),
+                _ => {
+                    let p = resolve_period(period, at)?;
+                    self.value(name, &p)
+                }
+            }
         })
     }
 
     /// The value of a metric at a period: a figure, or its formula evaluated there.
     pub fn value(&mut self, metric: &str, period: &str) -> Result<Interval, Unknown> {
-        let key = (metric.to_string(), period.to_string());
-        if let Some(v) = self.overrides.get(&key) {
+        if !self.overrides.is_empty()
+            && let Some(v) = self.overrides.get(&(metric.to_string(), period.to_string()))
+        {
             return Ok(v.clone());
         }
-        if let Some(v) = self.memo.get(&key) {
+        if let Some(v) = self.memo.get(metric).and_then(|m| m.get(period)) {
             return v.clone();
         }
         let model = self.model;
@@ -290,11 +317,19 @@ impl<'a> Context<'a> {
                     Some(Ok(v)) => Ok(v),
                     _ => Err(Unknown::Missing(vec![Missing { metric: metric.into(), period: period.into() }])),
                 };
-                (value, figure.cloned(), None)
+                (value, if self.trace { figure.cloned() } else { None }, None)
             }
         };
-        self.inputs.push(Input { metric: metric.into(), period: period.into(), value: value.clone(), figure, formula });
-        self.memo.insert(key, value.clone());
+        if self.trace {
+            self.inputs.push(Input {
+                metric: metric.into(),
+                period: period.into(),
+                value: value.clone(),
+                figure,
+                formula,
+            });
+        }
+        self.memo.entry(metric.to_string()).or_default().insert(period.to_string(), value.clone());
         value
     }
 }

@@ -219,7 +219,7 @@ fn eval(
     {
         return Outcome::usage(stderr, &m);
     }
-    let evaluations = match evaluate_all(&model, entities, rulesets, period, &Options { as_of }) {
+    let evaluations = match evaluate_all(&model, entities, rulesets, period, &Options { as_of, trace: false }) {
         Ok(e) => e,
         Err(m) => return Outcome::usage(stderr, &m),
     };
@@ -228,10 +228,9 @@ fn eval(
     if evaluations.is_empty() {
         stderr.push_str("notice: nothing to evaluate: no selected rule set applies to a selected entity\n");
     }
-    let report = report::Report::new(&model, &evaluations, lang);
     let stdout = match format {
-        Format::Table => render::table::render(&report),
-        Format::Markdown => render::markdown::render(&report),
+        Format::Table => render::table::render(&report::Report::new(&model, &evaluations, lang)),
+        Format::Markdown => render::markdown::render(&report::Report::new(&model, &evaluations, lang)),
         Format::Csv => render::csv::render(&evaluations),
         Format::Json => render::json::render(&evaluations),
     };
@@ -299,7 +298,7 @@ fn explain(
     let Some(p) = period.or(rs.period.as_deref()) else {
         return Outcome::usage(stderr, &format!("rule set `{}` names no period; pass --period", rs.id));
     };
-    let evaluation = solve::with_needs(&model, evaluate::evaluate(&model, ent, rs, p, &Options { as_of }));
+    let evaluation = solve::with_needs(&model, evaluate::evaluate(&model, ent, rs, p, &Options { as_of, trace: true }));
     let Some(result) = evaluation.rules.iter().find(|r| r.rule.id == rule) else {
         return Outcome::usage(stderr, &format!("no rule `{rule}`"));
     };
