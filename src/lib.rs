@@ -32,15 +32,9 @@ pub struct Outcome {
     pub code: u8,
 }
 
-impl Outcome {
-    fn usage(stderr: String, message: &str) -> Outcome {
-        Outcome { stdout: String::new(), stderr: format!("{stderr}error: {message}\n"), code: 2 }
-    }
-}
-
 /// Run one command. `env` reads environment variables (for the locale).
 pub fn run(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Outcome {
-    match &cli.command {
+    let result = match &cli.command {
         Command::Check { paths } => check(paths),
         Command::Eval { paths, entities, rulesets, period, as_of, format, lang, strict } => {
             let lang = Lang::resolve(*lang, env);
@@ -56,117 +50,102 @@ pub fn run(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Outcome {
         Command::Compare { metric, period, entities, kinds, paths, format, lang } => {
             compare_command(paths, metric, period.as_deref(), entities, kinds, *format, Lang::resolve(*lang, env))
         }
-    }
+    };
+    result.unwrap_or_else(|failure| failure)
 }
 
-fn trend_command(paths: &PathArgs, entity: &str, metrics: &[String], format: Format, lang: Lang) -> Outcome {
-    let (model, stderr) = match load_model(paths) {
-        Ok(x) => x,
-        Err(stderr) => return Outcome { stdout: String::new(), stderr, code: 2 },
-    };
-    if let Err(m) = check_selection(&[entity.to_string()], model.entities.iter().map(|e| e.id.as_str()), "entity")
-        .and_then(|()| check_selection(metrics, model.catalog.metrics.keys().map(String::as_str), "metric"))
-    {
-        return Outcome::usage(stderr, &m);
-    }
-    let Some(ent) = model.entities.iter().find(|e| e.id == entity) else {
-        return Outcome::usage(stderr, &format!("unknown entity `{entity}`"));
-    };
-    let series = trend::trend(&model, ent, metrics);
-    Outcome { stdout: render::trend::trend(&model, ent, &series, format, lang), stderr, code: 0 }
+/// A validated workspace and the warnings and notices found while reading it.
+struct Workspace {
+    model: Model,
+    stderr: String,
 }
 
-fn compare_command(
-    paths: &PathArgs,
-    metric: &str,
-    period: Option<&str>,
-    entities: &[String],
-    kinds: &[String],
-    format: Format,
-    lang: Lang,
-) -> Outcome {
-    let (model, stderr) = match load_model(paths) {
-        Ok(x) => x,
-        Err(stderr) => return Outcome { stdout: String::new(), stderr, code: 2 },
-    };
-    if let Err(m) = check_selection(&[metric.to_string()], model.catalog.metrics.keys().map(String::as_str), "metric")
-        .and_then(|()| check_selection(entities, model.entities.iter().map(|e| e.id.as_str()), "entity"))
-    {
-        return Outcome::usage(stderr, &m);
+impl Workspace {
+    /// Load and validate; on an input error, the outcome to return (exit 2).
+    fn load(paths: &PathArgs) -> Result<Workspace, Outcome> {
+        let mut sources = Sources::default();
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        let raw = load::load(
+            &load::Paths { rules: paths.rules.clone(), data: paths.data.clone(), metrics: paths.metrics.clone() },
+            &mut sources,
+            &mut diags,
+        );
+        let model = validate::validate(raw, &sources, &mut diags);
+        // Report in reading order: by file, then by place in the file.
+        diags.sort_by_cached_key(|d| match &d.loc {
+            Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),
+            None => (d.path.clone().unwrap_or_default(), 0),
+        });
+        let stderr: String = diags.iter().map(|d| d.render(&sources)).collect();
+        if diags.iter().any(Diagnostic::is_error) {
+            Err(Outcome { stdout: String::new(), stderr, code: 2 })
+        } else {
+            Ok(Workspace { model, stderr })
+        }
     }
-    let chosen: Vec<&model::Entity> = model
-        .entities
-        .iter()
-        .filter(|e| entities.is_empty() || entities.contains(&e.id))
-        .filter(|e| kinds.is_empty() || e.kind.as_ref().is_some_and(|k| kinds.contains(k)))
-        .collect();
-    let period = match period.map(str::to_string).or_else(|| trend::latest_year(&model, &chosen, metric)) {
-        Some(p) => p,
-        None => return Outcome::usage(stderr, &format!("no entity reports `{metric}` in any year; pass --period")),
-    };
-    let comparison = trend::compare(&model, &chosen, metric, &period);
-    Outcome { stdout: render::trend::compare(&model, &comparison, format, lang), stderr, code: 0 }
-}
 
-/// Load and validate the workspace. `Err` carries the rendered diagnostics.
-fn load_model(paths: &PathArgs) -> Result<(Model, String), String> {
-    let mut sources = Sources::default();
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    let raw = load::load(
-        &load::Paths { rules: paths.rules.clone(), data: paths.data.clone(), metrics: paths.metrics.clone() },
-        &mut sources,
-        &mut diags,
-    );
-    let model = validate::validate(raw, &sources, &mut diags);
-    // Report in reading order: by file, then by place in the file.
-    diags.sort_by_cached_key(|d| match &d.loc {
-        Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),
-        None => (d.path.clone().unwrap_or_default(), 0),
-    });
-    let rendered: String = diags.iter().map(|d| d.render(&sources)).collect();
-    if diags.iter().any(Diagnostic::is_error) { Err(rendered) } else { Ok((model, rendered)) }
+    /// A usage error (exit 2), after whatever was already said on stderr.
+    fn usage(&self, message: &str) -> Outcome {
+        Outcome { stdout: String::new(), stderr: format!("{}error: {message}\n", self.stderr), code: 2 }
+    }
+
+    fn done(self, stdout: String, code: u8) -> Result<Outcome, Outcome> {
+        Ok(Outcome { stdout, stderr: self.stderr, code })
+    }
+
+    /// Every id of `asked` must be one of `known`; else a usage error with a suggestion.
+    fn check_ids<'a>(
+        &self,
+        asked: &[String],
+        known: impl Iterator<Item = &'a str> + Clone,
+        what: &str,
+    ) -> Result<(), Outcome> {
+        for id in asked {
+            if !known.clone().any(|k| k == id) {
+                let hint = suggestion(id, known.clone()).map(|s| format!(" ({s})")).unwrap_or_default();
+                return Err(self.usage(&format!("unknown {what} `{id}`{hint}")));
+            }
+        }
+        Ok(())
+    }
+
+    fn entity_ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.model.entities.iter().map(|e| e.id.as_str())
+    }
+
+    fn ruleset_ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.model.rulesets.iter().map(|r| r.id.as_str())
+    }
+
+    fn metric_ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.model.catalog.metrics.keys().map(String::as_str)
+    }
+
+    fn as_of(&self, text: Option<&str>) -> Result<Option<Date>, Outcome> {
+        match text {
+            None => Ok(None),
+            Some(t) => Date::parse(t)
+                .map(Some)
+                .ok_or_else(|| self.usage(&format!("--as-of `{t}` is not a date such as 2016-06-30"))),
+        }
+    }
 }
 
 /// `kaohe check`
-pub fn check(paths: &PathArgs) -> Outcome {
-    match load_model(paths) {
-        Err(stderr) => Outcome { stdout: String::new(), stderr, code: 2 },
-        Ok((model, stderr)) => {
-            let figures: usize = model.entities.iter().flat_map(|e| e.periods.values()).map(|p| p.figures.len()).sum();
-            let rules: usize = model.rulesets.iter().map(|r| r.rules.len()).sum();
-            let stdout = format!(
-                "ok: {} metrics, {} entities ({} figures), {} rule sets ({} rules)\n",
-                model.catalog.metrics.len(),
-                model.entities.len(),
-                figures,
-                model.rulesets.len(),
-                rules
-            );
-            Outcome { stdout, stderr, code: 0 }
-        }
-    }
-}
-
-fn parse_as_of(text: Option<&str>) -> Result<Option<Date>, String> {
-    match text {
-        None => Ok(None),
-        Some(t) => Date::parse(t).map(Some).ok_or_else(|| format!("--as-of `{t}` is not a date such as 2016-06-30")),
-    }
-}
-
-/// Check `--entity` / `--ruleset` ids; unknown ones are usage errors with a suggestion.
-fn check_selection<'a>(
-    asked: &[String],
-    known: impl Iterator<Item = &'a str> + Clone,
-    what: &str,
-) -> Result<(), String> {
-    for id in asked {
-        if !known.clone().any(|k| k == id) {
-            let hint = suggestion(id, known.clone()).map(|s| format!(" ({s})")).unwrap_or_default();
-            return Err(format!("unknown {what} `{id}`{hint}"));
-        }
-    }
-    Ok(())
+fn check(paths: &PathArgs) -> Result<Outcome, Outcome> {
+    let ws = Workspace::load(paths)?;
+    let model = &ws.model;
+    let figures: usize = model.entities.iter().flat_map(|e| e.periods.values()).map(|p| p.figures.len()).sum();
+    let rules: usize = model.rulesets.iter().map(|r| r.rules.len()).sum();
+    let stdout = format!(
+        "ok: {} metrics, {} entities ({} figures), {} rule sets ({} rules)\n",
+        model.catalog.metrics.len(),
+        model.entities.len(),
+        figures,
+        model.rulesets.len(),
+        rules
+    );
+    ws.done(stdout, 0)
 }
 
 /// Every (entity, rule set) pair to evaluate, ordered by entity id then rule set id.
@@ -195,6 +174,7 @@ pub fn evaluate_all(
     Ok(out)
 }
 
+/// `kaohe eval`
 #[allow(clippy::too_many_arguments)]
 fn eval(
     paths: &PathArgs,
@@ -205,39 +185,29 @@ fn eval(
     format: Format,
     lang: Lang,
     strict: bool,
-) -> Outcome {
-    let (model, stderr) = match load_model(paths) {
-        Ok(x) => x,
-        Err(stderr) => return Outcome { stdout: String::new(), stderr, code: 2 },
-    };
-    let as_of = match parse_as_of(as_of) {
-        Ok(d) => d,
-        Err(m) => return Outcome::usage(stderr, &m),
-    };
-    if let Err(m) = check_selection(entities, model.entities.iter().map(|e| e.id.as_str()), "entity")
-        .and_then(|()| check_selection(rulesets, model.rulesets.iter().map(|r| r.id.as_str()), "rule set"))
-    {
-        return Outcome::usage(stderr, &m);
-    }
-    let evaluations = match evaluate_all(&model, entities, rulesets, period, &Options { as_of, trace: false }) {
-        Ok(e) => e,
-        Err(m) => return Outcome::usage(stderr, &m),
-    };
-    let evaluations: Vec<Evaluation> = evaluations.into_iter().map(|e| solve::with_needs(&model, e)).collect();
-    let mut stderr = stderr;
+) -> Result<Outcome, Outcome> {
+    let mut ws = Workspace::load(paths)?;
+    let as_of = ws.as_of(as_of)?;
+    ws.check_ids(entities, ws.entity_ids(), "entity")?;
+    ws.check_ids(rulesets, ws.ruleset_ids(), "rule set")?;
+    let model = &ws.model;
+    let evaluations =
+        evaluate_all(model, entities, rulesets, period, &Options { as_of, trace: false }).map_err(|m| ws.usage(&m))?;
+    let evaluations: Vec<Evaluation> = evaluations.into_iter().map(|e| solve::with_needs(model, e)).collect();
     if evaluations.is_empty() {
-        stderr.push_str("notice: nothing to evaluate: no selected rule set applies to a selected entity\n");
+        ws.stderr.push_str("notice: nothing to evaluate: no selected rule set applies to a selected entity\n");
     }
     let stdout = match format {
-        Format::Table => render::table::render(&report::Report::new(&model, &evaluations, lang)),
-        Format::Markdown => render::markdown::render(&report::Report::new(&model, &evaluations, lang)),
+        Format::Table => render::table::render(&report::Report::new(model, &evaluations, lang)),
+        Format::Markdown => render::markdown::render(&report::Report::new(model, &evaluations, lang)),
         Format::Csv => render::csv::render(&evaluations),
         Format::Json => render::json::render(&evaluations),
     };
     let failed = evaluations.iter().any(|e| e.verdict != Verdict::Pass);
-    Outcome { stdout, stderr, code: if strict && failed { 1 } else { 0 } }
+    ws.done(stdout, if strict && failed { 1 } else { 0 })
 }
 
+/// `kaohe explain`
 fn explain(
     paths: &PathArgs,
     entity: &str,
@@ -246,62 +216,88 @@ fn explain(
     period: Option<&str>,
     as_of: Option<&str>,
     lang: Lang,
-) -> Outcome {
-    let (model, stderr) = match load_model(paths) {
-        Ok(x) => x,
-        Err(stderr) => return Outcome { stdout: String::new(), stderr, code: 2 },
-    };
-    let as_of = match parse_as_of(as_of) {
-        Ok(d) => d,
-        Err(m) => return Outcome::usage(stderr, &m),
-    };
+) -> Result<Outcome, Outcome> {
+    let ws = Workspace::load(paths)?;
+    let as_of = ws.as_of(as_of)?;
+    ws.check_ids(&[entity.to_string()], ws.entity_ids(), "entity")?;
+    ws.check_ids(&ruleset.map(str::to_string).into_iter().collect::<Vec<_>>(), ws.ruleset_ids(), "rule set")?;
+    let model = &ws.model;
     let Some(ent) = model.entities.iter().find(|e| e.id == entity) else {
-        let hint = suggestion(entity, model.entities.iter().map(|e| e.id.as_str()));
-        let hint = hint.map(|s| format!(" ({s})")).unwrap_or_default();
-        return Outcome::usage(stderr, &format!("unknown entity `{entity}`{hint}"));
+        return Err(ws.usage(&format!("unknown entity `{entity}`")));
     };
-    if let Some(rs) = ruleset
-        && !model.rulesets.iter().any(|r| r.id == rs)
-    {
-        let hint = suggestion(rs, model.rulesets.iter().map(|r| r.id.as_str()));
-        let hint = hint.map(|s| format!(" ({s})")).unwrap_or_default();
-        return Outcome::usage(stderr, &format!("unknown rule set `{rs}`{hint}"));
-    }
-    let candidates: Vec<_> = model
-        .rulesets
-        .iter()
-        .filter(|rs| rs.applies_to.matches(ent) && ruleset.is_none_or(|id| id == rs.id))
-        .filter(|rs| rs.rules.iter().any(|r| r.id == rule))
-        .collect();
+    let applicable =
+        || model.rulesets.iter().filter(|rs| rs.applies_to.matches(ent) && ruleset.is_none_or(|id| id == rs.id));
+    let candidates: Vec<_> = applicable().filter(|rs| rs.rules.iter().any(|r| r.id == rule)).collect();
     let rs = match candidates.as_slice() {
         [one] => *one,
         [] => {
-            let ids = model
-                .rulesets
-                .iter()
-                .filter(|rs| rs.applies_to.matches(ent) && ruleset.is_none_or(|id| id == rs.id))
-                .flat_map(|rs| rs.rules.iter().map(|r| r.id.as_str()));
+            let ids = applicable().flat_map(|rs| rs.rules.iter().map(|r| r.id.as_str()));
             let hint = suggestion(rule, ids).map(|s| format!(" ({s})")).unwrap_or_default();
-            return Outcome::usage(
-                stderr,
-                &format!("no rule `{rule}` in the rule sets that apply to `{entity}`{hint}"),
-            );
+            return Err(ws.usage(&format!("no rule `{rule}` in the rule sets that apply to `{entity}`{hint}")));
         }
         many => {
             let ids: Vec<&str> = many.iter().map(|r| r.id.as_str()).collect();
-            return Outcome::usage(
-                stderr,
-                &format!("rule `{rule}` occurs in several rule sets: {}; choose one with --ruleset", ids.join(", ")),
-            );
+            return Err(ws.usage(&format!(
+                "rule `{rule}` occurs in several rule sets: {}; choose one with --ruleset",
+                ids.join(", ")
+            )));
         }
     };
     let Some(p) = period.or(rs.period.as_deref()) else {
-        return Outcome::usage(stderr, &format!("rule set `{}` names no period; pass --period", rs.id));
+        return Err(ws.usage(&format!("rule set `{}` names no period; pass --period", rs.id)));
     };
-    let evaluation = solve::with_needs(&model, evaluate::evaluate(&model, ent, rs, p, &Options { as_of, trace: true }));
+    let evaluation = solve::with_needs(model, evaluate::evaluate(model, ent, rs, p, &Options { as_of, trace: true }));
     let Some(result) = evaluation.rules.iter().find(|r| r.rule.id == rule) else {
-        return Outcome::usage(stderr, &format!("no rule `{rule}`"));
+        return Err(ws.usage(&format!("no rule `{rule}`")));
     };
-    let stdout = render::explain::render(&model, &evaluation, result, lang);
-    Outcome { stdout, stderr, code: 0 }
+    let stdout = render::explain::render(model, &evaluation, result, lang);
+    ws.done(stdout, 0)
+}
+
+/// `kaohe trend`
+fn trend_command(
+    paths: &PathArgs,
+    entity: &str,
+    metrics: &[String],
+    format: Format,
+    lang: Lang,
+) -> Result<Outcome, Outcome> {
+    let ws = Workspace::load(paths)?;
+    ws.check_ids(&[entity.to_string()], ws.entity_ids(), "entity")?;
+    ws.check_ids(metrics, ws.metric_ids(), "metric")?;
+    let model = &ws.model;
+    let Some(ent) = model.entities.iter().find(|e| e.id == entity) else {
+        return Err(ws.usage(&format!("unknown entity `{entity}`")));
+    };
+    let series = trend::trend(model, ent, metrics);
+    let stdout = render::trend::trend(model, ent, &series, format, lang);
+    ws.done(stdout, 0)
+}
+
+/// `kaohe compare`
+fn compare_command(
+    paths: &PathArgs,
+    metric: &str,
+    period: Option<&str>,
+    entities: &[String],
+    kinds: &[String],
+    format: Format,
+    lang: Lang,
+) -> Result<Outcome, Outcome> {
+    let ws = Workspace::load(paths)?;
+    ws.check_ids(&[metric.to_string()], ws.metric_ids(), "metric")?;
+    ws.check_ids(entities, ws.entity_ids(), "entity")?;
+    let model = &ws.model;
+    let chosen: Vec<&model::Entity> = model
+        .entities
+        .iter()
+        .filter(|e| entities.is_empty() || entities.contains(&e.id))
+        .filter(|e| kinds.is_empty() || e.kind.as_ref().is_some_and(|k| kinds.contains(k)))
+        .collect();
+    let Some(period) = period.map(str::to_string).or_else(|| trend::latest_year(model, &chosen, metric)) else {
+        return Err(ws.usage(&format!("no entity reports `{metric}` in any year; pass --period")));
+    };
+    let comparison = trend::compare(model, &chosen, metric, &period);
+    let stdout = render::trend::compare(model, &comparison, format, lang);
+    ws.done(stdout, 0)
 }
