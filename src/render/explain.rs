@@ -128,6 +128,8 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
     for input in &r.inputs {
         let metric = model.catalog.get(&input.metric);
         let unit = metric.and_then(|m| m.unit.as_deref()).filter(|u| *u != "bool").unwrap_or("");
+        // " 件" after a number, nothing for unit-less and yes/no metrics.
+        let spaced_unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
         let label = metric.map_or(input.metric.as_str(), |m| m.label(!zh));
         let mut line = format!("  {}@{} {label}", input.metric, input.period);
         if let Some(f) = &input.formula {
@@ -141,7 +143,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
                 (Some(fig), Ok(v)) => {
                     let _ = write!(
                         line,
-                        " = {} {unit} ({})",
+                        " = {}{spaced_unit} ({})",
                         interval_text_exact(v, metric.is_some_and(|m| m.is_bool())),
                         qualifier_text(fig.qualifier, lang)
                     );
