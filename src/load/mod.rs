@@ -4,6 +4,7 @@
 //! types, unknown keys) are found here; cross-file checks happen in `validate`.
 
 pub mod raw;
+mod spreadsheet;
 mod toml_value;
 
 use std::fs;
@@ -70,20 +71,20 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
             ws.rulesets.push(rs);
         }
     }
+    let mut csv_figures = Vec::new();
     for path in collect(&data, &["toml", "csv"], "data", diags) {
+        let Some(id) = read_text(&path, sources, diags) else { continue };
         if path.extension().is_some_and(|e| e == "csv") {
-            diags.push(Diagnostic::file_notice(
-                display(&path),
-                "CSV data files are not supported by this version of kaohe; the file is skipped",
-            ));
-            continue;
-        }
-        if let Some(id) = read_text(&path, sources, diags)
-            && let Some(entity) = raw::entity(sources, id, diags)
-        {
+            if path.file_name().is_some_and(|n| n == "entities.csv") {
+                ws.entities.extend(spreadsheet::entities(sources, id, diags));
+            } else {
+                csv_figures.extend(spreadsheet::figures(sources, id, diags));
+            }
+        } else if let Some(entity) = raw::entity(sources, id, diags) {
             ws.entities.push(entity);
         }
     }
+    spreadsheet::merge(&mut ws.entities, csv_figures, sources, diags);
     ws
 }
 
