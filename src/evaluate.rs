@@ -334,7 +334,8 @@ impl<'a> Context<'a> {
     }
 }
 
-fn resolve_period(period: &str, at: &PeriodRef) -> Result<String, Unknown> {
+/// The period a reference reads when its formula is evaluated at `period`.
+pub fn resolve_period(period: &str, at: &PeriodRef) -> Result<String, Unknown> {
     match at {
         PeriodRef::Current => Ok(period.to_string()),
         PeriodRef::Named(p) => Ok(p.clone()),

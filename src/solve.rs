@@ -40,7 +40,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::cli::Lang;
 use crate::evaluate::{
-    Context, Evaluation, Need, Pace, RuleResult, Status, TargetValue, actual_expr, compare, eval_target, prev_period,
+    Context, Evaluation, Need, Pace, RuleResult, Status, TargetValue, actual_expr, compare, eval_target, resolve_period,
 };
 use crate::expr::{BinOp, Expr, PeriodRef, Unknown};
 use crate::interval::Interval;
@@ -254,7 +254,7 @@ impl<'a> Solver<'a> {
     fn expr_deps(&mut self, e: &Expr, period: &str) -> BTreeSet<Key> {
         let mut out = BTreeSet::new();
         for (name, at, _) in e.references() {
-            if let Ok(p) = resolve(period, at) {
+            if let Ok(p) = resolve_period(period, at) {
                 out.extend(self.deps(name, &p));
             }
         }
@@ -490,7 +490,7 @@ impl<'a> Solver<'a> {
         if let Some(v) = self.params.get(name) {
             return Ok(Ratio::constant(*v));
         }
-        let p = resolve(period, at).map_err(|e| e.to_string())?;
+        let p = resolve_period(period, at).map_err(|e| e.to_string())?;
         let key = (name.to_string(), p);
         if &key == x {
             return Ok(Ratio::x());
@@ -715,16 +715,6 @@ impl Search<'_, '_> {
         } else {
             Err(format!("no decimal value of {} found that gives exactly the target", self.metric))
         }
-    }
-}
-
-/// The period a reference reads, evaluated at `period`.
-fn resolve(period: &str, at: &PeriodRef) -> Result<String, Unknown> {
-    match at {
-        PeriodRef::Current => Ok(period.to_string()),
-        PeriodRef::Named(p) => Ok(p.clone()),
-        PeriodRef::Prev => prev_period(period)
-            .ok_or_else(|| Unknown::Other(format!("`@prev` of period `{period}`, which is not a year"))),
     }
 }
 

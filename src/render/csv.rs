@@ -1,6 +1,6 @@
 //! CSV (CONTRACT §8): one row per rule, RFC 4180 quoting, LF line ends.
 
-use super::exact_number;
+use super::{csv_number, csv_text, exact_number};
 use crate::evaluate::{Evaluation, TargetValue};
 
 const HEADER: [&str; 16] = [
@@ -23,13 +23,10 @@ const HEADER: [&str; 16] = [
 ];
 
 pub fn render(evaluations: &[Evaluation]) -> String {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    let num = |d: Option<rust_decimal::Decimal>| d.map(exact_number).unwrap_or_default();
-    let _ = w.write_record(HEADER);
-    for e in evaluations {
-        for r in &e.rules {
+    let rows = evaluations.iter().flat_map(|e| {
+        e.rules.iter().map(move |r| {
             let target = match &r.target {
-                Ok(TargetValue::Single(t)) => num(t.as_point()),
+                Ok(TargetValue::Single(t)) => csv_number(t.as_point()),
                 Ok(TargetValue::Between(l, h)) => match (l.as_point(), h.as_point()) {
                     (Some(l), Some(h)) => format!("{}..{}", exact_number(l), exact_number(h)),
                     _ => String::new(),
@@ -37,10 +34,10 @@ pub fn render(evaluations: &[Evaluation]) -> String {
                 Err(_) => String::new(),
             };
             let (low, high) = match &r.actual {
-                Ok(a) => (num(a.low), num(a.high)),
+                Ok(a) => (csv_number(a.low), csv_number(a.high)),
                 Err(_) => (String::new(), String::new()),
             };
-            let _ = w.write_record([
+            vec![
                 e.entity.clone(),
                 e.ruleset.clone(),
                 e.period.clone(),
@@ -51,14 +48,14 @@ pub fn render(evaluations: &[Evaluation]) -> String {
                 target,
                 low,
                 high,
-                num(r.completion_pct),
-                num(r.gap),
+                csv_number(r.completion_pct),
+                csv_number(r.gap),
                 exact_number(r.rule.weight),
                 exact_number(r.score),
                 r.rule.veto.to_string(),
                 r.reason.clone().unwrap_or_default(),
-            ]);
-        }
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+            ]
+        })
+    });
+    csv_text(&HEADER, rows)
 }

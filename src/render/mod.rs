@@ -18,6 +18,22 @@ pub fn exact_number(d: Decimal) -> String {
     if r.is_zero() { "0".to_string() } else { r.to_string() }
 }
 
+/// RFC 4180 CSV with LF line ends: a header, then one record per row.
+pub fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(header);
+    for row in rows {
+        let _ = w.write_record(&row);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Empty for `None` (CSV cells), else the contract's number format.
+pub fn csv_number(d: Option<Decimal>) -> String {
+    d.map(exact_number).unwrap_or_default()
+}
+
 /// For tables: 2 places, no trailing zeros.
 pub fn short_number(d: Decimal) -> String {
     let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize();

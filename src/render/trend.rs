@@ -4,7 +4,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use serde_json::{Value, json};
 
-use super::{exact_number, interval_text, short_number};
+use super::{csv_number, csv_text, exact_number, interval_text, short_number};
 use crate::cli::{Format, Lang};
 use crate::interval::Interval;
 use crate::model::{Entity, Model};
@@ -56,20 +56,16 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
             serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
         }
         Format::Csv => {
-            let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-            let _ = w.write_record(["entity", "metric", "period", "actual_low", "actual_high", "growth_pct", "reason"]);
-            for s in series {
-                for (p, v, g) in &s.points {
-                    let num = |d: Option<rust_decimal::Decimal>| d.map(exact_number).unwrap_or_default();
+            let rows = series.iter().flat_map(|s| {
+                s.points.iter().map(move |(p, v, g)| {
                     let (low, high, reason) = match v {
-                        Ok(i) => (num(i.low), num(i.high), String::new()),
+                        Ok(i) => (csv_number(i.low), csv_number(i.high), String::new()),
                         Err(e) => (String::new(), String::new(), e.to_string()),
                     };
-                    let _ =
-                        w.write_record([entity.id.clone(), s.metric.clone(), p.clone(), low, high, num(*g), reason]);
-                }
-            }
-            String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+                    vec![entity.id.clone(), s.metric.clone(), p.clone(), low, high, csv_number(*g), reason]
+                })
+            });
+            csv_text(&["entity", "metric", "period", "actual_low", "actual_high", "growth_pct", "reason"], rows)
         }
         Format::Table | Format::Markdown => {
             let periods: Vec<&String> =
@@ -126,18 +122,15 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> Str
             serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
         }
         Format::Csv => {
-            let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-            let _ = w.write_record(["rank", "entity", "metric", "period", "actual_low", "actual_high", "reason"]);
-            for s in &c.standings {
-                let num = |d: Option<rust_decimal::Decimal>| d.map(exact_number).unwrap_or_default();
+            let rows = c.standings.iter().map(|s| {
                 let (low, high, reason) = match &s.value {
-                    Ok(i) => (num(i.low), num(i.high), String::new()),
+                    Ok(i) => (csv_number(i.low), csv_number(i.high), String::new()),
                     Err(e) => (String::new(), String::new(), e.to_string()),
                 };
                 let rank = s.rank.map(|r| r.to_string()).unwrap_or_default();
-                let _ = w.write_record([rank, s.entity.clone(), c.metric.clone(), c.period.clone(), low, high, reason]);
-            }
-            String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+                vec![rank, s.entity.clone(), c.metric.clone(), c.period.clone(), low, high, reason]
+            });
+            csv_text(&["rank", "entity", "metric", "period", "actual_low", "actual_high", "reason"], rows)
         }
         Format::Table | Format::Markdown => {
             let zh = lang == Lang::Zh;
