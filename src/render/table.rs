@@ -25,7 +25,7 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-fn new_table() -> Table {
+pub fn new_table() -> Table {
     let mut t = Table::new();
     // A fixed layout, independent of the terminal, so output (and snapshots) are stable.
     t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);

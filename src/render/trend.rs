@@ -1,7 +1,6 @@
 //! Output of `trend` and `compare`.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{Cell, CellAlignment};
 use serde_json::{Value, json};
 
 use super::{csv_number, csv_text, exact_number, interval_text, short_number};
@@ -31,10 +30,27 @@ fn json_interval(v: &Result<Interval, crate::expr::Unknown>) -> Value {
     }
 }
 
-fn table() -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-    t
+/// A plain grid of text as a terminal table or a Markdown table; `right` marks the
+/// right-aligned columns.
+fn grid(header: &[String], rows: &[Vec<String>], right: &[bool], markdown: bool) -> String {
+    if markdown {
+        let align: String = right.iter().map(|r| if *r { "--:|" } else { "---|" }).collect();
+        let mut out = super::markdown::row(header);
+        out.push_str(&format!("|{align}\n"));
+        for r in rows {
+            out.push_str(&super::markdown::row(r));
+        }
+        return out;
+    }
+    let mut t = super::table::new_table();
+    t.set_header(header.to_vec());
+    for r in rows {
+        t.add_row(r.iter().zip(right.iter().chain(std::iter::repeat(&false))).map(|(text, right)| {
+            let cell = Cell::new(text);
+            if *right { cell.set_alignment(CellAlignment::Right) } else { cell }
+        }));
+    }
+    format!("{t}\n")
 }
 
 pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, lang: Lang) -> String {
@@ -70,23 +86,22 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
         Format::Table | Format::Markdown => {
             let periods: Vec<&String> =
                 series.first().map(|s| s.points.iter().map(|(p, _, _)| p).collect()).unwrap_or_default();
-            let mut t = table();
             let mut header = vec![if lang == Lang::Zh { "指标".to_string() } else { "Metric".to_string() }];
             header.extend(periods.iter().map(|p| match entity.periods.get(*p).and_then(|x| x.as_of) {
                 Some(d) => format!("{p} ({} {d})", if lang == Lang::Zh { "截至" } else { "to" }),
                 None => p.to_string(),
             }));
             header.push(if lang == Lang::Zh { "走势".into() } else { "Trend".into() });
-            t.set_header(header);
+            let mut rows = Vec::new();
             for s in series {
-                let mut row = vec![Cell::new(metric_label(model, &s.metric, lang))];
+                let mut row = vec![metric_label(model, &s.metric, lang)];
                 for (_, v, g) in &s.points {
                     let mut text = v.as_ref().map_or("—".into(), |i| interval_text(i, is_bool(model, &s.metric)));
                     if let Some(g) = g {
                         let sign = if g.is_sign_negative() { "" } else { "+" };
                         text.push_str(&format!(" ({sign}{}%)", short_number(*g)));
                     }
-                    row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+                    row.push(text);
                 }
                 let years: Vec<_> = s
                     .points
@@ -94,11 +109,14 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
                     .filter(|(p, _, _)| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
                     .map(|(_, v, _)| v.as_ref().ok().and_then(|i| i.as_point()))
                     .collect();
-                row.push(Cell::new(sparkline(&years)));
-                t.add_row(row);
+                row.push(sparkline(&years));
+                rows.push(row);
             }
+            // Values right-aligned; the label and the sparkline left.
+            let right: Vec<bool> = (0..header.len()).map(|i| i > 0 && i + 1 < header.len()).collect();
             let name = entity.name.as_deref().map_or(entity.id.clone(), |n| format!("{n} ({})", entity.id));
-            format!("{name}\n{t}\n")
+            let title = if format == Format::Markdown { format!("### {name}\n\n") } else { format!("{name}\n") };
+            title + &grid(&header, &rows, &right, format == Format::Markdown)
         }
     }
 }
@@ -134,26 +152,25 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> Str
         }
         Format::Table | Format::Markdown => {
             let zh = lang == Lang::Zh;
-            let mut t = table();
-            t.set_header(vec![
+            let header: Vec<String> = [
                 if zh { "排名" } else { "Rank" },
                 if zh { "对象" } else { "Entity" },
                 if zh { "数值" } else { "Value" },
                 if zh { "说明" } else { "Note" },
-            ]);
+            ]
+            .map(String::from)
+            .to_vec();
+            let mut rows = Vec::new();
             for s in &c.standings {
                 let name = s.name.as_deref().map_or(s.entity.clone(), |n| format!("{n} ({})", s.entity));
                 let (value, note) = match &s.value {
                     Ok(i) => (interval_text(i, is_bool(model, &c.metric)), String::new()),
                     Err(e) => ("—".to_string(), e.to_string()),
                 };
-                t.add_row(vec![
-                    Cell::new(s.rank.map_or("—".into(), |r| r.to_string())).set_alignment(CellAlignment::Right),
-                    Cell::new(name),
-                    Cell::new(value).set_alignment(CellAlignment::Right),
-                    Cell::new(note),
-                ]);
+                rows.push(vec![s.rank.map_or("—".into(), |r| r.to_string()), name, value, note]);
             }
+            let markdown = format == Format::Markdown;
+            let t = grid(&header, &rows, &[true, false, true, false], markdown);
             let spread = |d: Option<rust_decimal::Decimal>| d.map_or("—".into(), short_number);
             let footer = if zh {
                 format!(
@@ -173,7 +190,8 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> Str
                 )
             };
             let period = if zh { "期间" } else { "period" };
-            format!("{} · {period} {}\n{t}\n{footer}\n", metric_label(model, &c.metric, lang), c.period)
+            let title = format!("{} · {period} {}", metric_label(model, &c.metric, lang), c.period);
+            if markdown { format!("### {title}\n\n{t}\n{footer}\n") } else { format!("{title}\n{t}{footer}\n") }
         }
     }
 }
