@@ -456,7 +456,7 @@ impl<'a> Solver<'a> {
             Expr::Neg(inner) => Ok(self.sym(inner, period, x, memo)?.neg()),
             Expr::Bin { .. } => {
                 // A left-deep chain in a loop, as the evaluator does (see `Expr::chain`).
-                let (head, tail) = chain(e);
+                let (head, tail) = e.chain();
                 let mut acc = self.sym(head, period, x, memo)?;
                 for (op, rhs) in tail {
                     let r = self.sym(rhs, period, x, memo)?;
@@ -716,18 +716,6 @@ impl Search<'_, '_> {
             Err(format!("no decimal value of {} found that gives exactly the target", self.metric))
         }
     }
-}
-
-/// A left-leaning chain of binary operations as its head and `(op, rhs)` pairs.
-fn chain(e: &Expr) -> (&Expr, Vec<(BinOp, &Expr)>) {
-    let mut tail = Vec::new();
-    let mut head = e;
-    while let Expr::Bin { op, lhs, rhs } = head {
-        tail.push((*op, &**rhs));
-        head = lhs;
-    }
-    tail.reverse();
-    (head, tail)
 }
 
 /// An evaluated value as a constant rational function, if it is a single point.

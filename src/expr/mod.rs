@@ -255,7 +255,7 @@ impl Expr {
     /// number of operands, unbounded by the nesting limit (a 4 KiB formula can
     /// hold 2048). Walking such chains in a loop keeps recursion as deep as the
     /// nesting only, so evaluating or printing them cannot overflow the stack.
-    fn chain(&self) -> (&Expr, Vec<(BinOp, &Expr)>) {
+    pub fn chain(&self) -> (&Expr, Vec<(BinOp, &Expr)>) {
         let mut tail = Vec::new();
         let mut head = self;
         while let Expr::Bin { op, lhs, rhs } = head {
