@@ -202,13 +202,12 @@ impl Report {
         let sections = evaluations.iter().map(|e| section(model, e, lang)).collect();
         let mut entities: Vec<&str> = evaluations.iter().map(|e| e.entity.as_str()).collect();
         entities.dedup();
-        let summary = (entities.len() > 1).then(|| summary(model, evaluations, lang));
+        let summary = (entities.len() > 1).then(|| summary(evaluations));
         Report { lang, sections, summary }
     }
 }
 
-fn entity_label(model: &Model, id: &str, name: Option<&str>) -> String {
-    let _ = model;
+fn entity_label(id: &str, name: Option<&str>) -> String {
     name.map_or_else(|| id.to_string(), |n| format!("{n} ({id})"))
 }
 
@@ -253,7 +252,7 @@ fn section<'a>(model: &Model, e: &'a Evaluation, lang: Lang) -> Section {
         });
     }
     Section {
-        entity: entity_label(model, &e.entity, e.entity_name.as_deref()),
+        entity: entity_label(&e.entity, e.entity_name.as_deref()),
         ruleset: ruleset_label(e.ruleset_name.as_deref(), &e.ruleset),
         period: e.period.clone(),
         as_of: e.as_of.map(|d| d.to_string()),
@@ -310,7 +309,7 @@ fn rule_row(model: &Model, e: &Evaluation, r: &RuleResult, indicator: String, la
     }
 }
 
-fn summary(model: &Model, evaluations: &[Evaluation], lang: Lang) -> Summary {
+fn summary(evaluations: &[Evaluation]) -> Summary {
     let mut rulesets: Vec<&str> = evaluations.iter().map(|e| e.ruleset.as_str()).collect();
     rulesets.sort();
     rulesets.dedup();
@@ -339,10 +338,9 @@ fn summary(model: &Model, evaluations: &[Evaluation], lang: Lang) -> Summary {
                     Some(SummaryCell { score: e.score, max_score: e.max_score, verdict: e.verdict, rank })
                 })
                 .collect();
-            (entity_label(model, id, *name), cells)
+            (entity_label(id, *name), cells)
         })
         .collect();
-    let _ = lang;
     Summary { rulesets: rulesets.iter().map(|s| s.to_string()).collect(), rows }
 }
 
