@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::cli::Lang;
-use crate::evaluate::{Evaluation, Pace, RuleResult, Status, TargetValue, Verdict};
+use crate::evaluate::{Evaluation, Need, Pace, RuleResult, Status, TargetValue, Verdict};
 use crate::interval::Interval;
-use crate::model::{Actual, Model, Op, Target};
+use crate::model::{Actual, Metric, Model, Op, Target};
 
 /// Fixed labels in both languages.
 pub struct Labels {
@@ -305,7 +305,7 @@ fn rule_row(model: &Model, e: &Evaluation, r: &RuleResult, indicator: String, la
         weight: r.rule.weight,
         veto: r.rule.veto,
         bonus: r.rule.bonus,
-        needs: r.needs.iter().filter_map(|n| crate::solve::describe(model, n, lang)).collect(),
+        needs: r.needs.iter().filter_map(|n| need_text(model, n, lang, mid_year(e))).collect(),
     }
 }
 
@@ -344,6 +344,78 @@ fn summary(evaluations: &[Evaluation]) -> Summary {
     Summary { rulesets: rulesets.iter().map(|s| s.to_string()).collect(), rows }
 }
 
+/// Year-to-date figures before 31 December: a need is what the year must end at.
+pub fn mid_year(e: &Evaluation) -> bool {
+    e.as_of.is_some_and(|d| d.is_before_year_end())
+}
+
+/// A need in plain words ("需再增加发明专利申请量 62 件（达到 162 件）", "62 more invention
+/// applications (to 162)"), or `None` when there is no figure. Mid-year the figure is
+/// what the year must end at ("到年底…", "by year end: …").
+pub fn need_text(model: &Model, need: &Need, lang: Lang, by_year_end: bool) -> Option<String> {
+    let change = need.change?;
+    let to = need.to?;
+    let metric = model.catalog.get(&need.metric);
+    let english = lang == Lang::En;
+    let label = metric.map_or(need.metric.as_str(), |m| m.label(english));
+    if metric.is_some_and(Metric::is_bool) {
+        let yes = !to.is_zero();
+        return Some(match (english, yes) {
+            (false, true) => format!("{label}需为“是”"),
+            (false, false) => format!("{label}需为“否”"),
+            (true, true) => format!("{label}: must be yes"),
+            (true, false) => format!("{label}: must be no"),
+        });
+    }
+    let unit = metric.and_then(|m| m.unit.as_deref()).unwrap_or("");
+    let whole = metric.is_some_and(|m| m.whole);
+    let short = |d: Decimal| {
+        let s = crate::render::short_number(d);
+        if s == "0" && !d.is_zero() { crate::render::exact_number(d) } else { s }
+    };
+    let with_unit = |d: Decimal| {
+        let n = short(d);
+        match unit {
+            "" => n,
+            "%" => format!("{n}%"),
+            u => format!("{n} {u}"),
+        }
+    };
+    let (amount, to_text) = (with_unit(change.abs()), with_unit(to));
+    let down = change.is_sign_negative() && !change.is_zero();
+    let when = match (by_year_end, english) {
+        (false, _) => "",
+        (true, false) => "到年底",
+        (true, true) => "by year end: ",
+    };
+    Some(
+        when.to_string()
+            + &match (english, down) {
+                (false, false) => format!("需再增加{label} {amount}（达到 {to_text}）"),
+                (false, true) => format!("需减少{label} {amount}（降到 {to_text}）"),
+                (true, _) if whole && unit != "%" => {
+                    let label = lower_first(label);
+                    let (n, t) = (short(change.abs()), short(to));
+                    if down { format!("{n} fewer {label} (down to {t})") } else { format!("{n} more {label} (to {t})") }
+                }
+                (true, false) => format!("{label}: {amount} more (to {to_text})"),
+                (true, true) => format!("{label}: {amount} less (down to {to_text})"),
+            },
+    )
+}
+
+/// The English label inside a sentence: "Patent applications" → "patent
+/// applications", but "IP-pledge" stays.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
 /// Whether a rule's actual accumulates through the year (a count or an amount), so
 /// that a run-rate projection means something. Shares, rates ("件/万人") and stocks
 /// (`stock = true`) do not accumulate.
@@ -359,5 +431,60 @@ fn is_cumulative(model: &Model, r: &RuleResult) -> bool {
                 && m.formula.as_ref().is_none_or(|f| !has_division(&f.expr))
         }),
         Actual::Expr(f) => !has_division(&f.expr),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::diagnostic::Loc;
+    use crate::model::Metric;
+
+    fn metric(id: &str, name: &str, en: &str, unit: &str) -> Metric {
+        Metric {
+            id: id.into(),
+            name: Some(name.into()),
+            en: Some(en.into()),
+            unit: Some(unit.into()),
+            whole: crate::model::WHOLE_UNITS.contains(&unit),
+            stock: false,
+            formula: None,
+            loc: Loc::new(0, 0..0),
+        }
+    }
+
+    #[test]
+    fn needs_in_plain_words_in_both_languages() {
+        let mut model = Model::default();
+        for m in [
+            metric("inv", "发明专利申请量", "Invention applications", "件"),
+            metric("money", "知识产权质押融资额", "IP-pledge financing", "万元"),
+            metric("office", "是否设立知识产权局", "Has an IP office", "bool"),
+        ] {
+            model.catalog.metrics.insert(m.id.clone(), m);
+        }
+        let need = |metric: &str, change: i64, to: i64| Need {
+            metric: metric.into(),
+            period: "2015".into(),
+            change: Some(Decimal::from(change)),
+            to: Some(Decimal::from(to)),
+            why: None,
+        };
+        let text = |n: &Need, lang, ytd| need_text(&model, n, lang, ytd).unwrap_or_default();
+        assert_eq!(text(&need("inv", 313, 533), Lang::Zh, false), "需再增加发明专利申请量 313 件（达到 533 件）");
+        assert_eq!(text(&need("inv", 313, 533), Lang::En, false), "313 more invention applications (to 533)");
+        assert_eq!(text(&need("inv", -204, 333), Lang::En, false), "204 fewer invention applications (down to 333)");
+        assert_eq!(text(&need("money", 260, 500), Lang::En, false), "IP-pledge financing: 260 万元 more (to 500 万元)");
+        assert_eq!(text(&need("money", -3, 500), Lang::Zh, false), "需减少知识产权质押融资额 3 万元（降到 500 万元）");
+        assert_eq!(text(&need("office", 1, 1), Lang::Zh, false), "是否设立知识产权局需为“是”");
+        assert_eq!(text(&need("inv", 313, 533), Lang::Zh, true), "到年底需再增加发明专利申请量 313 件（达到 533 件）");
+        assert_eq!(
+            text(&need("inv", 313, 533), Lang::En, true),
+            "by year end: 313 more invention applications (to 533)"
+        );
+        let none = Need { metric: "inv".into(), period: "2015".into(), change: None, to: None, why: None };
+        assert_eq!(need_text(&model, &none, Lang::En, false), None);
     }
 }

@@ -38,7 +38,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::cli::Lang;
 use crate::evaluate::{
     Context, Evaluation, Need, Pace, RuleResult, Status, TargetValue, actual_expr, compare, eval_target, resolve_period,
 };
@@ -876,63 +875,6 @@ impl Ratio {
     }
 }
 
-/// A need in plain words ("需再增加发明专利申请量 62 件（达到 162 件）", "62 more invention
-/// applications (to 162)"), or `None` when there is no figure.
-pub fn describe(model: &Model, need: &Need, lang: Lang) -> Option<String> {
-    let change = need.change?;
-    let to = need.to?;
-    let metric = model.catalog.get(&need.metric);
-    let english = lang == Lang::En;
-    let label = metric.map_or(need.metric.as_str(), |m| m.label(english));
-    if metric.is_some_and(Metric::is_bool) {
-        let yes = !to.is_zero();
-        return Some(match (english, yes) {
-            (false, true) => format!("{label}需为“是”"),
-            (false, false) => format!("{label}需为“否”"),
-            (true, true) => format!("{label}: must be yes"),
-            (true, false) => format!("{label}: must be no"),
-        });
-    }
-    let unit = metric.and_then(|m| m.unit.as_deref()).unwrap_or("");
-    let whole = metric.is_some_and(|m| m.whole);
-    let short = |d: Decimal| {
-        let s = crate::render::short_number(d);
-        if s == "0" && !d.is_zero() { crate::render::exact_number(d) } else { s }
-    };
-    let with_unit = |d: Decimal| {
-        let n = short(d);
-        match unit {
-            "" => n,
-            "%" => format!("{n}%"),
-            u => format!("{n} {u}"),
-        }
-    };
-    let (amount, to_text) = (with_unit(change.abs()), with_unit(to));
-    let down = change.is_sign_negative() && !change.is_zero();
-    Some(match (english, down) {
-        (false, false) => format!("需再增加{label} {amount}（达到 {to_text}）"),
-        (false, true) => format!("需减少{label} {amount}（降到 {to_text}）"),
-        (true, _) if whole && unit != "%" => {
-            let label = lower_first(label);
-            let (n, t) = (short(change.abs()), short(to));
-            if down { format!("{n} fewer {label} (down to {t})") } else { format!("{n} more {label} (to {t})") }
-        }
-        (true, false) => format!("{label}: {amount} more (to {to_text})"),
-        (true, true) => format!("{label}: {amount} less (down to {to_text})"),
-    })
-}
-
-/// "Patent applications" → "patent applications", but "IP-pledge" stays.
-fn lower_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match (chars.next(), chars.next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
-            a.to_lowercase().chain(s.chars().skip(1)).collect()
-        }
-        _ => s.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -940,8 +882,7 @@ mod tests {
     use proptest::prelude::{Just, Strategy, prop_assert, prop_assert_eq, prop_oneof, proptest};
     use rust_decimal::Decimal;
 
-    use super::{describe, with_needs};
-    use crate::cli::Lang;
+    use super::with_needs;
     use crate::diagnostic::Loc;
     use crate::evaluate::{Evaluation, Need, Options, Status, evaluate};
     use crate::expr::parse;
@@ -1250,36 +1191,6 @@ mod tests {
         let m = model(&["apps#"], &[("apps", "301")], vec![rule("apps", ">=", "560")], Date::new(2015, 6, 30));
         let e = run(&m);
         assert_eq!(brief(&e.rules[0].needs), vec![triple("apps", "259", "560")]);
-    }
-
-    #[test]
-    fn describe_in_both_languages() {
-        let m = model(&["inv#", "money"], &[], Vec::new(), None);
-        let need = |metric: &str, change: &str, to: &str| Need {
-            metric: metric.to_string(),
-            period: "2015".to_string(),
-            change: Some(d(change)),
-            to: Some(d(to)),
-            why: None,
-        };
-        let mut m = m;
-        if let Some(inv) = m.catalog.metrics.get_mut("inv") {
-            inv.name = Some("发明专利申请量".to_string());
-            inv.en = Some("Invention applications".to_string());
-        }
-        if let Some(money) = m.catalog.metrics.get_mut("money") {
-            money.name = Some("知识产权质押融资额".to_string());
-            money.en = Some("IP-pledge financing".to_string());
-            money.unit = Some("万元".to_string());
-        }
-        let text = |n: &Need, lang| describe(&m, n, lang).unwrap_or_default();
-        assert_eq!(text(&need("inv", "313", "533"), Lang::Zh), "需再增加发明专利申请量 313 件（达到 533 件）");
-        assert_eq!(text(&need("inv", "313", "533"), Lang::En), "313 more invention applications (to 533)");
-        assert_eq!(text(&need("inv", "-204", "333"), Lang::En), "204 fewer invention applications (down to 333)");
-        assert_eq!(text(&need("money", "260", "500"), Lang::En), "IP-pledge financing: 260 万元 more (to 500 万元)");
-        assert_eq!(text(&need("money", "-2.5", "500"), Lang::Zh), "需减少知识产权质押融资额 2.5 万元（降到 500 万元）");
-        let none = Need { metric: "inv".into(), period: "2015".into(), change: None, to: None, why: None };
-        assert_eq!(describe(&m, &none, Lang::En), None);
     }
 
     #[test]

@@ -251,7 +251,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
     }
     let _ = writeln!(out, "{score_line}");
     for n in &r.needs {
-        if let Some(text) = crate::solve::describe(model, n, lang) {
+        if let Some(text) = crate::report::need_text(model, n, lang, crate::report::mid_year(e)) {
             let _ = writeln!(out, "{}: {text}", t("还需", "Needs"));
         }
         if let Some(why) = &n.why {
