@@ -200,6 +200,10 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         Err(e) => format!("unknown ({e})"),
     };
     match &r.rule.target {
+        // A lone reference or param: its value is the whole working.
+        Target::Value { formula, .. } if matches!(formula.expr, Expr::Ref { .. }) => {
+            let _ = writeln!(out, "{}: {target_formula} = {target_value}", t("目标", "Target"));
+        }
         Target::Value { formula, .. } if !matches!(formula.expr, Expr::Num(_)) => {
             let sub = substitute(&formula.expr, &e.period, &r.inputs, &params);
             let _ = writeln!(out, "{}: {target_formula} = {sub} = {target_value}", t("目标", "Target"));
