@@ -3,24 +3,31 @@
 //!
 //! Each folder under `tests/cases/` holds a workspace (`rules/`, `data/`, …) and a
 //! file `cmd`: one kaohe command line per line (arguments separated by spaces;
-//! `#` starts a comment). The commands run in that folder with `LANG=C`.
+//! `#` starts a comment). The commands run in that folder with `LANG=C`. Folders are
+//! named after the CONTRACT section they exercise (`s5-semantics` is §5).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn run_case(dir: &Path) -> String {
-    let cmds = std::fs::read_to_string(dir.join("cmd")).expect("cmd file");
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases")
+}
+
+/// Run every command of a case folder; the transcript of all of them.
+fn run_case(name: &str) -> String {
+    let dir = cases_dir().join(name);
+    let cmds = std::fs::read_to_string(dir.join("cmd")).unwrap_or_else(|e| panic!("{name}/cmd: {e}"));
     let mut out = String::new();
     for line in cmds.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
         let args: Vec<&str> = line.split_whitespace().collect();
         let output = Command::new(env!("CARGO_BIN_EXE_kaohe"))
             .args(&args)
-            .current_dir(dir)
+            .current_dir(&dir)
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env("LANG", "C")
             .output()
-            .expect("run kaohe");
+            .unwrap_or_else(|e| panic!("run kaohe: {e}"));
         out.push_str(&format!("$ kaohe {line}\nexit: {}\n", output.status.code().unwrap_or(-1)));
         out.push_str(&format!("--- stdout\n{}", String::from_utf8_lossy(&output.stdout)));
         out.push_str(&format!("--- stderr\n{}\n", String::from_utf8_lossy(&output.stderr)));
@@ -28,10 +35,41 @@ fn run_case(dir: &Path) -> String {
     out
 }
 
-#[test]
-fn cases() {
-    insta::glob!("cases/*/cmd", |path| {
-        let dir = path.parent().expect("case folder");
-        insta::assert_snapshot!(run_case(dir));
-    });
+macro_rules! cases {
+    ($($test:ident => $folder:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                insta::assert_snapshot!($folder, run_case($folder));
+            }
+        )*
+
+        /// Every case folder has its test (a new folder cannot be forgotten).
+        #[test]
+        fn every_case_folder_is_tested() {
+            let known = [$($folder),*];
+            let mut folders: Vec<String> = std::fs::read_dir(cases_dir())
+                .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+                .unwrap_or_default();
+            folders.sort();
+            for f in &folders {
+                assert!(known.contains(&f.as_str()), "tests/cases/{f} has no test in tests/cli.rs");
+            }
+        }
+    };
+}
+
+cases! {
+    s1_workspace_paths_and_catalog => "s1-workspace",
+    s1_encodings_bom_crlf_gb18030 => "s1-encodings",
+    s2_catalog_units_money_bool => "s2-catalog",
+    s3_data_values_and_qualifiers => "s3-data",
+    s4_rule_sets_applies_to_params_groups => "s4-rulesets",
+    s5_semantics_statuses_scores_verdicts_pace => "s5-semantics",
+    s6_spreadsheet_input => "s6-spreadsheet",
+    s7_command_line_and_exit_codes => "s7-cli",
+    s7_bad_inputs_every_problem_reported => "s7-bad-inputs",
+    s8_contract_example_json_csv => "s8-contract-example",
+    s9_fine_print => "s9-fine-print",
+    trend_and_compare => "trend-compare",
 }
