@@ -326,7 +326,7 @@ fn summary(evaluations: &[Evaluation]) -> Summary {
     for list in scores.values_mut() {
         list.sort_by(|a, b| b.cmp(a));
     }
-    let rows = entities
+    let mut rows: Vec<(String, Vec<Option<SummaryCell>>)> = entities
         .iter()
         .map(|(id, name)| {
             let cells = rulesets
@@ -341,6 +341,10 @@ fn summary(evaluations: &[Evaluation]) -> Summary {
             (entity_label(id, *name), cells)
         })
         .collect();
+    // With one rule set the matrix is a ranking: best first (ties by entity id).
+    if rulesets.len() == 1 {
+        rows.sort_by_key(|(_, cells)| cells.first().and_then(|c| c.as_ref().map(|c| c.rank)).unwrap_or(usize::MAX));
+    }
     Summary { rulesets: rulesets.iter().map(|s| s.to_string()).collect(), rows }
 }
 
