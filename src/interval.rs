@@ -280,13 +280,14 @@ impl Interval {
     }
 }
 
+/// Short constructors for tests here and in `expr`.
 #[cfg(test)]
-mod tests {
-    use super::{ArithError, Interval};
-    use proptest::prelude::{Just, Strategy, any, prop_assert, prop_oneof, proptest};
+pub(crate) mod testing {
     use rust_decimal::Decimal;
 
-    fn d(s: &str) -> Decimal {
+    use super::Interval;
+
+    pub fn d(s: &str) -> Decimal {
         Decimal::from_str_exact(s).expect("test literal")
     }
 
@@ -295,13 +296,21 @@ mod tests {
     }
 
     /// `iv("1", "inf")` is `[1, +inf)`.
-    fn iv(low: &str, high: &str) -> Interval {
+    pub fn iv(low: &str, high: &str) -> Interval {
         Interval { low: b(low), high: b(high), approx: false }
     }
 
-    fn p(s: &str) -> Interval {
+    pub fn p(s: &str) -> Interval {
         Interval::point(d(s))
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{d, iv, p};
+    use super::{ArithError, Interval};
+    use proptest::prelude::{Just, Strategy, any, prop_assert, prop_oneof, proptest};
+    use rust_decimal::Decimal;
 
     type Op = fn(&Interval, &Interval) -> Result<Interval, ArithError>;
 

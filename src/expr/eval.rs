@@ -97,22 +97,7 @@ mod tests {
 
     use crate::expr::{BinOp, Expr, Func, Missing, PeriodRef, Span, Unknown, parse};
     use crate::interval::Interval;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str_exact(s).expect("test literal")
-    }
-
-    fn b(s: &str) -> Option<Decimal> {
-        if s == "inf" || s == "-inf" { None } else { Some(d(s)) }
-    }
-
-    fn iv(low: &str, high: &str) -> Interval {
-        Interval { low: b(low), high: b(high), approx: false }
-    }
-
-    fn p(s: &str) -> Interval {
-        Interval::point(d(s))
-    }
+    use crate::interval::testing::{d, iv, p};
 
     fn missing(metric: &str, period: &str) -> Missing {
         Missing { metric: metric.to_string(), period: period.to_string() }
