@@ -120,17 +120,19 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `path:line:col: severity: message`, then the offending line with a caret.
+    /// `path:line:col: message` for a problem (CONTRACT §7), `path:line:col: warning:
+    /// message` and `…: notice: message` for the rest, then the offending line with a
+    /// caret.
     pub fn render(&self, sources: &Sources) -> String {
         let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Notice => "notice",
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+            Severity::Notice => "notice: ",
         };
         let mut out = String::new();
         let Some(loc) = &self.loc else {
             let path = self.path.as_deref().unwrap_or("kaohe");
-            let _ = writeln!(out, "{path}: {label}: {}", self.message);
+            let _ = writeln!(out, "{path}: {label}{}", self.message);
             if let Some(help) = &self.help {
                 let _ = writeln!(out, "  = help: {help}");
             }
@@ -138,7 +140,7 @@ impl Diagnostic {
         };
         let file = sources.get(loc.file);
         let (line, col) = line_col(&file.text, loc.span.start);
-        let _ = writeln!(out, "{}:{line}:{col}: {label}: {}", file.path, self.message);
+        let _ = writeln!(out, "{}:{line}:{col}: {label}{}", file.path, self.message);
         out.push_str(&snippet(&file.text, loc.span.clone(), self.severity, self.help.as_deref()));
         out
     }
@@ -214,7 +216,7 @@ mod tests {
         let d = Diagnostic::error(Loc::new(id, start..start + 20), "unknown metric `patent_aplications`")
             .with_help("did you mean `patent_applications`?");
         let out = d.render(&sources);
-        assert!(out.starts_with("rules/a.toml:2:10: error: unknown metric `patent_aplications`\n"), "{out}");
+        assert!(out.starts_with("rules/a.toml:2:10: unknown metric `patent_aplications`\n"), "{out}");
         assert!(out.contains("^^^^^^^^^^^^^^^^^^^^"), "{out}");
         assert!(out.contains("did you mean `patent_applications`?"), "{out}");
     }
