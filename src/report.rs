@@ -232,7 +232,7 @@ fn section<'a>(model: &Model, e: &'a Evaluation, lang: Lang) -> Section {
     let mut push = |r: &RuleResult, rows: &mut Vec<Row>| {
         let label = rule_label(model, r, lang);
         if r.status == Status::Unknown {
-            unknown.push((format!("{label} [{}]", r.rule.id), r.reason.clone().unwrap_or_default()));
+            unknown.push((format!("{label} [{}]", r.rule.id), localize(r.reason.as_deref().unwrap_or_default(), lang)));
         }
         rows.push(Row::Rule(Box::new(rule_row(model, e, r, label, lang))));
     };
@@ -438,6 +438,53 @@ fn is_cumulative(model: &Model, r: &RuleResult) -> bool {
     }
 }
 
+/// A reason (why a rule is unknown) or the solver's note on how a figure was found,
+/// in the chosen language. They are written in English where they arise (JSON and CSV
+/// carry them as values); for Chinese their fixed phrases are replaced, while numbers,
+/// metric ids and periods stay as they are.
+pub fn localize(text: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    const PHRASES: &[(&str, &str)] = &[
+        ("exact: ratio of linear terms in ", "精确解：线性分式，变量 "),
+        ("exact: linear in ", "精确解：线性，变量 "),
+        ("numeric: ", "数值解："),
+        ("; doubling bracket and bisection, ", "；倍增搜索区间后二分，"),
+        (" evaluations", " 次计算"),
+        ("; boundary ", "；边界值 "),
+        (", rounded up to a whole number that meets it", "，向上取满足规则的整数"),
+        (", rounded down to a whole number that meets it", "，向下取满足规则的整数"),
+        ("; the boundary itself: any larger value passes", "；取边界值本身（更大的值均满足）"),
+        ("; the boundary itself: any smaller value passes", "；取边界值本身（更小的值均满足）"),
+        ("would have to cross a pole (a divisor would pass through zero)", "需越过分母为零之处，无解"),
+        ("would need a negative value", "需为负值，无解"),
+        ("target cannot be reached by ", "仅改变 "),
+        (" alone: it cancels out of the rule", " 无法达到目标：该指标在规则中相互抵消"),
+        (
+            " alone: no value found in either direction without going below zero",
+            " 无法达到目标：在不低于零的范围内两个方向均无解",
+        ),
+        (" alone: no value found in either direction", " 无法达到目标：两个方向均无解"),
+        ("no whole number of ", "整数值的 "),
+        (" gives exactly the target", " 无法恰好等于目标"),
+        ("the exact value is ", "精确值为 "),
+        ("a yes/no indicator can only be 0 or 1, and it would need ", "是否类指标只能为 0 或 1，而需要 "),
+        (" is not a single figure, so no change of it can be computed", " 不是单一数值，无法计算所需变化"),
+        ("not linear or a ratio of linear terms in ", "非线性且非线性分式，变量 "),
+        ("a product of terms that both depend on the metric", "两个都依赖该指标的项相乘"),
+        ("number too large", "数值过大"),
+        ("division by zero", "除数为零"),
+        ("missing data: ", "缺少数据："),
+        ("the bounds cannot decide: actual ", "区间无法判定：实际 "),
+        (" against target ", "，目标 "),
+        ("a step threshold cannot be computed: ", "分档门槛无法计算："),
+        ("`@prev` of period ", "期间 "),
+        (", which is not a year", " 不是年份，没有上一期"),
+    ];
+    PHRASES.iter().fold(text.to_string(), |text, (en, zh)| text.replace(en, zh))
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal::Decimal;
@@ -490,5 +537,21 @@ mod tests {
         );
         let none = Need { metric: "inv".into(), period: "2015".into(), change: None, to: None, why: None };
         assert_eq!(need_text(&model, &none, Lang::En, false), None);
+    }
+
+    #[test]
+    fn reasons_in_chinese_keep_ids_and_numbers() {
+        let case = |en: &str, zh: &str| {
+            assert_eq!(localize(en, Lang::Zh), zh);
+            assert_eq!(localize(en, Lang::En), en);
+        };
+        case("missing data: a@2015, b@2014", "缺少数据：a@2015, b@2014");
+        case(
+            "the bounds cannot decide: actual [16000, +∞) against target 30000",
+            "区间无法判定：实际 [16000, +∞)，目标 30000",
+        );
+        case("division by zero", "除数为零");
+        case("`@prev` of period `2011-2015`, which is not a year", "期间 `2011-2015` 不是年份，没有上一期");
+        case("exact: linear in apps", "精确解：线性，变量 apps");
     }
 }

@@ -12,11 +12,17 @@ use crate::interval::Interval;
 use crate::model::{Actual, Model, Qualifier, Scoring, Target};
 use crate::report::{pace_label, rule_label, status_label, verdict_label};
 
-fn value_text(v: &Result<Interval, crate::expr::Unknown>) -> String {
+fn value_text(v: &Result<Interval, crate::expr::Unknown>, lang: Lang) -> String {
     match v {
         Ok(i) => interval_exact(i),
-        Err(e) => format!("unknown ({e})"),
+        Err(e) => unknown_text(&e.to_string(), lang),
     }
+}
+
+/// "unknown (why)" in the chosen language.
+fn unknown_text(why: &str, lang: Lang) -> String {
+    let word = if lang == Lang::Zh { "未知" } else { "unknown" };
+    format!("{word} ({})", crate::report::localize(why, lang))
 }
 
 /// An interval with exact (6-place) numbers.
@@ -137,7 +143,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
                 .and_then(|m| m.formula.as_ref())
                 .map(|mf| substitute(&mf.expr, &input.period, &r.inputs, &|_| None))
                 .unwrap_or_default();
-            let _ = write!(line, " = {f} = {sub} = {}", value_text(&input.value));
+            let _ = write!(line, " = {f} = {sub} = {}", value_text(&input.value, lang));
         } else {
             match (&input.figure, &input.value) {
                 (Some(fig), Ok(v)) => {
@@ -179,7 +185,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
     };
     let actual_value = match &r.actual {
         Ok(a) => interval_exact(a),
-        Err(e) => format!("unknown ({e})"),
+        Err(e) => unknown_text(&e.to_string(), lang),
     };
     match actual_expr {
         Some(x) => {
@@ -197,7 +203,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
     let target_value = match &r.target {
         Ok(TargetValue::Single(v)) => interval_exact(v),
         Ok(TargetValue::Between(l, h)) => format!("[{}, {}]", interval_exact(l), interval_exact(h)),
-        Err(e) => format!("unknown ({e})"),
+        Err(e) => unknown_text(&e.to_string(), lang),
     };
     match &r.rule.target {
         // A lone reference or param: its value is the whole working.
@@ -220,7 +226,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         status_label(r.status, lang)
     );
     if let Some(reason) = &r.reason {
-        let _ = write!(out, " ({reason})");
+        let _ = write!(out, " ({})", crate::report::localize(reason, lang));
     }
     out.push('\n');
     if let Some(c) = r.completion_pct {
@@ -259,7 +265,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
             let _ = writeln!(out, "{}: {text}", t("还需", "Needs"));
         }
         if let Some(why) = &n.why {
-            let why = if zh { why_zh(why) } else { why.clone() };
+            let why = crate::report::localize(why, lang);
             let _ = writeln!(out, "      {why}");
         }
     }
@@ -277,40 +283,4 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
 
 fn interval_text_exact(v: &Interval, is_bool: bool) -> String {
     if is_bool { interval_text(v, true) } else { interval_exact(v) }
-}
-
-/// The solver's note on how a figure was found, in Chinese: its fixed phrases are
-/// replaced, numbers and metric ids stay as they are.
-fn why_zh(why: &str) -> String {
-    const PHRASES: &[(&str, &str)] = &[
-        ("exact: ratio of linear terms in ", "精确解：线性分式，变量 "),
-        ("exact: linear in ", "精确解：线性，变量 "),
-        ("numeric: ", "数值解："),
-        ("; doubling bracket and bisection, ", "；倍增搜索区间后二分，"),
-        (" evaluations", " 次计算"),
-        ("; boundary ", "；边界值 "),
-        (", rounded up to a whole number that meets it", "，向上取满足规则的整数"),
-        (", rounded down to a whole number that meets it", "，向下取满足规则的整数"),
-        ("; the boundary itself: any larger value passes", "；取边界值本身（更大的值均满足）"),
-        ("; the boundary itself: any smaller value passes", "；取边界值本身（更小的值均满足）"),
-        ("would have to cross a pole (a divisor would pass through zero)", "需越过分母为零之处，无解"),
-        ("would need a negative value", "需为负值，无解"),
-        ("target cannot be reached by ", "仅改变 "),
-        (" alone: it cancels out of the rule", " 无法达到目标：该指标在规则中相互抵消"),
-        (
-            " alone: no value found in either direction without going below zero",
-            " 无法达到目标：在不低于零的范围内两个方向均无解",
-        ),
-        (" alone: no value found in either direction", " 无法达到目标：两个方向均无解"),
-        ("no whole number of ", "整数值的 "),
-        (" gives exactly the target", " 无法恰好等于目标"),
-        ("the exact value is ", "精确值为 "),
-        ("a yes/no indicator can only be 0 or 1, and it would need ", "是否类指标只能为 0 或 1，而需要 "),
-        (" is not a single figure, so no change of it can be computed", " 不是单一数值，无法计算所需变化"),
-        ("not linear or a ratio of linear terms in ", "非线性且非线性分式，变量 "),
-        ("a product of terms that both depend on the metric", "两个都依赖该指标的项相乘"),
-        ("number too large", "数值过大"),
-        ("division by zero", "除数为零"),
-    ];
-    PHRASES.iter().fold(why.to_string(), |text, (en, zh)| text.replace(en, zh))
 }
