@@ -538,7 +538,7 @@ pub fn compare(op: Op, a: &Interval, target: &TargetValue) -> Status {
 
 fn undecided_reason(a: &Interval, t: &TargetValue) -> String {
     // The reason is printed as is in JSON and CSV, so its numbers follow §8's rounding.
-    let n = crate::render::exact_number;
+    let n = crate::number::exact_number;
     let side = |i: &Interval| match (i.low, i.high) {
         (Some(l), Some(h)) if l == h => n(l),
         (l, h) => format!(

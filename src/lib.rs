@@ -12,6 +12,7 @@ pub mod expr;
 pub mod interval;
 pub mod load;
 pub mod model;
+pub mod number;
 pub mod render;
 pub mod report;
 pub mod solve;

@@ -67,6 +67,9 @@ pub struct Formula {
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
     pub metrics: BTreeMap<String, Metric>,
+    /// A catalog file was read. Without one every id would be "unknown"; that one
+    /// missing file is the problem to report, so unknown ids are not.
+    pub present: bool,
 }
 
 impl Catalog {

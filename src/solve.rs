@@ -738,7 +738,7 @@ fn ulp(v: Decimal) -> Decimal {
 
 /// A number for a message.
 fn num(d: Decimal) -> String {
-    crate::render::exact_number(d)
+    crate::number::exact_number(d)
 }
 
 /// A polynomial in `x` with `Decimal` coefficients, lowest degree first, without
@@ -975,7 +975,8 @@ mod tests {
         if let Some(period) = periods.get_mut("2015") {
             period.as_of = as_of;
         }
-        let catalog = Catalog { metrics: metrics.iter().map(|s| metric(s)).map(|m| (m.id.clone(), m)).collect() };
+        let catalog =
+            Catalog { metrics: metrics.iter().map(|s| metric(s)).map(|m| (m.id.clone(), m)).collect(), present: true };
         Model {
             catalog,
             entities: vec![Entity {

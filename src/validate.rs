@@ -23,23 +23,22 @@ pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic
         Some(c) => catalog(c, sources, diags),
         None => Catalog::default(),
     };
-    // Without a catalog every metric id would be "unknown": that one missing file is
-    // the problem to report, not hundreds of ids.
-    let mut scratch = Vec::new();
-    let id_diags = if raw.catalog.is_some() { &mut *diags } else { &mut scratch };
-    let entities = entities(&raw.entities, &catalog, id_diags);
-    let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, id_diags);
-    diags.extend(scratch.into_iter().filter(|d| !d.message.starts_with("unknown metric")));
+    let entities = entities(&raw.entities, &catalog, diags);
+    let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
     Model { catalog, entities, rulesets }
 }
 
-fn unknown_metric(loc: Loc, id: &str, catalog: &Catalog, also: &[&str]) -> Diagnostic {
+/// "unknown metric", with a suggestion; nothing when there is no catalog at all.
+fn unknown_metric(loc: Loc, id: &str, catalog: &Catalog, also: &[&str]) -> Option<Diagnostic> {
+    if !catalog.present {
+        return None;
+    }
     let candidates = catalog.metrics.keys().map(String::as_str).chain(also.iter().copied());
     let d = Diagnostic::error(loc, format!("unknown metric `{id}`"));
-    match suggestion(id, candidates) {
+    Some(match suggestion(id, candidates) {
         Some(s) => d.with_help(s),
         None => d.with_help("every metric must be declared in metrics.toml"),
-    }
+    })
 }
 
 fn formula(raw: &RawFormula) -> Formula {
@@ -66,12 +65,12 @@ fn catalog(raw: &RawCatalog, sources: &Sources, diags: &mut Vec<Diagnostic>) -> 
             },
         );
     }
-    let catalog = Catalog { metrics };
+    let catalog = Catalog { metrics, present: true };
     for m in &raw.metrics {
         let Some(f) = &m.formula else { continue };
         for (name, _, span) in f.expr.references() {
             if catalog.get(name).is_none() {
-                diags.push(unknown_metric(f.sub_loc(sources, span.start..span.end), name, &catalog, &[]));
+                diags.extend(unknown_metric(f.sub_loc(sources, span.start..span.end), name, &catalog, &[]));
             }
         }
     }
@@ -196,7 +195,7 @@ fn entities(raw: &[RawEntity], catalog: &Catalog, diags: &mut Vec<Diagnostic>) -
             let mut figures = BTreeMap::new();
             for v in &p.values {
                 let Some(metric) = catalog.get(&v.metric) else {
-                    diags.push(unknown_metric(v.loc.clone(), &v.metric, catalog, &[]));
+                    diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, &[]));
                     continue;
                 };
                 if metric.formula.is_some() {
@@ -348,7 +347,7 @@ fn ruleset(
                     diags.push(Diagnostic::error(loc, format!("`{name}` is a param: it has no periods")));
                 }
             } else if catalog.get(name).is_none() {
-                diags.push(unknown_metric(loc, name, catalog, &param_ids));
+                diags.extend(unknown_metric(loc, name, catalog, &param_ids));
             }
         }
     };
@@ -366,7 +365,7 @@ fn ruleset(
         let actual = match (&r.metric, &r.expr) {
             (Some((m, loc)), _) => {
                 if catalog.get(m).is_none() {
-                    diags.push(unknown_metric(loc.clone(), m, catalog, &[]));
+                    diags.extend(unknown_metric(loc.clone(), m, catalog, &[]));
                 }
                 Actual::Metric(m.clone())
             }

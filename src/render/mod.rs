@@ -12,11 +12,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::interval::Interval;
 use crate::report::TargetCell;
 
-/// CONTRACT §8: half away from zero to 6 places, no trailing zeros, no exponent, never `-0`.
-pub fn exact_number(d: Decimal) -> String {
-    let r = d.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero).normalize();
-    if r.is_zero() { "0".to_string() } else { r.to_string() }
-}
+pub use crate::number::exact_number;
 
 /// RFC 4180 CSV with LF line ends: a header, then one record per row.
 pub fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {

@@ -1,0 +1,11 @@
+//! How a number is printed wherever it leaves kaohe as a value (JSON, CSV, and the
+//! reasons and notes those carry). Shared by evaluation, which writes reasons, and
+//! rendering; rounding happens only here and in the renderers' display formats.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// CONTRACT §8: half away from zero to 6 places, no trailing zeros, no exponent, never `-0`.
+pub fn exact_number(d: Decimal) -> String {
+    let r = d.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero).normalize();
+    if r.is_zero() { "0".to_string() } else { r.to_string() }
+}
