@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::text::Lang;
+
 #[derive(Parser, Debug)]
 #[command(name = "kaohe", version, about = "考核 — target-vs-actual KPI evaluation for IP pilot cities")]
 pub struct Cli {
@@ -116,26 +118,6 @@ pub enum Format {
     Json,
 }
 
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// `--lang`, else Chinese when the locale (LC_ALL, else LC_MESSAGES, else LANG) starts with `zh`.
-    pub fn resolve(flag: Option<Lang>, env: &dyn Fn(&str) -> Option<String>) -> Lang {
-        if let Some(l) = flag {
-            return l;
-        }
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| env(k).filter(|v| !v.is_empty()));
-        match locale {
-            Some(l) if l.starts_with("zh") => Lang::Zh,
-            _ => Lang::En,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,17 +126,5 @@ mod tests {
     fn the_command_line_is_well_formed() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn language_follows_flag_then_locale() {
-        let env = |vars: &'static [(&'static str, &'static str)]| {
-            move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
-        };
-        assert_eq!(Lang::resolve(Some(Lang::En), &env(&[("LANG", "zh_CN.UTF-8")])), Lang::En);
-        assert_eq!(Lang::resolve(None, &env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
-        assert_eq!(Lang::resolve(None, &env(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")])), Lang::En);
-        assert_eq!(Lang::resolve(None, &env(&[("LC_MESSAGES", "zh_TW"), ("LANG", "C")])), Lang::Zh);
-        assert_eq!(Lang::resolve(None, &env(&[])), Lang::En);
     }
 }

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::expr::{Expr, Missing, PeriodRef, Unknown};
 use crate::interval::Interval;
 use crate::model::{Actual, Date, Entity, Figure, Model, Op, Rule, RuleSet, Scoring, Target};
+use crate::solve::NeedNote;
 
 /// met / not_met / unknown (CONTRACT §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +79,7 @@ pub struct Input {
 }
 
 /// What a rule's target evaluated to.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TargetValue {
     Single(Interval),
     Between(Interval, Interval),
@@ -93,7 +94,19 @@ pub struct Need {
     pub change: Option<Decimal>,
     pub to: Option<Decimal>,
     /// Why there is no figure, or how it was found (for `explain`).
-    pub why: Option<String>,
+    pub note: NeedNote,
+}
+
+/// Why a rule is `unknown` (CONTRACT §5): typed, worded by `crate::text` (JSON and
+/// CSV carry the English wording as their value).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// The actual or the target has no value: missing data, division by zero, …
+    Unknown(Unknown),
+    /// Both sides have values, but their intervals overlap the boundary.
+    Undecided { actual: Interval, target: TargetValue },
+    /// A `steps` threshold has no value.
+    StepThreshold(Unknown),
 }
 
 /// The result of one rule for one entity.
@@ -101,7 +114,7 @@ pub struct Need {
 pub struct RuleResult {
     pub rule: Rule,
     pub status: Status,
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     pub actual: Result<Interval, Unknown>,
     pub target: Result<TargetValue, Unknown>,
     pub approximate: bool,
@@ -339,8 +352,7 @@ pub fn resolve_period(period: &str, at: &PeriodRef) -> Result<String, Unknown> {
     match at {
         PeriodRef::Current => Ok(period.to_string()),
         PeriodRef::Named(p) => Ok(p.clone()),
-        PeriodRef::Prev => prev_period(period)
-            .ok_or_else(|| Unknown::Other(format!("`@prev` of period `{period}`, which is not a year"))),
+        PeriodRef::Prev => prev_period(period).ok_or_else(|| Unknown::PrevOfNonYear { period: period.to_string() }),
     }
 }
 
@@ -364,25 +376,10 @@ pub fn eval_target(cx: &mut Context, rule: &Rule, period: &str) -> Result<Target
             let h = cx.eval(&high.expr, period);
             match (l, h) {
                 (Ok(l), Ok(h)) => Ok(TargetValue::Between(l, h)),
-                (Err(a), Err(b)) => Err(merge(a, b)),
+                (Err(a), Err(b)) => Err(a.merge(b)),
                 (Err(e), _) | (_, Err(e)) => Err(e),
             }
         }
-    }
-}
-
-fn merge(a: Unknown, b: Unknown) -> Unknown {
-    match (a, b) {
-        (Unknown::Missing(mut x), Unknown::Missing(y)) => {
-            for m in y {
-                if !x.contains(&m) {
-                    x.push(m);
-                }
-            }
-            Unknown::Missing(x)
-        }
-        (Unknown::Missing(x), _) | (_, Unknown::Missing(x)) => Unknown::Missing(x),
-        (a, _) => a,
     }
 }
 
@@ -398,11 +395,11 @@ fn evaluate_rule(cx: &mut Context, rule: &Rule, period: &str, elapsed: Option<De
     let (mut status, mut reason) = match (&actual, &target) {
         (Ok(a), Ok(t)) => {
             let s = compare(rule.op, a, t);
-            let why = (s == Status::Unknown).then(|| undecided_reason(a, t));
+            let why = (s == Status::Unknown).then(|| Reason::Undecided { actual: a.clone(), target: t.clone() });
             (s, why)
         }
-        (Err(a), Err(t)) => (Status::Unknown, Some(merge(a.clone(), t.clone()).to_string())),
-        (Err(e), _) | (_, Err(e)) => (Status::Unknown, Some(e.to_string())),
+        (Err(a), Err(t)) => (Status::Unknown, Some(Reason::Unknown(a.clone().merge(t.clone())))),
+        (Err(e), _) | (_, Err(e)) => (Status::Unknown, Some(Reason::Unknown(e.clone()))),
     };
     let point_target = match &target {
         Ok(TargetValue::Single(t)) => t.as_point(),
@@ -434,13 +431,13 @@ fn evaluate_rule(cx: &mut Context, rule: &Rule, period: &str, elapsed: Option<De
                 for s in steps {
                     match cx.eval(&s.threshold.expr, period) {
                         Ok(t) => thresholds.push((t, s.points)),
-                        Err(e) => failure = Some(failure.map_or(e.clone(), |f| merge(f, e))),
+                        Err(e) => failure = Some(failure.map_or(e.clone(), |f: Unknown| f.merge(e))),
                     }
                 }
                 match (failure, &actual) {
                     (Some(e), _) => {
                         status = Status::Unknown;
-                        reason = Some(format!("a step threshold cannot be computed: {e}"));
+                        reason = Some(Reason::StepThreshold(e));
                         Decimal::ZERO
                     }
                     (None, Ok(a)) => step_points(rule.op, a, &thresholds),
@@ -534,24 +531,6 @@ pub fn compare(op: Op, a: &Interval, target: &TargetValue) -> Status {
             decide(ge(a.low, low.high) && ge(high.low, a.high), gt(low.low, a.high) || gt(a.low, high.high))
         }
     }
-}
-
-fn undecided_reason(a: &Interval, t: &TargetValue) -> String {
-    // The reason is printed as is in JSON and CSV, so its numbers follow §8's rounding.
-    let n = crate::number::exact_number;
-    let side = |i: &Interval| match (i.low, i.high) {
-        (Some(l), Some(h)) if l == h => n(l),
-        (l, h) => format!(
-            "{}, {}",
-            l.map_or("(-∞".into(), |v| format!("[{}", n(v))),
-            h.map_or("+∞)".into(), |v| format!("{}]", n(v)))
-        ),
-    };
-    let target = match t {
-        TargetValue::Single(t) => side(t),
-        TargetValue::Between(l, h) => format!("{} .. {}", side(l), side(h)),
-    };
-    format!("the bounds cannot decide: actual {} against target {target}", side(a))
 }
 
 /// Direction-aware completion (CONTRACT §5): needs a point target above zero.
@@ -801,7 +780,13 @@ unit = "bool"
             .concat(),
             "a = { at_least = 120 }\nb = 0\n",
         );
-        let got: Vec<_> = e.rules.iter().map(|r| (r.status, r.reason.clone().unwrap_or_default())).collect();
+        let got: Vec<_> = e
+            .rules
+            .iter()
+            .map(|r| {
+                (r.status, r.reason.as_ref().map(|r| crate::text::reason(r, crate::text::Lang::En)).unwrap_or_default())
+            })
+            .collect();
         assert_eq!(got[0], (Status::Met, String::new()));
         assert_eq!(got[1].0, Status::Unknown);
         assert_eq!(e.rules[1].completion_pct, Some(dec("40")));

@@ -16,6 +16,7 @@ pub mod number;
 pub mod render;
 pub mod report;
 pub mod solve;
+pub mod text;
 pub mod trend;
 pub mod validate;
 

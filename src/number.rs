@@ -9,3 +9,9 @@ pub fn exact_number(d: Decimal) -> String {
     let r = d.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero).normalize();
     if r.is_zero() { "0".to_string() } else { r.to_string() }
 }
+
+/// For tables and sentences: 2 places, no trailing zeros.
+pub fn short_number(d: Decimal) -> String {
+    let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize();
+    if r.is_zero() { "0".to_string() } else { r.to_string() }
+}

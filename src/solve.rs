@@ -33,6 +33,7 @@
 //! evaluator (a `Context` whose `overrides` replace the metric), so that rounding never
 //! yields a figure that does not do it.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -41,12 +42,18 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::evaluate::{
     Context, Evaluation, Need, Pace, RuleResult, Status, TargetValue, actual_expr, compare, eval_target, resolve_period,
 };
-use crate::expr::{BinOp, Expr, PeriodRef, Unknown};
+use crate::expr::{BinOp, Expr, Func, PeriodRef, Unknown};
 use crate::interval::Interval;
 use crate::model::{Entity, Metric, Model, Op, Rule, Target};
 
 /// Evaluations the numeric method may spend on one metric.
 const MAX_EVALUATIONS: usize = 200;
+
+/// The work one rule's `needs` may take, in units of one input read: every evaluation
+/// of the rule, and every symbolic pass of the exact path, costs the number of raw
+/// inputs the rule reads. Past it the remaining metrics get no figure
+/// ([`NoFigure::Budget`]), so the cost of a rule is bounded whatever its size.
+pub const RULE_BUDGET: usize = 2_000_000;
 
 /// The highest polynomial degree kept while building a rational function; the result
 /// must come down to degree 1 to be solved exactly.
@@ -54,6 +61,94 @@ const MAX_DEGREE: usize = 2;
 
 /// A (metric, period) pair.
 type Key = (String, String);
+
+/// How a need's figure was found, or why there is none: typed, so that `crate::text`
+/// words it in either language (CONTRACT §5 leaves the method to the implementation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NeedNote {
+    /// The exact rational path: the rule is linear, or a ratio of linear terms, in the metric.
+    Exact { shape: Shape, rounding: Rounding },
+    /// The numeric method, after the exact path gave up for `why`.
+    Numeric { why: NonLinear, evaluations: usize },
+    /// No figure: why no change of this metric alone can do it.
+    NoFigure(NoFigure),
+}
+
+/// The dependence the exact path found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Linear,
+    Ratio,
+}
+
+/// How the exact boundary became the figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rounding {
+    /// The boundary itself meets the rule.
+    None,
+    /// A whole metric: the boundary rounded up (or down) to a whole number that meets it.
+    Whole { boundary: Decimal, up: bool },
+    /// `>` / `<` on a non-whole metric: the boundary, which any larger (smaller) value passes.
+    Boundary { up: bool },
+}
+
+/// Why the exact path does not apply (the numeric method takes over).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NonLinear {
+    NotLinear,
+    /// `min`, `max` or `abs` of a term that depends on the metric.
+    Func(Func),
+    /// A product of two terms that both depend on the metric.
+    Product,
+    TooLarge,
+    TooLargeExact,
+    DivisionByZero,
+    DivisorZeroNow,
+    Disagrees,
+    DoesNotVerify(Decimal),
+    /// An input (`name@period`, or a sub-expression's text) is not a single point.
+    InputNotPoint(String),
+    /// An input has no value.
+    InputUnknown(String, Unknown),
+    Unknown(Unknown),
+}
+
+/// Why a need has no figure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoFigure {
+    /// The metric's current value is not a single point.
+    NotPoint,
+    /// A yes/no metric would need this value.
+    Bool(Decimal),
+    TooLarge,
+    /// `==`: no value of the metric alone gives exactly the target.
+    NoExactValue,
+    /// A divisor would pass through zero on the way.
+    Pole,
+    /// The metric cancels out of the rule.
+    CancelsOut,
+    /// The figure would be negative: exactly this (`beyond: false`) or past it.
+    Negative {
+        value: Decimal,
+        beyond: bool,
+    },
+    /// `==` on a whole metric; the exact value where known.
+    NoWhole {
+        exact: Option<Decimal>,
+    },
+    /// `==` on a decimal metric; about this value where known.
+    NoDecimal {
+        about: Option<Decimal>,
+    },
+    /// The numeric method found no value in either direction.
+    NotReached {
+        evaluations: usize,
+        non_negative: bool,
+        why: NonLinear,
+    },
+    /// The rule's work budget ([`RULE_BUDGET`]) was spent before this metric's turn.
+    Budget,
+}
 
 /// Fill in `needs` for the rules that are not met or behind pace.
 pub fn with_needs(model: &Model, mut evaluation: Evaluation) -> Evaluation {
@@ -97,13 +192,16 @@ fn rule_needs(
         rule: &result.rule,
         actual: actual_expr(&result.rule),
         deps: HashMap::new(),
+        cost: 1,
+        spent: Cell::new(0),
     };
+    let actual = solver.actual.clone();
+    let inputs = solver.expr_deps(&actual, period);
+    solver.cost = inputs.len().max(1);
     if matches!(solver.status(None, Some(result.rule.op)), Ok(Status::Met)) {
         return Vec::new();
     }
-    let actual = solver.actual.clone();
-    let metrics: BTreeSet<String> =
-        solver.expr_deps(&actual, period).into_iter().filter(|(_, p)| p == period).map(|(m, _)| m).collect();
+    let metrics: BTreeSet<String> = inputs.into_iter().filter(|(_, p)| p == period).map(|(m, _)| m).collect();
     metrics.iter().map(|m| solver.need(m, &aim)).collect()
 }
 
@@ -176,15 +274,19 @@ struct Solver<'a> {
     actual: Expr,
     /// Raw (metric, period) inputs of each (metric, period), memoised.
     deps: HashMap<Key, BTreeSet<Key>>,
+    /// The work units one evaluation of the rule costs (its number of raw inputs).
+    cost: usize,
+    /// Work units spent on this rule so far (see [`RULE_BUDGET`]).
+    spent: Cell<usize>,
 }
 
 /// What the exact path found.
 enum Exact {
-    Found(Decimal, String),
+    Found(Decimal, NeedNote),
     /// No figure: the reason.
-    Impossible(String),
+    Impossible(NoFigure),
     /// The exact path does not apply: the reason (the numeric method takes over).
-    GiveUp(String),
+    GiveUp(NonLinear),
 }
 
 impl<'a> Solver<'a> {
@@ -192,6 +294,7 @@ impl<'a> Solver<'a> {
 
     /// The actual and the target with `over` replacing one metric's current value.
     fn values(&self, over: Option<(&str, Interval)>) -> Result<(Interval, TargetValue), Unknown> {
+        self.charge();
         let mut cx = Context::new(self.model, self.entity, self.params);
         if let Some((metric, value)) = over {
             cx.overrides.insert((metric.to_string(), self.period.to_string()), value);
@@ -225,6 +328,15 @@ impl<'a> Solver<'a> {
     fn crosses_pole(&self, metric: &str, from: Decimal, to: Decimal) -> bool {
         let span = Interval { low: Some(from.min(to)), high: Some(from.max(to)), approx: false };
         matches!(self.values(Some((metric, span))), Err(Unknown::DivisionByZero))
+    }
+
+    /// Count one evaluation's work against the rule's budget.
+    fn charge(&self) {
+        self.spent.set(self.spent.get().saturating_add(self.cost));
+    }
+
+    fn exhausted(&self) -> bool {
+        self.spent.get() >= RULE_BUDGET
     }
 
     // ---- dependencies ---------------------------------------------------------------
@@ -264,46 +376,54 @@ impl<'a> Solver<'a> {
 
     fn need(&mut self, metric: &str, aim: &Aim) -> Need {
         let period = self.period;
-        let none = |why: String| Need {
+        let none = |why: NoFigure| Need {
             metric: metric.to_string(),
             period: period.to_string(),
             change: None,
             to: None,
-            why: Some(why),
+            note: NeedNote::NoFigure(why),
         };
+        if self.exhausted() {
+            return none(NoFigure::Budget);
+        }
         let current = Context::new(self.model, self.entity, self.params).value(metric, self.period);
         let Some(cur) = current.ok().and_then(|v| v.as_point()) else {
-            return none(format!("{metric} is not a single figure, so no change of it can be computed"));
+            return none(NoFigure::NotPoint);
         };
         let def = self.model.catalog.get(metric);
         let whole = def.is_some_and(|m| m.whole);
         let found = match self.exact(metric, cur, whole, aim) {
             Exact::Found(to, why) => Ok((to, why)),
             Exact::Impossible(why) => Err(why),
-            Exact::GiveUp(reason) => self.numeric(metric, cur, whole, aim.goal, &reason),
+            Exact::GiveUp(reason) => self.numeric(metric, cur, whole, aim.goal, reason),
         };
+        // A search cut short by the budget proves nothing: say so rather than "no value".
+        if found.is_err() && self.exhausted() {
+            return none(NoFigure::Budget);
+        }
         let (to, why) = match found {
             Ok(x) => x,
             Err(why) => return none(why),
         };
         if def.is_some_and(Metric::is_bool) && to != Decimal::ZERO && to != Decimal::ONE {
-            return none(format!("a yes/no indicator can only be 0 or 1, and it would need {}", num(to)));
+            return none(NoFigure::Bool(to));
         }
         let Some(change) = to.checked_sub(cur) else {
-            return none("number too large".to_string());
+            return none(NoFigure::TooLarge);
         };
         Need {
             metric: metric.to_string(),
             period: self.period.to_string(),
             change: Some(change.normalize()),
             to: Some(to.normalize()),
-            why: Some(why),
+            note: why,
         }
     }
 
     // ---- the exact path -----------------------------------------------------------------
 
     fn exact(&mut self, metric: &str, cur: Decimal, whole: bool, aim: &Aim) -> Exact {
+        self.charge();
         let x: Key = (metric.to_string(), self.period.to_string());
         let mut memo = HashMap::new();
         let actual = self.actual.clone();
@@ -316,15 +436,15 @@ impl<'a> Solver<'a> {
             Err(why) => return Exact::GiveUp(why),
         };
         if g.num.degree() > 1 || g.den.degree() > 1 {
-            return Exact::GiveUp(format!("not linear or a ratio of linear terms in {metric}"));
+            return Exact::GiveUp(NonLinear::NotLinear);
         }
-        let shape = if g.den.degree() == 0 { "linear" } else { "ratio of linear terms" };
+        let shape = if g.den.degree() == 0 { Shape::Linear } else { Shape::Ratio };
         let (n0, n1, d1) = (g.num.coef(0), g.num.coef(1), g.den.coef(1));
         let Some(d_cur) = g.den.at(cur) else {
-            return Exact::GiveUp("number too large".to_string());
+            return Exact::GiveUp(NonLinear::TooLarge);
         };
         if d_cur.is_zero() {
-            return Exact::GiveUp("a divisor is zero at the current value".to_string());
+            return Exact::GiveUp(NonLinear::DivisorZeroNow);
         }
         // Where the denominator keeps the sign it has now, g ≥ 0 ⇔ ±N(x) ≥ 0: M(x) ≥ 0.
         let flip = match aim.goal {
@@ -335,22 +455,22 @@ impl<'a> Solver<'a> {
         let (m0, m1) = if flip { (-n0, -n1) } else { (n0, n1) };
         if m1.is_zero() {
             return Exact::Impossible(if aim.goal == Goal::Equal {
-                format!("no value of {metric} alone gives exactly the target")
+                NoFigure::NoExactValue
             } else if !d1.is_zero() {
-                "would have to cross a pole (a divisor would pass through zero)".to_string()
+                NoFigure::Pole
             } else {
-                format!("target cannot be reached by {metric} alone: it cancels out of the rule")
+                NoFigure::CancelsOut
             });
         }
         let Some(r) = (-m0).checked_div(m1) else {
-            return Exact::GiveUp("number too large".to_string());
+            return Exact::GiveUp(NonLinear::TooLarge);
         };
         let up = match aim.goal {
             Goal::Equal => r > cur,
             _ => m1.is_sign_positive(),
         };
         if (up && r < cur) || (!up && r > cur) || (aim.goal == Goal::Equal && r == cur) {
-            return Exact::GiveUp("the exact solution disagrees with the evaluator".to_string());
+            return Exact::GiveUp(NonLinear::Disagrees);
         }
         let den = g.den.clone();
         let crosses = |to: Decimal| {
@@ -362,15 +482,14 @@ impl<'a> Solver<'a> {
         };
         match self.finalize(metric, cur, r, up, whole, aim.goal, &crosses) {
             Fin::Found(to) => {
-                let mut why = format!("exact: {shape} in {metric}");
-                if to != r {
-                    let dir = if up { "up" } else { "down" };
-                    why.push_str(&format!("; boundary {}, rounded {dir} to a whole number that meets it", num(r)));
+                let rounding = if to != r {
+                    Rounding::Whole { boundary: r, up }
                 } else if aim.goal.strict() && !whole {
-                    let side = if up { "larger" } else { "smaller" };
-                    why.push_str(&format!("; the boundary itself: any {side} value passes"));
-                }
-                Exact::Found(to, why)
+                    Rounding::Boundary { up }
+                } else {
+                    Rounding::None
+                };
+                Exact::Found(to, NeedNote::Exact { shape, rounding })
             }
             Fin::Impossible(why) => Exact::Impossible(why),
             Fin::Failed(why) => Exact::GiveUp(why),
@@ -402,10 +521,10 @@ impl<'a> Solver<'a> {
             (_, false) => r,
         };
         if first.is_sign_negative() && !first.is_zero() && !cur.is_sign_negative() {
-            return Fin::Impossible(format!("would need a negative value ({})", num(r)));
+            return Fin::Impossible(NoFigure::Negative { value: r, beyond: false });
         }
         if crosses(first) {
-            return Fin::Impossible("would have to cross a pole (a divisor would pass through zero)".to_string());
+            return Fin::Impossible(NoFigure::Pole);
         }
         let mut candidates = vec![Some(first)];
         match (goal, whole) {
@@ -420,11 +539,11 @@ impl<'a> Solver<'a> {
         let mut skipped = None;
         for c in candidates.into_iter().flatten() {
             if c.is_sign_negative() && !c.is_zero() && !cur.is_sign_negative() {
-                skipped.get_or_insert_with(|| format!("would need a negative value (beyond {})", num(r)));
+                skipped.get_or_insert(NoFigure::Negative { value: r, beyond: true });
                 continue;
             }
             if crosses(c) {
-                skipped.get_or_insert_with(|| "would have to cross a pole (a divisor would pass through zero)".into());
+                skipped.get_or_insert(NoFigure::Pole);
                 continue;
             }
             if self.meets(metric, c, relaxed) {
@@ -435,20 +554,14 @@ impl<'a> Solver<'a> {
             return Fin::Impossible(why);
         }
         match (goal, whole) {
-            (Goal::Equal, true) => Fin::Impossible(format!(
-                "no whole number of {metric} gives exactly the target (the exact value is {})",
-                num(r)
-            )),
-            (Goal::Equal, false) => Fin::Impossible(format!(
-                "no decimal value of {metric} gives exactly the target (the exact value is about {})",
-                num(r)
-            )),
-            _ => Fin::Failed(format!("the exact figure {} does not verify", num(r))),
+            (Goal::Equal, true) => Fin::Impossible(NoFigure::NoWhole { exact: Some(r) }),
+            (Goal::Equal, false) => Fin::Impossible(NoFigure::NoDecimal { about: Some(r) }),
+            _ => Fin::Failed(NonLinear::DoesNotVerify(r)),
         }
     }
 
     /// The expression as a rational function of `x`, other inputs taken as they are.
-    fn sym(&mut self, e: &Expr, period: &str, x: &Key, memo: &mut HashMap<Key, Ratio>) -> Result<Ratio, String> {
+    fn sym(&mut self, e: &Expr, period: &str, x: &Key, memo: &mut HashMap<Key, Ratio>) -> Result<Ratio, NonLinear> {
         match e {
             Expr::Num(n) => Ok(Ratio::constant(*n)),
             Expr::Ref { name, period: at, .. } => self.sym_ref(name, at, period, x, memo),
@@ -470,7 +583,7 @@ impl<'a> Solver<'a> {
             }
             Expr::Call { func, .. } => {
                 if self.expr_deps(e, period).contains(x) {
-                    Err(format!("`{}` of a term that depends on {}", func.name(), x.0))
+                    Err(NonLinear::Func(*func))
                 } else {
                     self.constant(e, period)
                 }
@@ -485,11 +598,11 @@ impl<'a> Solver<'a> {
         period: &str,
         x: &Key,
         memo: &mut HashMap<Key, Ratio>,
-    ) -> Result<Ratio, String> {
+    ) -> Result<Ratio, NonLinear> {
         if let Some(v) = self.params.get(name) {
             return Ok(Ratio::constant(*v));
         }
-        let p = resolve_period(period, at).map_err(|e| e.to_string())?;
+        let p = resolve_period(period, at).map_err(NonLinear::Unknown)?;
         let key = (name.to_string(), p);
         if &key == x {
             return Ok(Ratio::x());
@@ -511,7 +624,7 @@ impl<'a> Solver<'a> {
     }
 
     /// A sub-expression that does not depend on `x`, from the evaluator.
-    fn constant(&self, e: &Expr, period: &str) -> Result<Ratio, String> {
+    fn constant(&self, e: &Expr, period: &str) -> Result<Ratio, NonLinear> {
         let v = Context::new(self.model, self.entity, self.params).eval(e, period);
         point(v, || e.to_string())
     }
@@ -524,8 +637,8 @@ impl<'a> Solver<'a> {
         cur: Decimal,
         whole: bool,
         goal: Goal,
-        reason: &str,
-    ) -> Result<(Decimal, String), String> {
+        reason: NonLinear,
+    ) -> Result<(Decimal, NeedNote), NoFigure> {
         let mut search = Search {
             solver: self,
             metric,
@@ -534,6 +647,12 @@ impl<'a> Solver<'a> {
             evaluations: 0,
         };
         let non_negative = !cur.is_sign_negative() || cur.is_zero();
+        // One evaluation over every value the search could try: when the rule fails for
+        // all of them at once, no search is needed (a `min(…, 1) >= 2` is settled here).
+        let range = Interval { low: non_negative.then_some(Decimal::ZERO), high: None, approx: false };
+        if matches!(self.status(Some((metric, range)), None), Ok(Status::NotMet)) {
+            return Err(NoFigure::NotReached { evaluations: 1, non_negative, why: reason });
+        }
         let unit = if whole { Decimal::ONE } else { cur.abs().max(Decimal::ONE) / Decimal::from(64) };
         let mut sides = [
             Side { up: true, base: if whole { cur.floor() } else { cur }, lo: cur, step: unit, active: true, hi: None },
@@ -545,7 +664,7 @@ impl<'a> Solver<'a> {
                 if !side.active {
                     continue;
                 }
-                if search.evaluations >= MAX_EVALUATIONS {
+                if search.evaluations >= MAX_EVALUATIONS || self.exhausted() {
                     side.active = false;
                     continue;
                 }
@@ -574,7 +693,7 @@ impl<'a> Solver<'a> {
             }
         }
         let mut best: Option<Decimal> = None;
-        let mut failure: Option<String> = None;
+        let mut failure: Option<NoFigure> = None;
         for side in &sides {
             let Some(hi) = side.hi else { continue };
             let to = match search.settle(side.lo, hi, side.up, whole) {
@@ -585,7 +704,7 @@ impl<'a> Solver<'a> {
                 }
             };
             if self.crosses_pole(metric, cur, to) {
-                failure.get_or_insert("would have to cross a pole (a divisor would pass through zero)".to_string());
+                failure.get_or_insert(NoFigure::Pole);
                 continue;
             }
             let distance = |v: Decimal| v.checked_sub(cur).map_or(Decimal::MAX, |d| d.abs());
@@ -596,13 +715,9 @@ impl<'a> Solver<'a> {
         }
         let n = search.evaluations;
         match (best, failure) {
-            (Some(to), _) => Ok((to, format!("numeric: {reason}; doubling bracket and bisection, {n} evaluations"))),
+            (Some(to), _) => Ok((to, NeedNote::Numeric { why: reason, evaluations: n })),
             (None, Some(why)) => Err(why),
-            (None, None) => Err(format!(
-                "target cannot be reached by {metric} alone: no value found in either direction{} \
-                 ({n} evaluations; {reason})",
-                if non_negative { " without going below zero" } else { "" }
-            )),
+            (None, None) => Err(NoFigure::NotReached { evaluations: n, non_negative, why: reason }),
         }
     }
 }
@@ -610,8 +725,8 @@ impl<'a> Solver<'a> {
 /// The outcome of rounding and verifying an exact boundary.
 enum Fin {
     Found(Decimal),
-    Impossible(String),
-    Failed(String),
+    Impossible(NoFigure),
+    Failed(NonLinear),
 }
 
 /// One direction of the numeric bracket search.
@@ -656,9 +771,9 @@ impl Search<'_, '_> {
     }
 
     /// Bisect [lo, hi] (hi reaches the goal, lo does not) and pick the figure.
-    fn settle(&mut self, mut lo: Decimal, mut hi: Decimal, up: bool, whole: bool) -> Result<Decimal, String> {
+    fn settle(&mut self, mut lo: Decimal, mut hi: Decimal, up: bool, whole: bool) -> Result<Decimal, NoFigure> {
         let tolerance = |lo: Decimal, hi: Decimal| Decimal::new(1, 15) * lo.abs().max(hi.abs()).max(Decimal::ONE);
-        while self.evaluations < MAX_EVALUATIONS {
+        while self.evaluations < MAX_EVALUATIONS && !self.solver.exhausted() {
             let Some(mid) = hi.checked_sub(lo).and_then(|w| lo.checked_add(w / Decimal::TWO)) else { break };
             let mid = if whole {
                 let m = if up { mid.floor() } else { mid.ceil() };
@@ -710,18 +825,18 @@ impl Search<'_, '_> {
         if !equal || self.verify(hi, false) {
             Ok(hi)
         } else if whole {
-            Err(format!("no whole number of {} gives exactly the target", self.metric))
+            Err(NoFigure::NoWhole { exact: None })
         } else {
-            Err(format!("no decimal value of {} found that gives exactly the target", self.metric))
+            Err(NoFigure::NoDecimal { about: None })
         }
     }
 }
 
 /// An evaluated value as a constant rational function, if it is a single point.
-fn point(v: Result<Interval, Unknown>, what: impl Fn() -> String) -> Result<Ratio, String> {
+fn point(v: Result<Interval, Unknown>, what: impl Fn() -> String) -> Result<Ratio, NonLinear> {
     match v {
-        Ok(i) => i.as_point().map(Ratio::constant).ok_or_else(|| format!("{} is not a single figure", what())),
-        Err(e) => Err(format!("{}: {e}", what())),
+        Ok(i) => i.as_point().map(Ratio::constant).ok_or_else(|| NonLinear::InputNotPoint(what())),
+        Err(e) => Err(NonLinear::InputUnknown(what(), e)),
     }
 }
 
@@ -734,11 +849,6 @@ fn ulp(v: Decimal) -> Decimal {
         digits += 1;
     }
     Decimal::new(1, 27u32.saturating_sub(digits).min(28))
-}
-
-/// A number for a message.
-fn num(d: Decimal) -> String {
-    crate::number::exact_number(d)
 }
 
 /// A polynomial in `x` with `Decimal` coefficients, lowest degree first, without
@@ -803,8 +913,6 @@ struct Ratio {
     den: Poly,
 }
 
-const TOO_LARGE: &str = "number too large in the exact solution";
-
 impl Ratio {
     fn constant(c: Decimal) -> Ratio {
         Ratio { num: Poly::new(vec![c]), den: Poly::new(vec![Decimal::ONE]) }
@@ -818,40 +926,40 @@ impl Ratio {
         Ratio { num: self.num.neg(), den: self.den.clone() }
     }
 
-    fn add(&self, o: &Ratio) -> Result<Ratio, String> {
+    fn add(&self, o: &Ratio) -> Result<Ratio, NonLinear> {
         if self.den == o.den {
-            let num = self.num.add(&o.num).ok_or(TOO_LARGE)?;
+            let num = self.num.add(&o.num).ok_or(NonLinear::TooLargeExact)?;
             return Ratio { num, den: self.den.clone() }.simplified();
         }
-        let left = self.num.mul(&o.den).ok_or(TOO_LARGE)?;
-        let right = o.num.mul(&self.den).ok_or(TOO_LARGE)?;
-        let num = left.add(&right).ok_or(TOO_LARGE)?;
-        let den = self.den.mul(&o.den).ok_or(TOO_LARGE)?;
+        let left = self.num.mul(&o.den).ok_or(NonLinear::TooLargeExact)?;
+        let right = o.num.mul(&self.den).ok_or(NonLinear::TooLargeExact)?;
+        let num = left.add(&right).ok_or(NonLinear::TooLargeExact)?;
+        let den = self.den.mul(&o.den).ok_or(NonLinear::TooLargeExact)?;
         Ratio { num, den }.simplified()
     }
 
-    fn sub(&self, o: &Ratio) -> Result<Ratio, String> {
+    fn sub(&self, o: &Ratio) -> Result<Ratio, NonLinear> {
         self.add(&o.neg())
     }
 
-    fn mul(&self, o: &Ratio) -> Result<Ratio, String> {
-        let num = self.num.mul(&o.num).ok_or(TOO_LARGE)?;
-        let den = self.den.mul(&o.den).ok_or(TOO_LARGE)?;
+    fn mul(&self, o: &Ratio) -> Result<Ratio, NonLinear> {
+        let num = self.num.mul(&o.num).ok_or(NonLinear::TooLargeExact)?;
+        let den = self.den.mul(&o.den).ok_or(NonLinear::TooLargeExact)?;
         Ratio { num, den }.simplified()
     }
 
-    fn div(&self, o: &Ratio) -> Result<Ratio, String> {
+    fn div(&self, o: &Ratio) -> Result<Ratio, NonLinear> {
         if o.num.is_zero() {
-            return Err("division by zero".to_string());
+            return Err(NonLinear::DivisionByZero);
         }
-        let num = self.num.mul(&o.den).ok_or(TOO_LARGE)?;
-        let den = self.den.mul(&o.num).ok_or(TOO_LARGE)?;
+        let num = self.num.mul(&o.den).ok_or(NonLinear::TooLargeExact)?;
+        let den = self.den.mul(&o.num).ok_or(NonLinear::TooLargeExact)?;
         Ratio { num, den }.simplified()
     }
 
     /// Cancel a common factor x^k and proportional numerator and denominator; refuse
     /// degrees above [`MAX_DEGREE`].
-    fn simplified(mut self) -> Result<Ratio, String> {
+    fn simplified(mut self) -> Result<Ratio, NonLinear> {
         if self.num.is_zero() {
             return Ok(Ratio::constant(Decimal::ZERO));
         }
@@ -869,7 +977,7 @@ impl Ratio {
             }
         }
         if self.num.degree() > MAX_DEGREE || self.den.degree() > MAX_DEGREE {
-            return Err("a product of terms that both depend on the metric".to_string());
+            return Err(NonLinear::Product);
         }
         Ok(self)
     }
@@ -1023,7 +1131,11 @@ mod tests {
     }
 
     fn why(needs: &[Need], metric: &str) -> String {
-        needs.iter().find(|n| n.metric == metric).and_then(|n| n.why.clone()).unwrap_or_default()
+        needs
+            .iter()
+            .find(|n| n.metric == metric)
+            .map(|n| crate::text::need_note(&n.note, &n.metric, crate::text::Lang::En))
+            .unwrap_or_default()
     }
 
     #[test]
@@ -1287,12 +1399,12 @@ mod tests {
                         prop_assert_eq!(with(to), Status::Met, "{:?}", n);
                         let back = if change.is_sign_negative() { to + Decimal::ONE } else { to - Decimal::ONE };
                         prop_assert!(with(back) != Status::Met, "one less also meets: {:?}", n);
-                        let why = n.why.clone().unwrap_or_default();
+                        let why = crate::text::need_note(&n.note, &n.metric, crate::text::Lang::En);
                         // numeric forms may still be linear in one of the two metrics
                         prop_assert!(why.starts_with("exact") || (!exact && why.starts_with("numeric")), "{n:?}");
                     }
                     _ => {
-                        let why = n.why.clone().unwrap_or_default();
+                        let why = crate::text::need_note(&n.note, &n.metric, crate::text::Lang::En);
                         let known = why.contains("negative") || why.contains("pole") || why.contains("cancels");
                         prop_assert!(known || (!exact && why.contains("cannot be reached")), "{n:?}");
                         if why.contains("negative") || why.contains("cannot be reached") {

@@ -23,10 +23,11 @@ pub(super) fn eval(
             let mut acc = eval(head, resolve);
             for (op, rhs) in tail {
                 let r = eval(rhs, resolve);
-                acc = combine(vec![acc, r]).and_then(|values| match values.as_slice() {
-                    [l, r] => apply(op, l, r),
-                    _ => Err(Unknown::Other("internal: a binary operation lost an operand".to_string())),
-                });
+                acc = match (acc, r) {
+                    (Ok(l), Ok(r)) => apply(op, &l, &r),
+                    (Err(a), Err(b)) => Err(a.merge(b)),
+                    (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+                };
             }
             acc
         }
@@ -39,10 +40,7 @@ pub(super) fn eval(
                 (Func::Abs, [x]) => Ok(x.abs()),
                 (Func::Min, [_, ..]) => Ok(Interval::min(&values)),
                 (Func::Max, [_, ..]) => Ok(Interval::max(&values)),
-                (Func::Abs, _) => Err(Unknown::Other("`abs` takes exactly one argument".to_string())),
-                (Func::Min | Func::Max, []) => {
-                    Err(Unknown::Other(format!("`{}` takes at least one argument", func.name())))
-                }
+                (Func::Abs, _) | (Func::Min | Func::Max, []) => Err(Unknown::Arity(*func)),
             }
         }
     }
@@ -127,7 +125,7 @@ mod tests {
                 PeriodRef::Current => "2015".to_string(),
                 PeriodRef::Prev => "2014".to_string(),
                 PeriodRef::Named(p) if p == "h1" => {
-                    return Err(Unknown::Other(format!("`@prev` of period `{p}`, which is not a year")));
+                    return Err(Unknown::PrevOfNonYear { period: p.clone() });
                 }
                 PeriodRef::Named(p) => p.clone(),
             };
@@ -174,7 +172,7 @@ mod tests {
         case("a@2014", Ok(p("1.5")));
         case("a@2015", Ok(p("2")));
         case("(a - a@prev) / a@prev * 100", Ok(p("33.333333333333333333333333330")));
-        case("a@h1", Err(Unknown::Other("`@prev` of period `h1`, which is not a year".to_string())));
+        case("a@h1", Err(Unknown::PrevOfNonYear { period: "h1".to_string() }));
     }
 
     #[test]
@@ -247,10 +245,10 @@ mod tests {
     fn trees_built_by_hand_do_not_panic() {
         let call = |func, args| Expr::Call { func, args, span: Span::default() };
         let none = &mut |_: &str, _: &PeriodRef| Ok(Interval::unbounded());
-        assert!(matches!(call(Func::Abs, vec![]).eval(none), Err(Unknown::Other(_))));
-        assert!(matches!(call(Func::Min, vec![]).eval(none), Err(Unknown::Other(_))));
+        assert!(matches!(call(Func::Abs, vec![]).eval(none), Err(Unknown::Arity(_))));
+        assert!(matches!(call(Func::Min, vec![]).eval(none), Err(Unknown::Arity(_))));
         let two = || Expr::Num(Decimal::TWO);
-        assert!(matches!(call(Func::Abs, vec![two(), two()]).eval(none), Err(Unknown::Other(_))));
+        assert!(matches!(call(Func::Abs, vec![two(), two()]).eval(none), Err(Unknown::Arity(_))));
         let sum = Expr::Bin { op: BinOp::Add, lhs: Box::new(two()), rhs: Box::new(two()) };
         assert_eq!(sum.eval(none), Ok(Interval::point(Decimal::from(4))));
     }

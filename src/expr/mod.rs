@@ -175,6 +175,7 @@ pub struct Missing {
 
 /// Why a formula has no value. Missing data is not an error of the input files: it
 /// makes the rule `unknown` (CONTRACT §5), and the reason says which figures to fetch.
+/// The wording of each variant, in either language, lives in `crate::text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Unknown {
     /// Every missing input, deduplicated, in the order the formula reads them.
@@ -183,9 +184,11 @@ pub enum Unknown {
     DivisionByZero,
     /// A computed number beyond 96 bits ("number too large").
     TooLarge,
-    /// Anything else, already worded for the user, e.g. "`@prev` of period `2016-H1`,
-    /// which is not a year".
-    Other(String),
+    /// `@prev` read at a period that is not a four-digit year (`2016-H1`).
+    PrevOfNonYear { period: String },
+    /// A call with the wrong number of arguments (only trees built by hand; the
+    /// parser checks arity).
+    Arity(Func),
 }
 
 impl From<ArithError> for Unknown {
@@ -197,25 +200,29 @@ impl From<ArithError> for Unknown {
     }
 }
 
-/// English wording, for logs and tests; the report layer may word reasons in either
-/// language from the variant itself.
+impl Unknown {
+    /// Two failures as one: any `Missing` wins, with the union of the lists in
+    /// first-seen order; otherwise the first.
+    pub fn merge(self, other: Unknown) -> Unknown {
+        match (self, other) {
+            (Unknown::Missing(mut x), Unknown::Missing(y)) => {
+                for m in y {
+                    if !x.contains(&m) {
+                        x.push(m);
+                    }
+                }
+                Unknown::Missing(x)
+            }
+            (Unknown::Missing(x), _) | (_, Unknown::Missing(x)) => Unknown::Missing(x),
+            (a, _) => a,
+        }
+    }
+}
+
+/// English wording (the contract's JSON and CSV value), from `crate::text`.
 impl fmt::Display for Unknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unknown::Missing(items) => {
-                f.write_str("missing data: ")?;
-                for (i, m) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{}@{}", m.metric, m.period)?;
-                }
-                Ok(())
-            }
-            Unknown::DivisionByZero => f.write_str("division by zero"),
-            Unknown::TooLarge => f.write_str("number too large"),
-            Unknown::Other(message) => f.write_str(message),
-        }
+        f.write_str(&crate::text::unknown(self, crate::text::Lang::En))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::{csv_number, csv_text, exact_number};
 use crate::evaluate::{Evaluation, TargetValue};
+use crate::text::{self, Lang};
 
 const HEADER: [&str; 16] = [
     "entity",
@@ -53,7 +54,7 @@ pub fn render(evaluations: &[Evaluation]) -> String {
                 exact_number(r.rule.weight),
                 exact_number(r.score),
                 r.rule.veto.to_string(),
-                r.reason.clone().unwrap_or_default(),
+                r.reason.as_ref().map(|r| text::reason(r, Lang::En)).unwrap_or_default(),
             ]
         })
     });

@@ -5,24 +5,23 @@
 use std::fmt::Write as _;
 
 use super::{exact_number, interval_text};
-use crate::cli::Lang;
 use crate::evaluate::{Evaluation, Input, RuleResult, Status, TargetValue, prev_period};
 use crate::expr::{BinOp, Expr, PeriodRef};
 use crate::interval::Interval;
-use crate::model::{Actual, Model, Qualifier, Scoring, Target};
-use crate::report::{pace_label, rule_label, status_label, verdict_label};
+use crate::model::{Actual, Model, Scoring, Target};
+use crate::report::{mid_year, rule_label};
+use crate::text::{self, Lang, words};
 
 fn value_text(v: &Result<Interval, crate::expr::Unknown>, lang: Lang) -> String {
     match v {
         Ok(i) => interval_exact(i),
-        Err(e) => unknown_text(&e.to_string(), lang),
+        Err(e) => unknown_text(e, lang),
     }
 }
 
 /// "unknown (why)" in the chosen language.
-fn unknown_text(why: &str, lang: Lang) -> String {
-    let word = if lang == Lang::Zh { "未知" } else { "unknown" };
-    format!("{word} ({})", crate::report::localize(why, lang))
+fn unknown_text(why: &crate::expr::Unknown, lang: Lang) -> String {
+    format!("{} ({})", words(lang).unknown_value, text::unknown(why, lang))
 }
 
 /// An interval with exact (6-place) numbers.
@@ -34,19 +33,6 @@ fn interval_exact(i: &Interval) -> String {
         (Some(l), None) => format!("{approx}[{}, +∞)", exact_number(l)),
         (None, Some(h)) => format!("{approx}(-∞, {}]", exact_number(h)),
         (None, None) => "(-∞, +∞)".into(),
-    }
-}
-
-fn qualifier_text(q: Qualifier, lang: Lang) -> &'static str {
-    match (q, lang) {
-        (Qualifier::Exact, Lang::Zh) => "确数",
-        (Qualifier::AtLeast, Lang::Zh) => "不少于（余/以上）",
-        (Qualifier::AtMost, Lang::Zh) => "不多于（近）",
-        (Qualifier::Approx, Lang::Zh) => "约数",
-        (Qualifier::Exact, Lang::En) => "exact",
-        (Qualifier::AtLeast, Lang::En) => "at least",
-        (Qualifier::AtMost, Lang::En) => "at most",
-        (Qualifier::Approx, Lang::En) => "approximately",
     }
 }
 
@@ -101,24 +87,16 @@ fn substitute(expr: &Expr, period: &str, inputs: &[Input], params: &dyn Fn(&str)
 
 pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
-    let t = |zh_text: &'static str, en_text: &'static str| if zh { zh_text } else { en_text };
+    let w = words(lang);
     let rs = model.rulesets.iter().find(|rs| rs.id == e.ruleset);
     let params = |name: &str| rs.and_then(|rs| rs.params.get(name)).map(|v| v.normalize().to_string());
     let mut out = String::new();
-    let entity = e.entity_name.as_deref().map_or(e.entity.clone(), |n| format!("{n} ({})", e.entity));
-    let ruleset = e.ruleset_name.as_deref().map_or(e.ruleset.clone(), |n| format!("{n} ({})", e.ruleset));
+    let entity = text::named(e.entity_name.as_deref(), &e.entity);
+    let ruleset = text::named(e.ruleset_name.as_deref(), &e.ruleset);
     let _ = writeln!(out, "{entity} · {ruleset}");
-    let _ = writeln!(
-        out,
-        "{}: {} ({}) · {} {}",
-        t("规则", "Rule"),
-        rule_label(model, r, lang),
-        r.rule.id,
-        t("期间", "period"),
-        e.period
-    );
+    let _ = writeln!(out, "{}: {} ({}) · {} {}", w.rule, rule_label(model, r, lang), r.rule.id, w.period, e.period);
     if let Some(d) = e.as_of {
-        let _ = writeln!(out, "{}: {d}", t("截至", "As of"));
+        let _ = writeln!(out, "{}: {d}", w.as_of_title);
     }
 
     let actual_text = match &r.rule.actual {
@@ -128,9 +106,9 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         },
         Actual::Expr(f) => f.text.clone(),
     };
-    let _ = writeln!(out, "{}: {actual_text}", t("公式", "Formula"));
+    let _ = writeln!(out, "{}: {actual_text}", w.formula);
 
-    let _ = writeln!(out, "{}:", t("输入", "Inputs"));
+    let _ = writeln!(out, "{}:", w.inputs);
     for input in &r.inputs {
         let metric = model.catalog.get(&input.metric);
         let unit = metric.and_then(|m| m.unit.as_deref()).filter(|u| *u != "bool").unwrap_or("");
@@ -151,31 +129,31 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
                         line,
                         " = {}{spaced_unit} ({})",
                         interval_text_exact(v, metric.is_some_and(|m| m.is_bool())),
-                        qualifier_text(fig.qualifier, lang)
+                        text::qualifier(fig.qualifier, lang)
                     );
-                    if let (Some(w), Some(wu)) = (fig.written, &fig.written_unit) {
-                        let _ = write!(line, " {} {} {wu} → {unit}", t("原文", "written as"), w.normalize());
+                    if let (Some(written), Some(wu)) = (fig.written, &fig.written_unit) {
+                        let _ = write!(line, " {} {} {wu} → {unit}", w.written_as, written.normalize());
                     }
                 }
                 (Some(fig), Err(_)) => {
                     let why = fig.value.as_ref().err().cloned().unwrap_or_default();
-                    let _ = write!(line, ": {} ({why})", t("缺失", "missing"));
+                    let _ = write!(line, ": {} ({why})", w.missing);
                 }
                 (None, _) => {
-                    let _ = write!(line, ": {}", t("缺失（数据中没有）", "missing (not in the data)"));
+                    let _ = write!(line, ": {}", w.not_in_data);
                 }
             }
             if let Some(src) = input.figure.as_ref().and_then(|f| f.source.as_ref()) {
-                let _ = write!(line, "\n      {} “{src}”", t("出处", "source"));
+                let _ = write!(line, "\n      {} “{src}”", w.source);
             }
             if let Some(note) = input.figure.as_ref().and_then(|f| f.note.as_ref()) {
-                let _ = write!(line, "\n      {} {note}", t("注", "note"));
+                let _ = write!(line, "\n      {} {note}", w.note);
             }
         }
         let _ = writeln!(out, "{line}");
     }
     if r.inputs.is_empty() {
-        let _ = writeln!(out, "  {}", t("（无）", "(none)"));
+        let _ = writeln!(out, "  {}", w.none);
     }
 
     // The actual's arithmetic: a derived metric shows its own formula with values in it.
@@ -185,15 +163,15 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
     };
     let actual_value = match &r.actual {
         Ok(a) => interval_exact(a),
-        Err(e) => unknown_text(&e.to_string(), lang),
+        Err(e) => unknown_text(e, lang),
     };
     match actual_expr {
         Some(x) => {
             let sub = substitute(&x, &e.period, &r.inputs, &params);
-            let _ = writeln!(out, "{}: {sub} = {actual_value}", t("计算", "Arithmetic"));
+            let _ = writeln!(out, "{}: {sub} = {actual_value}", w.arithmetic);
         }
         None => {
-            let _ = writeln!(out, "{}: {actual_value}", t("实际", "Actual"));
+            let _ = writeln!(out, "{}: {actual_value}", w.actual);
         }
     }
     let target_formula = match &r.rule.target {
@@ -203,80 +181,78 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
     let target_value = match &r.target {
         Ok(TargetValue::Single(v)) => interval_exact(v),
         Ok(TargetValue::Between(l, h)) => format!("[{}, {}]", interval_exact(l), interval_exact(h)),
-        Err(e) => unknown_text(&e.to_string(), lang),
+        Err(e) => unknown_text(e, lang),
     };
     match &r.rule.target {
         // A lone reference or param: its value is the whole working.
         Target::Value { formula, .. } if matches!(formula.expr, Expr::Ref { .. }) => {
-            let _ = writeln!(out, "{}: {target_formula} = {target_value}", t("目标", "Target"));
+            let _ = writeln!(out, "{}: {target_formula} = {target_value}", w.target);
         }
         Target::Value { formula, .. } if !matches!(formula.expr, Expr::Num(_)) => {
             let sub = substitute(&formula.expr, &e.period, &r.inputs, &params);
-            let _ = writeln!(out, "{}: {target_formula} = {sub} = {target_value}", t("目标", "Target"));
+            let _ = writeln!(out, "{}: {target_formula} = {sub} = {target_value}", w.target);
         }
         _ => {
-            let _ = writeln!(out, "{}: {target_value}", t("目标", "Target"));
+            let _ = writeln!(out, "{}: {target_value}", w.target);
         }
     }
     let _ = write!(
         out,
         "{}: {actual_value} {} {target_value} → {}",
-        t("比较", "Comparison"),
+        w.comparison,
         r.rule.op.as_str(),
-        status_label(r.status, lang)
+        text::status(r.status, lang)
     );
     if let Some(reason) = &r.reason {
-        let _ = write!(out, " ({})", crate::report::localize(reason, lang));
+        let _ = write!(out, " ({})", text::reason(reason, lang));
     }
     out.push('\n');
     if let Some(c) = r.completion_pct {
-        let _ = write!(out, "{}: {}%", t("完成率", "Completion"), exact_number(c));
+        let _ = write!(out, "{}: {}%", w.completion, exact_number(c));
         if let (Some(x), Some(p)) = (r.expected_pct, r.pace) {
-            let _ = write!(out, " ({} {}%, {})", t("应完成", "expected"), exact_number(x), pace_label(p, lang));
+            let _ = write!(out, " ({} {}%, {})", w.expected, exact_number(x), text::pace(p, lang));
         }
         out.push('\n');
     }
     if let Some(g) = r.gap {
-        let _ = writeln!(out, "{}: {}", t("差距", "Gap"), exact_number(g));
+        let _ = writeln!(out, "{}: {}", w.gap, exact_number(g));
     }
     let scoring = match &r.rule.scoring {
-        Scoring::All => t("全有或全无", "all or nothing").to_string(),
-        Scoring::Linear => t("按完成率线性计分", "linear in completion").to_string(),
+        Scoring::All => w.all_or_nothing.to_string(),
+        Scoring::Linear => w.linear.to_string(),
         Scoring::Steps(steps) => {
             let list: Vec<String> =
                 steps.iter().map(|s| format!("{} → {}", s.threshold.text, s.points.normalize())).collect();
-            format!("{} [{}]", t("分档", "steps"), list.join("; "))
+            format!("{} [{}]", w.steps, list.join("; "))
         }
     };
     let mut score_line =
-        format!("{}: {} / {} ({scoring})", t("得分", "Score"), exact_number(r.score), exact_number(r.rule.weight));
+        format!("{}: {} / {} ({scoring})", w.score, exact_number(r.score), exact_number(r.rule.weight));
     if r.status == Status::Unknown {
-        score_line.push_str(t("；待定项计 0 分", "; unknown rules score 0"));
+        score_line.push_str(w.unknown_scores_zero);
     }
     if r.rule.veto {
-        score_line.push_str(t("；否决项", "; veto rule"));
+        score_line.push_str(w.veto_rule);
     }
     if r.rule.bonus {
-        score_line.push_str(t("；加分项", "; bonus rule"));
+        score_line.push_str(w.bonus_rule);
     }
     let _ = writeln!(out, "{score_line}");
     for n in &r.needs {
-        if let Some(text) = crate::report::need_text(model, n, lang, crate::report::mid_year(e)) {
-            let _ = writeln!(out, "{}: {text}", t("还需", "Needs"));
+        if let (Some(change), Some(to)) = (n.change, n.to) {
+            let need = text::need(model.catalog.get(&n.metric), &n.metric, change, to, lang, mid_year(e));
+            let _ = writeln!(out, "{}: {need}", w.needs);
         }
-        if let Some(why) = &n.why {
-            let why = crate::report::localize(why, lang);
-            let _ = writeln!(out, "      {why}");
-        }
+        let _ = writeln!(out, "      {}", text::need_note(&n.note, &n.metric, lang));
     }
     let _ = writeln!(
         out,
         "{}: {} {} / {} → {}",
-        t("本规则集", "Rule set"),
-        t("得分", "score"),
+        w.rule_set,
+        w.score_lower,
         exact_number(e.score),
         exact_number(e.max_score),
-        verdict_label(e.verdict, lang)
+        text::verdict(e.verdict, lang)
     );
     out
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::exact_number;
 use crate::evaluate::{Evaluation, RuleResult, TargetValue};
+use crate::text::{self, Lang};
 
 /// A number as the contract prints it.
 fn num(d: Option<Decimal>) -> Option<String> {
@@ -48,7 +49,7 @@ struct RuleJson<'a> {
     name: Option<&'a str>,
     group: Option<&'a str>,
     status: &'static str,
-    reason: Option<&'a str>,
+    reason: Option<String>,
     op: &'static str,
     target: Option<String>,
     target_high: Option<String>,
@@ -91,7 +92,7 @@ fn rule(r: &RuleResult) -> RuleJson<'_> {
         name: r.rule.name.as_deref(),
         group: r.rule.group.as_deref(),
         status: r.status.key(),
-        reason: r.reason.as_deref(),
+        reason: r.reason.as_ref().map(|r| text::reason(r, Lang::En)),
         op: r.rule.op.as_str(),
         target: num(target),
         target_high: num(target_high),

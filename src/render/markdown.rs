@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use super::short_number;
 use super::table::{actual_text, completion_text, footer, header_line, indicator_text, points_text, summary_cell};
 use super::target_text;
-use crate::report::{Report, Row, labels, status_label};
+use crate::report::{Report, Row};
+use crate::text::{self, words};
 
 /// Escape what would break a Markdown table cell.
 fn cell(text: &str) -> String {
@@ -18,7 +19,7 @@ pub fn row(cells: &[String]) -> String {
 
 pub fn render(report: &Report) -> String {
     let lang = report.lang;
-    let l = labels(lang);
+    let l = words(lang);
     let mut out = String::new();
     for (i, s) in report.sections.iter().enumerate() {
         if i > 0 {
@@ -35,7 +36,7 @@ pub fn render(report: &Report) -> String {
                     target_text(&r.target),
                     actual_text(r, lang),
                     completion_text(r, lang),
-                    status_label(r.status, lang).to_string(),
+                    text::status(r.status, lang).to_string(),
                     points_text(r, lang),
                 ])),
                 Row::Subtotal { group, score, max_score, min_score } => {

@@ -7,12 +7,12 @@ pub mod markdown;
 pub mod table;
 pub mod trend;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::interval::Interval;
 use crate::report::TargetCell;
 
-pub use crate::number::exact_number;
+pub use crate::number::{exact_number, short_number};
 
 /// RFC 4180 CSV with LF line ends: a header, then one record per row.
 pub fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
@@ -28,12 +28,6 @@ pub fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) ->
 /// Empty for `None` (CSV cells), else the contract's number format.
 pub fn csv_number(d: Option<Decimal>) -> String {
     d.map(exact_number).unwrap_or_default()
-}
-
-/// For tables: 2 places, no trailing zeros.
-pub fn short_number(d: Decimal) -> String {
-    let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize();
-    if r.is_zero() { "0".to_string() } else { r.to_string() }
 }
 
 /// An actual value with its marks: ≥ for a lower bound, ≤ for an upper bound, ≈ approximate.

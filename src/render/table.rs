@@ -7,8 +7,8 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
 use super::{bar, interval_text, short_number, target_text};
-use crate::cli::Lang;
-use crate::report::{Report, Row, RuleRow, Section, Summary, labels, pace_label, status_label, verdict_label};
+use crate::report::{Report, Row, RuleRow, Section, Summary};
+use crate::text::{self, Lang, words};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -33,7 +33,7 @@ pub fn new_table() -> Table {
 }
 
 pub fn header_line(s: &Section, lang: Lang) -> String {
-    let l = labels(lang);
+    let l = words(lang);
     let mut line = format!("{} · {} · {} {}", s.entity, s.ruleset, l.period, s.period);
     if let Some(d) = &s.as_of {
         let _ = write!(line, " · {} {d}", l.as_of);
@@ -51,18 +51,20 @@ pub fn completion_text(r: &RuleRow, lang: Lang) -> String {
     let Some(c) = r.completion_pct else { return "—".into() };
     let mut text = format!("{}% {}", short_number(c), bar(c, r.expected_pct));
     if let (Some(e), Some(p)) = (r.expected_pct, r.pace) {
-        let _ = write!(text, " {} {}% {}", labels(lang).expected, short_number(e), pace_label(p, lang));
+        let _ = write!(text, " {} {}% {}", words(lang).expected, short_number(e), text::pace(p, lang));
     }
     text
 }
 
 pub fn points_text(r: &RuleRow, lang: Lang) -> String {
+    let w = words(lang);
     let mut text = format!("{}/{}", short_number(r.score), short_number(r.weight));
     if r.bonus {
-        text = format!("+{} ({})", short_number(r.score), if lang == Lang::Zh { "加分" } else { "bonus" });
+        text = format!("+{} ({})", short_number(r.score), w.bonus);
     }
     if r.veto {
-        text.push_str(if lang == Lang::Zh { " 否决项" } else { " veto" });
+        text.push(' ');
+        text.push_str(w.veto);
     }
     text
 }
@@ -71,8 +73,8 @@ pub fn actual_text(r: &RuleRow, lang: Lang) -> String {
     let mut text = r.actual.as_ref().map_or("—".into(), |a| interval_text(a, r.actual_is_bool));
     if let Some(p) = r.projection {
         let _ = match lang {
-            Lang::Zh => write!(text, "（推算全年 {}）", short_number(p)),
-            Lang::En => write!(text, " (projected {})", short_number(p)),
+            Lang::Zh => write!(text, "（{} {}）", words(lang).projected, short_number(p)),
+            Lang::En => write!(text, " ({} {})", words(lang).projected, short_number(p)),
         };
     }
     text
@@ -86,7 +88,7 @@ pub fn indicator_text(r: &RuleRow) -> String {
 }
 
 fn section(s: &Section, lang: Lang) -> String {
-    let l = labels(lang);
+    let l = words(lang);
     let mut t = new_table();
     t.set_header(vec![l.indicator, l.target, l.actual, l.completion, l.status, l.points]);
     for row in &s.rows {
@@ -97,7 +99,7 @@ fn section(s: &Section, lang: Lang) -> String {
                     Cell::new(target_text(&r.target)),
                     Cell::new(actual_text(r, lang)).set_alignment(CellAlignment::Right),
                     Cell::new(completion_text(r, lang)),
-                    Cell::new(status_label(r.status, lang)),
+                    Cell::new(text::status(r.status, lang)),
                     Cell::new(points_text(r, lang)).set_alignment(CellAlignment::Right),
                 ]);
             }
@@ -121,14 +123,13 @@ fn section(s: &Section, lang: Lang) -> String {
 }
 
 pub fn footer(s: &Section, lang: Lang) -> String {
-    let l = labels(lang);
+    let l = words(lang);
     let mut out = format!("{} {} / {}", l.score, short_number(s.score), short_number(s.max_score));
     if let Some(p) = s.pass_score {
         let _ = write!(out, " · {} {}", l.pass_line, short_number(p));
     }
-    let sep = if lang == Lang::Zh { "：" } else { ":" };
-    let space = if lang == Lang::Zh { "" } else { " " };
-    let _ = writeln!(out, " · {}{sep}{space}{}", l.verdict, verdict_label(s.verdict, lang));
+    let (sep, space) = (l.colon, l.colon_space);
+    let _ = writeln!(out, " · {}{sep}{space}{}", l.verdict, text::verdict(s.verdict, lang));
     // What it takes, one line per rule: each need alone would meet it.
     let needs: Vec<&RuleRow> = s
         .rows
@@ -138,9 +139,8 @@ pub fn footer(s: &Section, lang: Lang) -> String {
         .collect();
     if !needs.is_empty() {
         let _ = writeln!(out, "{}{sep}", l.needs);
-        let or = if lang == Lang::Zh { "；或" } else { "; or " };
         for r in needs {
-            let _ = writeln!(out, "  - {}{sep}{space}{}", r.indicator, r.needs.join(or));
+            let _ = writeln!(out, "  - {}{sep}{space}{}", r.indicator, r.needs.join(l.or));
         }
     }
     if !s.unknown.is_empty() {
@@ -154,11 +154,11 @@ pub fn footer(s: &Section, lang: Lang) -> String {
 
 /// "score/max verdict #rank"
 pub fn summary_cell(c: &crate::report::SummaryCell, lang: Lang) -> String {
-    format!("{}/{} {} #{}", short_number(c.score), short_number(c.max_score), verdict_label(c.verdict, lang), c.rank)
+    format!("{}/{} {} #{}", short_number(c.score), short_number(c.max_score), text::verdict(c.verdict, lang), c.rank)
 }
 
 fn summary_table(summary: &Summary, lang: Lang) -> String {
-    let l = labels(lang);
+    let l = words(lang);
     let mut t = new_table();
     let mut header = vec![l.entity.to_string()];
     header.extend(summary.rulesets.iter().cloned());

@@ -4,9 +4,10 @@ use comfy_table::{Cell, CellAlignment};
 use serde_json::{Value, json};
 
 use super::{csv_number, csv_text, exact_number, interval_text, short_number};
-use crate::cli::{Format, Lang};
+use crate::cli::Format;
 use crate::interval::Interval;
 use crate::model::{Entity, Model};
+use crate::text::{self, Lang, words};
 use crate::trend::{Comparison, Series, sparkline};
 
 fn metric_label(model: &Model, id: &str, lang: Lang) -> String {
@@ -26,7 +27,9 @@ fn json_interval(v: &Result<Interval, crate::expr::Unknown>) -> Value {
         Ok(i) => {
             json!({"value": num(i.as_point()), "low": num(i.low), "high": num(i.high), "approximate": i.approx, "reason": null})
         }
-        Err(e) => json!({"value": null, "low": null, "high": null, "approximate": false, "reason": e.to_string()}),
+        Err(e) => {
+            json!({"value": null, "low": null, "high": null, "approximate": false, "reason": text::unknown(e, Lang::En)})
+        }
     }
 }
 
@@ -76,7 +79,7 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
                 s.points.iter().map(move |(p, v, g)| {
                     let (low, high, reason) = match v {
                         Ok(i) => (csv_number(i.low), csv_number(i.high), String::new()),
-                        Err(e) => (String::new(), String::new(), e.to_string()),
+                        Err(e) => (String::new(), String::new(), text::unknown(e, Lang::En)),
                     };
                     vec![entity.id.clone(), s.metric.clone(), p.clone(), low, high, csv_number(*g), reason]
                 })
@@ -86,12 +89,13 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
         Format::Table | Format::Markdown => {
             let periods: Vec<&String> =
                 series.first().map(|s| s.points.iter().map(|(p, _, _)| p).collect()).unwrap_or_default();
-            let mut header = vec![if lang == Lang::Zh { "指标".to_string() } else { "Metric".to_string() }];
+            let w = words(lang);
+            let mut header = vec![w.metric.to_string()];
             header.extend(periods.iter().map(|p| match entity.periods.get(*p).and_then(|x| x.as_of) {
-                Some(d) => format!("{p} ({} {d})", if lang == Lang::Zh { "截至" } else { "to" }),
+                Some(d) => format!("{p} ({} {d})", w.to),
                 None => p.to_string(),
             }));
-            header.push(if lang == Lang::Zh { "走势".into() } else { "Trend".into() });
+            header.push(w.trend.to_string());
             let mut rows = Vec::new();
             for s in series {
                 let mut row = vec![metric_label(model, &s.metric, lang)];
@@ -114,7 +118,7 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
             }
             // Values right-aligned; the label and the sparkline left.
             let right: Vec<bool> = (0..header.len()).map(|i| i > 0 && i + 1 < header.len()).collect();
-            let name = entity.name.as_deref().map_or(entity.id.clone(), |n| format!("{n} ({})", entity.id));
+            let name = text::named(entity.name.as_deref(), &entity.id);
             let title = if format == Format::Markdown { format!("### {name}\n\n") } else { format!("{name}\n") };
             title + &grid(&header, &rows, &right, format == Format::Markdown)
         }
@@ -143,7 +147,7 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> Str
             let rows = c.standings.iter().map(|s| {
                 let (low, high, reason) = match &s.value {
                     Ok(i) => (csv_number(i.low), csv_number(i.high), String::new()),
-                    Err(e) => (String::new(), String::new(), e.to_string()),
+                    Err(e) => (String::new(), String::new(), text::unknown(e, Lang::En)),
                 };
                 let rank = s.rank.map(|r| r.to_string()).unwrap_or_default();
                 vec![rank, s.entity.clone(), c.metric.clone(), c.period.clone(), low, high, reason]
@@ -151,46 +155,22 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> Str
             csv_text(&["rank", "entity", "metric", "period", "actual_low", "actual_high", "reason"], rows)
         }
         Format::Table | Format::Markdown => {
-            let zh = lang == Lang::Zh;
-            let header: Vec<String> = [
-                if zh { "排名" } else { "Rank" },
-                if zh { "对象" } else { "Entity" },
-                if zh { "数值" } else { "Value" },
-                if zh { "说明" } else { "Note" },
-            ]
-            .map(String::from)
-            .to_vec();
+            let w = words(lang);
+            let header: Vec<String> = [w.rank, w.entity, w.value, w.remark].map(String::from).to_vec();
             let mut rows = Vec::new();
             for s in &c.standings {
-                let name = s.name.as_deref().map_or(s.entity.clone(), |n| format!("{n} ({})", s.entity));
+                let name = text::named(s.name.as_deref(), &s.entity);
                 let (value, note) = match &s.value {
                     Ok(i) => (interval_text(i, is_bool(model, &c.metric)), String::new()),
-                    Err(e) => ("—".to_string(), e.to_string()),
+                    Err(e) => ("—".to_string(), text::unknown(e, lang)),
                 };
                 rows.push(vec![s.rank.map_or("—".into(), |r| r.to_string()), name, value, note]);
             }
             let markdown = format == Format::Markdown;
             let t = grid(&header, &rows, &[true, false, true, false], markdown);
             let spread = |d: Option<rust_decimal::Decimal>| d.map_or("—".into(), short_number);
-            let footer = if zh {
-                format!(
-                    "最小 {} · 中位数 {} · 最大 {}（基于 {} 个确数）",
-                    spread(c.min),
-                    spread(c.median),
-                    spread(c.max),
-                    c.counted
-                )
-            } else {
-                format!(
-                    "min {} · median {} · max {} (over {} exact values)",
-                    spread(c.min),
-                    spread(c.median),
-                    spread(c.max),
-                    c.counted
-                )
-            };
-            let period = if zh { "期间" } else { "period" };
-            let title = format!("{} · {period} {}", metric_label(model, &c.metric, lang), c.period);
+            let footer = text::spread(&spread(c.min), &spread(c.median), &spread(c.max), c.counted, lang);
+            let title = format!("{} · {} {}", metric_label(model, &c.metric, lang), w.period, c.period);
             if markdown { format!("### {title}\n\n{t}\n{footer}\n") } else { format!("{title}\n{t}{footer}\n") }
         }
     }
