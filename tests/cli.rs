@@ -72,4 +72,5 @@ cases! {
     s8_contract_example_json_csv => "s8-contract-example",
     s9_fine_print => "s9-fine-print",
     trend_and_compare => "trend-compare",
+    pinned_behaviour_before_the_core_restructure => "pinned-behaviour",
 }
