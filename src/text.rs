@@ -549,7 +549,7 @@ mod tests {
             Missing { metric: "apps".into(), period: "2015".into() },
             Missing { metric: "apps".into(), period: "2014".into() },
         ]);
-        let unknowns = vec![
+        let unknowns = [
             missing,
             Unknown::DivisionByZero,
             Unknown::TooLarge,
