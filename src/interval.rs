@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 /// `approx` records that some input was only approximately known ("约", "近"); the
 /// bounds are then the best figures available, not guarantees, and every result
 /// computed from such an interval is approximate too.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Interval {
     /// Lower bound; `None` is minus infinity.
     pub low: Option<Decimal>,
@@ -243,7 +243,7 @@ impl Interval {
     /// non-positive, else `[0, max(-a, b)]`.
     pub fn abs(&self) -> Interval {
         if self.low.is_some_and(|l| l >= Decimal::ZERO) {
-            return self.clone();
+            return *self;
         }
         if self.high.is_some_and(|h| h <= Decimal::ZERO) {
             return self.neg();
@@ -431,18 +431,18 @@ mod tests {
     #[test]
     fn overflow_is_too_large() {
         let max = Interval::point(Decimal::MAX);
-        case(Interval::add, max.clone(), p("1"), Err(ArithError::TooLarge));
+        case(Interval::add, max, p("1"), Err(ArithError::TooLarge));
         case(Interval::sub, max.neg(), p("1"), Err(ArithError::TooLarge));
-        case(Interval::mul, max.clone(), p("2"), Err(ArithError::TooLarge));
-        case(Interval::div, max.clone(), p("0.5"), Err(ArithError::TooLarge));
+        case(Interval::mul, max, p("2"), Err(ArithError::TooLarge));
+        case(Interval::div, max, p("0.5"), Err(ArithError::TooLarge));
         case(
             Interval::mul,
             iv("-1", "1"),
-            max.clone(),
+            max,
             Ok(iv("-79228162514264337593543950335", "79228162514264337593543950335")),
         );
         // an unbounded side never overflows: it is already infinite
-        case(Interval::add, iv("1", "inf"), max.clone(), Err(ArithError::TooLarge));
+        case(Interval::add, iv("1", "inf"), max, Err(ArithError::TooLarge));
         case(Interval::add, iv("-inf", "0"), max, Ok(iv("-inf", "79228162514264337593543950335")));
     }
 
@@ -459,8 +459,8 @@ mod tests {
         // even where the approximate side cannot change the figure
         assert!(p("0").mul(&approx).is_ok_and(|r| r.approx && r.as_point() == Some(d("0"))));
         assert!(approx.neg().approx && approx.abs().approx);
-        assert!(Interval::min(&[exact.clone(), approx.clone()]).approx);
-        assert!(Interval::max(&[approx, exact.clone()]).approx);
+        assert!(Interval::min(&[exact, approx]).approx);
+        assert!(Interval::max(&[approx, exact]).approx);
         assert!(!Interval::max(&[exact]).approx);
     }
 
@@ -507,8 +507,8 @@ mod tests {
             prop_assert!(v.is_some_and(|v| a.abs().contains(v)));
             let v = Interval::point(-x).as_point();
             prop_assert!(v.is_some_and(|v| a.neg().contains(v)));
-            let v = Interval::min(&[px.clone(), py.clone()]).as_point();
-            prop_assert!(v.is_some_and(|v| Interval::min(&[a.clone(), b.clone()]).contains(v)));
+            let v = Interval::min(&[px, py]).as_point();
+            prop_assert!(v.is_some_and(|v| Interval::min(&[a, b]).contains(v)));
             let v = Interval::max(&[px, py]).as_point();
             prop_assert!(v.is_some_and(|v| Interval::max(&[a, b]).contains(v)));
         }

@@ -22,6 +22,8 @@ pub mod validate;
 
 use crate::cli::{Cli, Command, Format, Lang, PathArgs};
 use crate::diagnostic::{Diagnostic, Sources, suggestion};
+use crate::evaluate::engine::Engine;
+use crate::evaluate::plan::Plan;
 use crate::evaluate::{Evaluation, Options, Verdict};
 use crate::model::{Date, Model};
 
@@ -151,26 +153,34 @@ fn check(paths: &PathArgs) -> Result<Outcome, Outcome> {
 }
 
 /// Every (entity, rule set) pair to evaluate, ordered by entity id then rule set id.
-pub fn evaluate_all(
-    model: &Model,
+pub fn evaluate_all<'m>(
+    plan: &Plan<'m>,
     entities: &[String],
     rulesets: &[String],
     period: Option<&str>,
     options: &Options,
-) -> Result<Vec<Evaluation>, String> {
+    needs: bool,
+) -> Result<Vec<Evaluation<'m>>, String> {
     let mut out = Vec::new();
-    for entity in &model.entities {
+    let mut engine = Engine::new(plan);
+    for entity in &plan.model.entities {
         if !entities.is_empty() && !entities.contains(&entity.id) {
             continue;
         }
-        for rs in &model.rulesets {
-            if (!rulesets.is_empty() && !rulesets.contains(&rs.id)) || !rs.applies_to.matches(entity) {
+        engine.set_entity(entity);
+        for rs in &plan.rulesets {
+            let id = &rs.ruleset.id;
+            if (!rulesets.is_empty() && !rulesets.contains(id)) || !rs.ruleset.applies_to.matches(entity) {
                 continue;
             }
-            let Some(p) = period.or(rs.period.as_deref()) else {
-                return Err(format!("rule set `{}` names no period; pass --period", rs.id));
+            let Some(p) = period.or(rs.ruleset.period.as_deref()) else {
+                return Err(format!("rule set `{id}` names no period; pass --period"));
             };
-            out.push(evaluate::evaluate(model, entity, rs, p, options));
+            let mut e = evaluate::evaluate(&mut engine, entity, rs, p, options);
+            if needs {
+                solve::fill_needs(&mut engine, rs, &mut e);
+            }
+            out.push(e);
         }
     }
     Ok(out)
@@ -193,9 +203,10 @@ fn eval(
     ws.check_ids(entities, ws.entity_ids(), "entity")?;
     ws.check_ids(rulesets, ws.ruleset_ids(), "rule set")?;
     let model = &ws.model;
+    let plan = Plan::new(model, &period.into_iter().collect::<Vec<_>>());
+    let options = Options { as_of, trace: false };
     let evaluations =
-        evaluate_all(model, entities, rulesets, period, &Options { as_of, trace: false }).map_err(|m| ws.usage(&m))?;
-    let evaluations: Vec<Evaluation> = evaluations.into_iter().map(|e| solve::with_needs(model, e)).collect();
+        evaluate_all(&plan, entities, rulesets, period, &options, format != Format::Csv).map_err(|m| ws.usage(&m))?;
     if evaluations.is_empty() {
         ws.stderr.push_str("notice: nothing to evaluate: no selected rule set applies to a selected entity\n");
     }
@@ -248,7 +259,14 @@ fn explain(
     let Some(p) = period.or(rs.period.as_deref()) else {
         return Err(ws.usage(&format!("rule set `{}` names no period; pass --period", rs.id)));
     };
-    let evaluation = solve::with_needs(model, evaluate::evaluate(model, ent, rs, p, &Options { as_of, trace: true }));
+    let plan = Plan::new(model, &[p]);
+    let Some(prs) = plan.ruleset(&rs.id) else {
+        return Err(ws.usage(&format!("unknown rule set `{}`", rs.id)));
+    };
+    let mut engine = Engine::new(&plan);
+    engine.set_entity(ent);
+    let mut evaluation = evaluate::evaluate(&mut engine, ent, prs, p, &Options { as_of, trace: true });
+    solve::fill_needs(&mut engine, prs, &mut evaluation);
     let Some(result) = evaluation.rules.iter().find(|r| r.rule.id == rule) else {
         return Err(ws.usage(&format!("no rule `{rule}`")));
     };
@@ -271,7 +289,8 @@ fn trend_command(
     let Some(ent) = model.entities.iter().find(|e| e.id == entity) else {
         return Err(ws.usage(&format!("unknown entity `{entity}`")));
     };
-    let series = trend::trend(model, ent, metrics);
+    let plan = Plan::new(model, &[]);
+    let series = trend::trend(&plan, ent, metrics);
     let stdout = render::trend::trend(model, ent, &series, format, lang);
     ws.done(stdout, 0)
 }
@@ -296,10 +315,11 @@ fn compare_command(
         .filter(|e| entities.is_empty() || entities.contains(&e.id))
         .filter(|e| kinds.is_empty() || e.kind.as_ref().is_some_and(|k| kinds.contains(k)))
         .collect();
-    let Some(period) = period.map(str::to_string).or_else(|| trend::latest_year(model, &chosen, metric)) else {
+    let plan = Plan::new(model, &period.into_iter().collect::<Vec<_>>());
+    let Some(period) = period.map(str::to_string).or_else(|| trend::latest_year(&plan, &chosen, metric)) else {
         return Err(ws.usage(&format!("no entity reports `{metric}` in any year; pass --period")));
     };
-    let comparison = trend::compare(model, &chosen, metric, &period);
+    let comparison = trend::compare(&plan, &chosen, metric, &period);
     let stdout = render::trend::compare(model, &comparison, format, lang);
     ws.done(stdout, 0)
 }

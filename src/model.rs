@@ -28,6 +28,11 @@ pub fn unit_factor(from: &str, to: &str) -> Option<Decimal> {
     Some(size(from)? / size(to)?)
 }
 
+/// A period id that is a calendar year: four ASCII digits (CONTRACT §3).
+pub fn is_year(period: &str) -> bool {
+    period.len() == 4 && period.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A metric of the catalog. A metric with a formula is derived and never reported.
 #[derive(Clone, Debug)]
 pub struct Metric {

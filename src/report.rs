@@ -92,7 +92,7 @@ pub struct Report {
 impl Report {
     pub fn new(model: &Model, evaluations: &[Evaluation], lang: Lang) -> Report {
         let sections = evaluations.iter().map(|e| section(model, e, lang)).collect();
-        let mut entities: Vec<&str> = evaluations.iter().map(|e| e.entity.as_str()).collect();
+        let mut entities: Vec<&str> = evaluations.iter().map(|e| e.entity.id.as_str()).collect();
         entities.dedup();
         let summary = (entities.len() > 1).then(|| summary(evaluations));
         Report { lang, sections, summary }
@@ -139,8 +139,8 @@ fn section<'a>(model: &Model, e: &'a Evaluation, lang: Lang) -> Section {
         });
     }
     Section {
-        entity: text::named(e.entity_name.as_deref(), &e.entity),
-        ruleset: text::named(e.ruleset_name.as_deref(), &e.ruleset),
+        entity: text::named(e.entity.name.as_deref(), &e.entity.id),
+        ruleset: text::named(e.ruleset.name.as_deref(), &e.ruleset.id),
         period: e.period.clone(),
         as_of: e.as_of.map(|d| d.to_string()),
         elapsed_pct: e.elapsed_pct,
@@ -203,18 +203,18 @@ fn rule_row(model: &Model, e: &Evaluation, r: &RuleResult, indicator: String, la
 }
 
 fn summary(evaluations: &[Evaluation]) -> Summary {
-    let mut rulesets: Vec<&str> = evaluations.iter().map(|e| e.ruleset.as_str()).collect();
+    let mut rulesets: Vec<&str> = evaluations.iter().map(|e| e.ruleset.id.as_str()).collect();
     rulesets.sort();
     rulesets.dedup();
     let mut entities: Vec<(&str, Option<&str>)> =
-        evaluations.iter().map(|e| (e.entity.as_str(), e.entity_name.as_deref())).collect();
+        evaluations.iter().map(|e| (e.entity.id.as_str(), e.entity.name.as_deref())).collect();
     entities.dedup();
     // Each rule set's scores, highest first, so a rank is a binary search.
     let mut scores: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
     let mut by_pair: BTreeMap<(&str, &str), &Evaluation> = BTreeMap::new();
     for e in evaluations {
-        scores.entry(e.ruleset.as_str()).or_default().push(e.score);
-        by_pair.insert((e.entity.as_str(), e.ruleset.as_str()), e);
+        scores.entry(e.ruleset.id.as_str()).or_default().push(e.score);
+        by_pair.insert((e.entity.id.as_str(), e.ruleset.id.as_str()), e);
     }
     for list in scores.values_mut() {
         list.sort_by(|a, b| b.cmp(a));

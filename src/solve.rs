@@ -33,18 +33,20 @@
 //! evaluator (a `Context` whose `overrides` replace the metric), so that rounding never
 //! yields a figure that does not do it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use crate::evaluate::engine::Engine;
+use crate::evaluate::plan::{PlanRule, PlanRuleSet};
 use crate::evaluate::{
-    Context, Evaluation, Need, Pace, RuleResult, Status, TargetValue, actual_expr, compare, eval_target, resolve_period,
+    Evaluation, Need, Pace, RuleResult, Status, TargetValue, actual_expr, compare, eval_target, resolve_period,
 };
-use crate::expr::{BinOp, Expr, Func, PeriodRef, Unknown};
+use crate::expr::{BinOp, Expr, Func, Missing, PeriodIdx, PeriodRef, Unknown};
 use crate::interval::Interval;
-use crate::model::{Entity, Metric, Model, Op, Rule, Target};
+use crate::model::{Metric, Model, Op, Rule, Target};
 
 /// Evaluations the numeric method may spend on one metric.
 const MAX_EVALUATIONS: usize = 200;
@@ -150,29 +152,34 @@ pub enum NoFigure {
     Budget,
 }
 
-/// Fill in `needs` for the rules that are not met or behind pace.
-pub fn with_needs(model: &Model, mut evaluation: Evaluation) -> Evaluation {
-    let Some(entity) = model.entities.iter().find(|e| e.id == evaluation.entity) else {
-        return evaluation;
+/// Fill in `needs` for the rules that are not met or behind pace. `engine` holds the
+/// evaluation's entity; it is left with no override.
+pub fn fill_needs<'m>(engine: &mut Engine<'_, 'm>, ruleset: &PlanRuleSet<'m>, evaluation: &mut Evaluation<'m>) {
+    let Some(period_idx) = engine.plan().periods.get(&evaluation.period) else {
+        return;
     };
-    let Some(ruleset) = model.rulesets.iter().find(|r| r.id == evaluation.ruleset) else {
-        return evaluation;
-    };
-    let period = evaluation.period.clone();
-    for result in &mut evaluation.rules {
-        let needs = rule_needs(model, entity, &ruleset.params, &period, result);
-        result.needs = needs;
+    let params = &ruleset.ruleset.params;
+    for (result, plan_rule) in evaluation.rules.iter_mut().zip(&ruleset.rules) {
+        let at = Place { params, period: &evaluation.period, period_idx };
+        result.needs = rule_needs(engine, plan_rule, &at, result);
     }
-    evaluation
+    engine.set_override(None);
+}
+
+/// Where a rule is solved: the rule set's params and the period (the engine holds
+/// the entity).
+struct Place<'a, 'm> {
+    params: &'m BTreeMap<String, Decimal>,
+    period: &'a str,
+    period_idx: PeriodIdx,
 }
 
 /// The needs of one rule (empty where the contract says so).
-fn rule_needs(
-    model: &Model,
-    entity: &Entity,
-    params: &BTreeMap<String, Decimal>,
-    period: &str,
-    result: &RuleResult,
+fn rule_needs<'m>(
+    engine: &mut Engine<'_, 'm>,
+    plan_rule: &PlanRule<'m>,
+    at: &Place<'_, 'm>,
+    result: &RuleResult<'m>,
 ) -> Vec<Need> {
     let wanted = result.status == Status::NotMet || result.pace == Some(Pace::Behind);
     if !wanted || result.status == Status::Met {
@@ -181,16 +188,19 @@ fn rule_needs(
     let Some(actual) = result.actual.as_ref().ok().and_then(Interval::as_point) else {
         return Vec::new();
     };
-    let Some(aim) = aim(&result.rule, actual, result.target.as_ref().ok()) else {
+    let Some(aim) = aim(result.rule, actual, result.target.as_ref().ok()) else {
         return Vec::new();
     };
+    let period = at.period;
     let mut solver = Solver {
-        model,
-        entity,
-        params,
+        model: engine.plan().model,
+        params: at.params,
         period,
-        rule: &result.rule,
-        actual: actual_expr(&result.rule),
+        period_idx: at.period_idx,
+        rule: result.rule,
+        plan_rule,
+        engine: RefCell::new(engine),
+        actual: actual_expr(result.rule),
         deps: HashMap::new(),
         cost: 1,
         spent: Cell::new(0),
@@ -265,12 +275,15 @@ fn relax(op: Op) -> Op {
 }
 
 /// Solves one rule for one entity at one period.
-struct Solver<'a> {
-    model: &'a Model,
-    entity: &'a Entity,
-    params: &'a BTreeMap<String, Decimal>,
+struct Solver<'a, 'p, 'm> {
+    model: &'m Model,
+    params: &'m BTreeMap<String, Decimal>,
     period: &'a str,
-    rule: &'a Rule,
+    period_idx: PeriodIdx,
+    rule: &'m Rule,
+    plan_rule: &'a PlanRule<'m>,
+    /// The evaluation's own value table: raw figures stay cached across probes.
+    engine: RefCell<&'a mut Engine<'p, 'm>>,
     actual: Expr,
     /// Raw (metric, period) inputs of each (metric, period), memoised.
     deps: HashMap<Key, BTreeSet<Key>>,
@@ -289,19 +302,41 @@ enum Exact {
     GiveUp(NonLinear),
 }
 
-impl<'a> Solver<'a> {
+impl Solver<'_, '_, '_> {
     // ---- the real evaluator -------------------------------------------------------
 
     /// The actual and the target with `over` replacing one metric's current value.
     fn values(&self, over: Option<(&str, Interval)>) -> Result<(Interval, TargetValue), Unknown> {
         self.charge();
-        let mut cx = Context::new(self.model, self.entity, self.params);
-        if let Some((metric, value)) = over {
-            cx.overrides.insert((metric.to_string(), self.period.to_string()), value);
-        }
-        let actual = cx.eval(&self.actual, self.period)?;
-        let target = eval_target(&mut cx, self.rule, self.period)?;
+        let mut engine = self.engine.borrow_mut();
+        let plan = engine.plan();
+        let over = over.and_then(|(metric, value)| Some((plan.metric(metric)?, self.period_idx, value)));
+        engine.set_override(over);
+        let actual = engine.eval(&self.plan_rule.actual, self.period_idx)?;
+        let target = eval_target(&mut engine, self.plan_rule, self.period_idx)?;
         Ok((actual, target))
+    }
+
+    /// The value of `metric` at `period` as the data give it.
+    fn data_value(&self, metric: &str, period: &str) -> Result<Interval, Unknown> {
+        let mut engine = self.engine.borrow_mut();
+        engine.set_override(None);
+        let plan = engine.plan();
+        match (plan.metric(metric), plan.periods.get(period)) {
+            (Some(m), Some(p)) => engine.value(m, p),
+            _ => Err(Unknown::Missing(vec![Missing { metric: metric.to_string(), period: period.to_string() }])),
+        }
+    }
+
+    /// A formula tree at `period`, with the data's values (for the exact path's constants).
+    fn data_eval(&self, e: &Expr, period: &str) -> Result<Interval, Unknown> {
+        e.eval(&mut |name: &str, at: &PeriodRef| {
+            if let Some(v) = self.params.get(name) {
+                return Ok(Interval::point(*v));
+            }
+            let p = resolve_period(period, at)?;
+            self.data_value(name, &p)
+        })
     }
 
     /// The rule's comparison (or `op` in its place) with `over` applied.
@@ -386,7 +421,7 @@ impl<'a> Solver<'a> {
         if self.exhausted() {
             return none(NoFigure::Budget);
         }
-        let current = Context::new(self.model, self.entity, self.params).value(metric, self.period);
+        let current = self.data_value(metric, self.period);
         let Some(cur) = current.ok().and_then(|v| v.as_point()) else {
             return none(NoFigure::NotPoint);
         };
@@ -615,7 +650,7 @@ impl<'a> Solver<'a> {
         let r = match formula {
             Some(f) if self.deps(name, &key.1).contains(x) => self.sym(&f.expr, &key.1, x, memo)?,
             _ => {
-                let v = Context::new(self.model, self.entity, self.params).value(name, &key.1);
+                let v = self.data_value(name, &key.1);
                 point(v, || format!("{name}@{}", key.1))?
             }
         };
@@ -625,7 +660,7 @@ impl<'a> Solver<'a> {
 
     /// A sub-expression that does not depend on `x`, from the evaluator.
     fn constant(&self, e: &Expr, period: &str) -> Result<Ratio, NonLinear> {
-        let v = Context::new(self.model, self.entity, self.params).eval(e, period);
+        let v = self.data_eval(e, period);
         point(v, || e.to_string())
     }
 
@@ -742,8 +777,8 @@ struct Side {
 }
 
 /// The numeric method's state for one metric.
-struct Search<'s, 'a> {
-    solver: &'s Solver<'a>,
+struct Search<'s, 'a, 'p, 'm> {
+    solver: &'s Solver<'a, 'p, 'm>,
     metric: &'s str,
     goal: Goal,
     /// For `==`: the sign of actual − target now.
@@ -751,7 +786,7 @@ struct Search<'s, 'a> {
     evaluations: usize,
 }
 
-impl Search<'_, '_> {
+impl Search<'_, '_, '_, '_> {
     /// Whether `x` reaches the goal: meets the rule, or for `==` is at or past the target.
     fn reached(&mut self, x: Decimal) -> bool {
         self.evaluations += 1;
@@ -990,9 +1025,8 @@ mod tests {
     use proptest::prelude::{Just, Strategy, prop_assert, prop_assert_eq, prop_oneof, proptest};
     use rust_decimal::Decimal;
 
-    use super::with_needs;
     use crate::diagnostic::Loc;
-    use crate::evaluate::{Evaluation, Need, Options, Status, evaluate};
+    use crate::evaluate::{Evaluation, Need, Options, Status, evaluate_leaked};
     use crate::expr::parse;
     use crate::model::{
         Actual, AppliesTo, Catalog, Date, Entity, Figure, Formula, Metric, Model, Op, Period, Qualifier, Rule, RuleSet,
@@ -1109,15 +1143,14 @@ mod tests {
         }
     }
 
-    fn run(model: &Model) -> Evaluation {
-        let e = evaluate(model, &model.entities[0], &model.rulesets[0], "2015", &Options::default());
-        with_needs(model, e)
+    fn run(model: Model) -> Evaluation<'static> {
+        evaluate_leaked(model, "2015", &Options::default(), true)
     }
 
     /// The needs of a single rule.
     fn needs(metrics: &[&str], figures: &[(&str, &str)], actual: &str, op: &str, target: &str) -> Vec<Need> {
         let m = model(metrics, figures, vec![rule(actual, op, target)], None);
-        run(&m).rules.remove(0).needs
+        run(m).rules.remove(0).needs
     }
 
     /// (metric, change, to) of each need, as text; `-` for none.
@@ -1291,7 +1324,7 @@ mod tests {
         if let Some(f) = m.entities[0].periods.get_mut("2015").and_then(|p| p.figures.get_mut("a")) {
             f.qualifier = Qualifier::AtMost;
         }
-        let e = run(&m);
+        let e = run(m);
         assert_eq!(e.rules[0].status, Status::NotMet);
         assert!(e.rules[0].needs.is_empty());
         // a missing input: unknown, nothing
@@ -1302,7 +1335,7 @@ mod tests {
     #[test]
     fn year_to_date_asks_for_the_year_end_figure() {
         let m = model(&["apps#"], &[("apps", "301")], vec![rule("apps", ">=", "560")], Date::new(2015, 6, 30));
-        let e = run(&m);
+        let e = run(m);
         assert_eq!(brief(&e.rules[0].needs), vec![triple("apps", "259", "560")]);
     }
 
@@ -1336,7 +1369,7 @@ mod tests {
         let m = crate::validate::validate(raw, &sources, &mut diags);
         let _ = std::fs::remove_dir_all(&dir);
         assert!(!diags.iter().any(Diagnostic::is_error), "{diags:?}");
-        let e = run(&m);
+        let e = run(m);
         assert_eq!(brief(&e.rules[0].needs), vec![triple("apps", "-204", "333"), triple("inv", "62", "162")]);
     }
 
@@ -1378,7 +1411,7 @@ mod tests {
         ) {
             let (xs, ys, ts) = (x.to_string(), y.to_string(), target.to_string());
             let build = |x: &str, y: &str| model(&["x#", "y#"], &[("x", x), ("y", y)], vec![rule(&actual, op, &ts)], None);
-            let e = run(&build(&xs, &ys));
+            let e = run(build(&xs, &ys));
             let r = &e.rules[0];
             if r.status != Status::NotMet {
                 prop_assert!(r.needs.is_empty());
@@ -1389,7 +1422,7 @@ mod tests {
                 let with = |v: Decimal| {
                     let v = v.to_string();
                     let m = if n.metric == "x" { build(&v, &ys) } else { build(&xs, &v) };
-                    run(&m).rules[0].status
+                    run(m).rules[0].status
                 };
                 match (n.change, n.to) {
                     (Some(change), Some(to)) => {
@@ -1426,13 +1459,13 @@ mod tests {
             let (xs, ys, ts) = (Decimal::new(x, 2).to_string(), Decimal::new(y, 2).to_string(), target.to_string());
             let relaxed = op.trim_end_matches('=').to_string() + "=";
             let build = |x: &str, y: &str, op: &str| model(&["x", "y"], &[("x", x), ("y", y)], vec![rule(&actual, op, &ts)], None);
-            let e = run(&build(&xs, &ys, op));
+            let e = run(build(&xs, &ys, op));
             let r = &e.rules[0];
             for n in &r.needs {
                 if let Some(to) = n.to {
                     let v = to.to_string();
                     let m = if n.metric == "x" { build(&v, &ys, &relaxed) } else { build(&xs, &v, &relaxed) };
-                    prop_assert_eq!(run(&m).rules[0].status, Status::Met, "{:?}", n);
+                    prop_assert_eq!(run(m).rules[0].status, Status::Met, "{:?}", n);
                     prop_assert!(to >= Decimal::ZERO, "{n:?}");
                 }
             }

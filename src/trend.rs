@@ -6,10 +6,21 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::evaluate::{Context, prev_period};
-use crate::expr::Unknown;
+use crate::evaluate::engine::Engine;
+use crate::evaluate::plan::Plan;
+use crate::evaluate::prev_period;
+use crate::expr::{Missing, Unknown};
 use crate::interval::Interval;
-use crate::model::{Entity, Model};
+use crate::model::Entity;
+
+/// The value of metric `id` at period `period` from the engine's entity.
+fn value_of(engine: &mut Engine, id: &str, period: &str) -> Result<Interval, Unknown> {
+    let plan = engine.plan();
+    match (plan.metric(id), plan.periods.get(period)) {
+        (Some(m), Some(p)) => engine.value(m, p),
+        _ => Err(Unknown::Missing(vec![Missing { metric: id.to_string(), period: period.to_string() }])),
+    }
+}
 
 /// One metric's values over the periods of one entity.
 #[derive(Clone, Debug)]
@@ -21,7 +32,7 @@ pub struct Series {
 
 /// Period ids in display order: calendar years ascending, then the others as written.
 pub fn ordered_periods(entity: &Entity) -> Vec<String> {
-    let is_year = |p: &str| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit());
+    let is_year = crate::model::is_year;
     let mut years: Vec<String> = entity.periods.keys().filter(|p| is_year(p)).cloned().collect();
     let mut others: Vec<String> = entity.periods.keys().filter(|p| !is_year(p)).cloned().collect();
     years.sort();
@@ -40,16 +51,16 @@ pub fn growth_pct(prev: &Interval, now: &Interval) -> Option<Decimal> {
 }
 
 /// The series of `metrics` (all metrics with a value in some period when empty).
-pub fn trend(model: &Model, entity: &Entity, metrics: &[String]) -> Vec<Series> {
-    let params = BTreeMap::new();
+pub fn trend<'m>(plan: &Plan<'m>, entity: &'m Entity, metrics: &[String]) -> Vec<Series> {
     let periods = ordered_periods(entity);
     let ids: Vec<String> =
-        if metrics.is_empty() { model.catalog.metrics.keys().cloned().collect() } else { metrics.to_vec() };
+        if metrics.is_empty() { plan.model.catalog.metrics.keys().cloned().collect() } else { metrics.to_vec() };
+    let mut engine = Engine::new(plan);
+    engine.set_entity(entity);
     let mut out = Vec::new();
     for metric in ids {
-        let mut cx = Context::new(model, entity, &params);
         let values: BTreeMap<&String, Result<Interval, Unknown>> =
-            periods.iter().map(|p| (p, cx.value(&metric, p))).collect();
+            periods.iter().map(|p| (p, value_of(&mut engine, &metric, p))).collect();
         if metrics.is_empty() && values.values().all(Result::is_err) {
             continue;
         }
@@ -97,16 +108,16 @@ pub struct Comparison {
 }
 
 /// The latest calendar year in which some entity has a value of `metric`.
-pub fn latest_year(model: &Model, entities: &[&Entity], metric: &str) -> Option<String> {
-    let params = BTreeMap::new();
+pub fn latest_year<'m>(plan: &Plan<'m>, entities: &[&'m Entity], metric: &str) -> Option<String> {
+    let mut engine = Engine::new(plan);
     let mut years: Vec<String> = entities
         .iter()
         .flat_map(|e| {
-            let mut cx = Context::new(model, e, &params);
+            engine.set_entity(e);
             ordered_periods(e)
                 .into_iter()
-                .filter(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
-                .filter(|p| cx.value(metric, p).is_ok())
+                .filter(|p| crate::model::is_year(p))
+                .filter(|p| value_of(&mut engine, metric, p).is_ok())
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -114,13 +125,14 @@ pub fn latest_year(model: &Model, entities: &[&Entity], metric: &str) -> Option<
     years.pop()
 }
 
-pub fn compare(model: &Model, entities: &[&Entity], metric: &str, period: &str) -> Comparison {
-    let params = BTreeMap::new();
+pub fn compare<'m>(plan: &Plan<'m>, entities: &[&'m Entity], metric: &str, period: &str) -> Comparison {
+    let mut engine = Engine::new(plan);
     let mut standings: Vec<Standing> = entities
         .iter()
         .map(|e| {
-            let mut cx = Context::new(model, e, &params);
-            Standing { entity: e.id.clone(), name: e.name.clone(), value: cx.value(metric, period), rank: None }
+            engine.set_entity(e);
+            let value = value_of(&mut engine, metric, period);
+            Standing { entity: e.id.clone(), name: e.name.clone(), value, rank: None }
         })
         .collect();
     let low = |s: &Standing| s.value.as_ref().ok().and_then(|v| v.low);

@@ -2,12 +2,12 @@
 //! `source` quote is verbatim in the report, and every percentage the report computes
 //! from counts it also gives is reproduced from our data (`tests/report_figures/`).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
 use kaohe::diagnostic::Sources;
-use kaohe::evaluate::Context;
+use kaohe::evaluate::engine::Engine;
+use kaohe::evaluate::plan::Plan;
 use kaohe::model::Model;
 
 fn root() -> &'static Path {
@@ -88,7 +88,6 @@ struct Check {
 #[test]
 fn report_percentages_are_reproduced() {
     let model = shipped_model();
-    let params = BTreeMap::new();
     let mut count = 0;
     let mut failures = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(root().join("tests/report_figures"))
@@ -104,8 +103,12 @@ fn report_percentages_are_reproduced() {
             count += 1;
             let entity = model.entities.iter().find(|e| e.id == c.entity).expect("entity");
             let expr = kaohe::expr::parse(&c.expr).expect("expression");
-            let mut cx = Context::new(&model, entity, &params);
-            let got = cx.eval(&expr, &c.period).map(|i| i.as_point().map(kaohe::render::exact_number));
+            let plan = Plan::new(&model, &[c.period.as_str()]);
+            let code = plan.compile(&expr).expect("known metrics");
+            let mut engine = Engine::new(&plan);
+            engine.set_entity(entity);
+            let period = plan.periods.get(&c.period).expect("period");
+            let got = engine.eval(&code, period).map(|i| i.as_point().map(kaohe::render::exact_number));
             if got != Ok(Some(c.expected.clone())) {
                 failures.push(format!(
                     "{} {} `{}`: expected {} (report: {} in “{}”), got {:?}",

@@ -305,7 +305,7 @@ mod tests {
             inputs in proptest::collection::vec(interval_and_member(), VARS.len()),
         ) {
             let index = |name: &str| VARS.iter().position(|v| *v == name).unwrap_or(0);
-            let whole = e.eval(&mut |name, _| Ok(inputs[index(name)].0.clone()));
+            let whole = e.eval(&mut |name, _| Ok(inputs[index(name)].0));
             let point = e.eval(&mut |name, _| Ok(Interval::point(inputs[index(name)].1)));
             if let Ok(whole) = whole {
                 prop_assert!(point.is_ok(), "{e}: interval {whole:?} but point {point:?}");

@@ -12,6 +12,7 @@
 //! Parsing guards its own resources: formulas longer than [`MAX_LEN`] bytes and
 //! nesting deeper than [`MAX_DEPTH`] levels are errors, never a stack overflow.
 
+mod compile;
 mod eval;
 mod lexer;
 mod parser;
@@ -22,6 +23,7 @@ use rust_decimal::Decimal;
 
 use crate::interval::{ArithError, Interval};
 
+pub use compile::{At, Code, Instr, MetricIdx, Names, PeriodIdx, Ref, UnknownName, compile};
 pub use parser::parse;
 
 /// The longest formula accepted, in bytes (CONTRACT §9 asks for at least 4 KiB).

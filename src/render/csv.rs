@@ -39,8 +39,8 @@ pub fn render(evaluations: &[Evaluation]) -> String {
                 Err(_) => (String::new(), String::new()),
             };
             vec![
-                e.entity.clone(),
-                e.ruleset.clone(),
+                e.entity.id.clone(),
+                e.ruleset.id.clone(),
                 e.period.clone(),
                 r.rule.id.clone(),
                 r.rule.group.clone().unwrap_or_default(),

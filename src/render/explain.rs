@@ -88,11 +88,11 @@ fn substitute(expr: &Expr, period: &str, inputs: &[Input], params: &dyn Fn(&str)
 pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let w = words(lang);
-    let rs = model.rulesets.iter().find(|rs| rs.id == e.ruleset);
+    let rs = model.rulesets.iter().find(|rs| rs.id == e.ruleset.id);
     let params = |name: &str| rs.and_then(|rs| rs.params.get(name)).map(|v| v.normalize().to_string());
     let mut out = String::new();
-    let entity = text::named(e.entity_name.as_deref(), &e.entity);
-    let ruleset = text::named(e.ruleset_name.as_deref(), &e.ruleset);
+    let entity = text::named(e.entity.name.as_deref(), &e.entity.id);
+    let ruleset = text::named(e.ruleset.name.as_deref(), &e.ruleset.id);
     let _ = writeln!(out, "{entity} · {ruleset}");
     let _ = writeln!(out, "{}: {} ({}) · {} {}", w.rule, rule_label(model, r, lang), r.rule.id, w.period, e.period);
     if let Some(d) = e.as_of {

@@ -77,7 +77,7 @@ struct NeedJson<'a> {
     to: Option<String>,
 }
 
-fn rule(r: &RuleResult) -> RuleJson<'_> {
+fn rule<'a>(r: &'a RuleResult) -> RuleJson<'a> {
     let (target, target_high) = match &r.target {
         Ok(TargetValue::Single(t)) => (t.as_point(), None),
         Ok(TargetValue::Between(l, h)) => (l.as_point(), h.as_point()),
@@ -117,12 +117,12 @@ fn rule(r: &RuleResult) -> RuleJson<'_> {
     }
 }
 
-fn evaluation(e: &Evaluation) -> EvaluationJson<'_> {
+fn evaluation<'a>(e: &'a Evaluation) -> EvaluationJson<'a> {
     EvaluationJson {
-        entity: &e.entity,
-        entity_name: e.entity_name.as_deref(),
-        ruleset: &e.ruleset,
-        ruleset_name: e.ruleset_name.as_deref(),
+        entity: &e.entity.id,
+        entity_name: e.entity.name.as_deref(),
+        ruleset: &e.ruleset.id,
+        ruleset_name: e.ruleset.name.as_deref(),
         period: &e.period,
         as_of: e.as_of.map(|d| d.to_string()),
         score: exact_number(e.score),

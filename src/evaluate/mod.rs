@@ -2,14 +2,19 @@
 //! every rule a status, a completion, a gap and a score, every group a subtotal and
 //! the rule set a verdict (CONTRACT §5). No I/O, no printing, no rounding: each result
 //! keeps the inputs it used, so that `explain` can show the working.
+//!
+//! `plan` compiles the model once; `engine` holds one entity's values for one thread.
 
-use std::collections::{BTreeMap, HashMap};
+pub mod engine;
+pub mod plan;
 
 use rust_decimal::Decimal;
 
-use crate::expr::{Expr, Missing, PeriodRef, Unknown};
+use self::engine::Engine;
+use self::plan::{PlanRule, PlanRuleSet, PlanTarget};
+use crate::expr::{Expr, PeriodIdx, PeriodRef, Unknown};
 use crate::interval::Interval;
-use crate::model::{Actual, Date, Entity, Figure, Model, Op, Rule, RuleSet, Scoring, Target};
+use crate::model::{Actual, Date, Entity, Figure, Op, Rule, RuleSet, Scoring};
 use crate::solve::NeedNote;
 
 /// met / not_met / unknown (CONTRACT §5).
@@ -111,8 +116,8 @@ pub enum Reason {
 
 /// The result of one rule for one entity.
 #[derive(Clone, Debug)]
-pub struct RuleResult {
-    pub rule: Rule,
+pub struct RuleResult<'m> {
+    pub rule: &'m Rule,
     pub status: Status,
     pub reason: Option<Reason>,
     pub actual: Result<Interval, Unknown>,
@@ -143,11 +148,9 @@ pub struct GroupResult {
 
 /// The evaluation of one (entity, rule set).
 #[derive(Clone, Debug)]
-pub struct Evaluation {
-    pub entity: String,
-    pub entity_name: Option<String>,
-    pub ruleset: String,
-    pub ruleset_name: Option<String>,
+pub struct Evaluation<'m> {
+    pub entity: &'m Entity,
+    pub ruleset: &'m RuleSet,
     pub period: String,
     pub as_of: Option<Date>,
     /// Share of the year elapsed at `as_of`, in percent.
@@ -157,7 +160,7 @@ pub struct Evaluation {
     pub pass_score: Option<Decimal>,
     pub verdict: Verdict,
     pub groups: Vec<GroupResult>,
-    pub rules: Vec<RuleResult>,
+    pub rules: Vec<RuleResult<'m>>,
 }
 
 /// Options that change how data are read.
@@ -169,26 +172,36 @@ pub struct Options {
     pub trace: bool,
 }
 
-/// Evaluate one rule set for one entity at `period`.
-pub fn evaluate(model: &Model, entity: &Entity, ruleset: &RuleSet, period: &str, options: &Options) -> Evaluation {
+/// Evaluate one rule set for one entity at `period`; `engine` may hold the entity's
+/// values from another rule set already (they do not depend on the rule set).
+pub fn evaluate<'m>(
+    engine: &mut Engine<'_, 'm>,
+    entity: &'m Entity,
+    ruleset: &PlanRuleSet<'m>,
+    period: &str,
+    options: &Options,
+) -> Evaluation<'m> {
     let as_of = entity.periods.get(period).and_then(|p| p.as_of).or(options.as_of);
     let elapsed_pct = as_of.map(elapsed_pct);
     let mid_year = as_of.is_some_and(Date::is_before_year_end);
-    // Rules share one memo unless each must keep its own inputs.
-    let mut shared = Context::new(model, entity, &ruleset.params);
+    let period_idx = engine.plan().periods.get(period).unwrap_or(PeriodIdx::MAX);
     let rules: Vec<RuleResult> = ruleset
         .rules
         .iter()
         .map(|rule| {
             if options.trace {
-                let mut cx = Context::new(model, entity, &ruleset.params);
-                cx.trace = true;
-                evaluate_rule(&mut cx, rule, period, elapsed_pct, mid_year)
-            } else {
-                evaluate_rule(&mut shared, rule, period, elapsed_pct, mid_year)
+                // Each rule records its own inputs from a clean table.
+                engine.clear();
+                engine.trace = Some(Vec::new());
             }
+            let mut result = evaluate_rule(engine, rule, period_idx, elapsed_pct, mid_year);
+            if let Some(inputs) = engine.trace.take() {
+                result.inputs = inputs;
+            }
+            result
         })
         .collect();
+    let ruleset = ruleset.ruleset;
 
     let sum = |it: &mut dyn Iterator<Item = Decimal>| it.fold(Decimal::ZERO, |a, b| a.saturating_add(b));
     let score = sum(&mut rules.iter().map(|r| r.score));
@@ -235,10 +248,8 @@ pub fn evaluate(model: &Model, entity: &Entity, ruleset: &RuleSet, period: &str,
     };
 
     Evaluation {
-        entity: entity.id.clone(),
-        entity_name: entity.name.clone(),
-        ruleset: ruleset.id.clone(),
-        ruleset_name: ruleset.name.clone(),
+        entity,
+        ruleset,
         period: period.to_string(),
         as_of,
         elapsed_pct,
@@ -258,92 +269,11 @@ pub fn elapsed_pct(date: Date) -> Decimal {
 
 /// The period before a four-digit year.
 pub fn prev_period(period: &str) -> Option<String> {
-    if period.len() == 4 && period.bytes().all(|b| b.is_ascii_digit()) {
+    if crate::model::is_year(period) {
         let year: i32 = period.parse().ok()?;
         Some(format!("{:04}", year - 1))
     } else {
         None
-    }
-}
-
-/// Resolves metric values for one entity, memoised; with `trace`, it records every
-/// input used (for `explain`).
-pub struct Context<'a> {
-    pub model: &'a Model,
-    pub entity: &'a Entity,
-    pub params: &'a BTreeMap<String, Decimal>,
-    /// metric → period → value.
-    memo: HashMap<String, HashMap<String, Result<Interval, Unknown>>>,
-    /// Record each input in `inputs` as it is first computed.
-    pub trace: bool,
-    pub inputs: Vec<Input>,
-    /// Values that replace the data (used when solving what it takes).
-    pub overrides: HashMap<(String, String), Interval>,
-}
-
-impl<'a> Context<'a> {
-    pub fn new(model: &'a Model, entity: &'a Entity, params: &'a BTreeMap<String, Decimal>) -> Self {
-        Context {
-            model,
-            entity,
-            params,
-            memo: HashMap::new(),
-            trace: false,
-            inputs: Vec::new(),
-            overrides: HashMap::new(),
-        }
-    }
-
-    /// Evaluate an expression at `period`.
-    pub fn eval(&mut self, expr: &Expr, period: &str) -> Result<Interval, Unknown> {
-        expr.eval(&mut |name: &str, at: &PeriodRef| {
-            if let Some(v) = self.params.get(name) {
-                return Ok(Interval::point(*v));
-            }
-            match at {
-                PeriodRef::Current => self.value(name, period),
-                _ => {
-                    let p = resolve_period(period, at)?;
-                    self.value(name, &p)
-                }
-            }
-        })
-    }
-
-    /// The value of a metric at a period: a figure, or its formula evaluated there.
-    pub fn value(&mut self, metric: &str, period: &str) -> Result<Interval, Unknown> {
-        if !self.overrides.is_empty()
-            && let Some(v) = self.overrides.get(&(metric.to_string(), period.to_string()))
-        {
-            return Ok(v.clone());
-        }
-        if let Some(v) = self.memo.get(metric).and_then(|m| m.get(period)) {
-            return v.clone();
-        }
-        let model = self.model;
-        let def = model.catalog.get(metric);
-        let (value, figure, formula) = match def.and_then(|m| m.formula.as_ref()) {
-            Some(f) => (self.eval(&f.expr, period), None, Some(f.text.clone())),
-            None => {
-                let figure = self.entity.periods.get(period).and_then(|p| p.figures.get(metric));
-                let value = match figure.map(Figure::interval) {
-                    Some(Ok(v)) => Ok(v),
-                    _ => Err(Unknown::Missing(vec![Missing { metric: metric.into(), period: period.into() }])),
-                };
-                (value, if self.trace { figure.cloned() } else { None }, None)
-            }
-        };
-        if self.trace {
-            self.inputs.push(Input {
-                metric: metric.into(),
-                period: period.into(),
-                value: value.clone(),
-                figure,
-                formula,
-            });
-        }
-        self.memo.entry(metric.to_string()).or_default().insert(period.to_string(), value.clone());
-        value
     }
 }
 
@@ -368,12 +298,13 @@ pub fn actual_expr(rule: &Rule) -> Expr {
     }
 }
 
-pub fn eval_target(cx: &mut Context, rule: &Rule, period: &str) -> Result<TargetValue, Unknown> {
+/// The target of a compiled rule at `period`.
+pub fn eval_target(engine: &mut Engine, rule: &PlanRule, period: PeriodIdx) -> Result<TargetValue, Unknown> {
     match &rule.target {
-        Target::Value { formula, .. } => cx.eval(&formula.expr, period).map(TargetValue::Single),
-        Target::Between(low, high) => {
-            let l = cx.eval(&low.expr, period);
-            let h = cx.eval(&high.expr, period);
+        PlanTarget::Single(code) => engine.eval(code, period).map(TargetValue::Single),
+        PlanTarget::Between(low, high) => {
+            let l = engine.eval(low, period);
+            let h = engine.eval(high, period);
             match (l, h) {
                 (Ok(l), Ok(h)) => Ok(TargetValue::Between(l, h)),
                 (Err(a), Err(b)) => Err(a.merge(b)),
@@ -383,9 +314,16 @@ pub fn eval_target(cx: &mut Context, rule: &Rule, period: &str) -> Result<Target
     }
 }
 
-fn evaluate_rule(cx: &mut Context, rule: &Rule, period: &str, elapsed: Option<Decimal>, mid_year: bool) -> RuleResult {
-    let actual = cx.eval(&actual_expr(rule), period);
-    let target = eval_target(cx, rule, period);
+fn evaluate_rule<'m>(
+    engine: &mut Engine<'_, 'm>,
+    plan_rule: &PlanRule<'m>,
+    period: PeriodIdx,
+    elapsed: Option<Decimal>,
+    mid_year: bool,
+) -> RuleResult<'m> {
+    let rule = plan_rule.rule;
+    let actual = engine.eval(&plan_rule.actual, period);
+    let target = eval_target(engine, plan_rule, period);
     let approximate = actual.as_ref().is_ok_and(|a| a.approx)
         || match &target {
             Ok(TargetValue::Single(t)) => t.approx,
@@ -395,7 +333,7 @@ fn evaluate_rule(cx: &mut Context, rule: &Rule, period: &str, elapsed: Option<De
     let (mut status, mut reason) = match (&actual, &target) {
         (Ok(a), Ok(t)) => {
             let s = compare(rule.op, a, t);
-            let why = (s == Status::Unknown).then(|| Reason::Undecided { actual: a.clone(), target: t.clone() });
+            let why = (s == Status::Unknown).then(|| Reason::Undecided { actual: *a, target: t.clone() });
             (s, why)
         }
         (Err(a), Err(t)) => (Status::Unknown, Some(Reason::Unknown(a.clone().merge(t.clone())))),
@@ -428,8 +366,8 @@ fn evaluate_rule(cx: &mut Context, rule: &Rule, period: &str, elapsed: Option<De
             Scoring::Steps(steps) => {
                 let mut thresholds = Vec::new();
                 let mut failure = None;
-                for s in steps {
-                    match cx.eval(&s.threshold.expr, period) {
+                for (s, code) in steps.iter().zip(&plan_rule.steps) {
+                    match engine.eval(code, period) {
                         Ok(t) => thresholds.push((t, s.points)),
                         Err(e) => failure = Some(failure.map_or(e.clone(), |f: Unknown| f.merge(e))),
                     }
@@ -455,9 +393,8 @@ fn evaluate_rule(cx: &mut Context, rule: &Rule, period: &str, elapsed: Option<De
         _ => (None, None),
     };
     let open = status == Status::Unknown || (mid_year && status == Status::NotMet && rule.op.is_upward());
-    let inputs = std::mem::take(&mut cx.inputs);
     RuleResult {
-        rule: rule.clone(),
+        rule,
         status,
         reason,
         actual,
@@ -470,7 +407,7 @@ fn evaluate_rule(cx: &mut Context, rule: &Rule, period: &str, elapsed: Option<De
         pace,
         needs: Vec::new(),
         open,
-        inputs,
+        inputs: Vec::new(),
     }
 }
 
@@ -572,6 +509,26 @@ fn gap(op: Op, a: &Interval, target: &TargetValue) -> Option<Decimal> {
     }
 }
 
+/// Tests: evaluate the first rule set for the first entity of `model`, which is
+/// leaked so that the result can outlive the call.
+#[cfg(test)]
+pub(crate) fn evaluate_leaked(
+    model: crate::model::Model,
+    period: &str,
+    options: &Options,
+    needs: bool,
+) -> Evaluation<'static> {
+    let model: &'static crate::model::Model = Box::leak(Box::new(model));
+    let plan: &'static plan::Plan<'static> = Box::leak(Box::new(plan::Plan::new(model, &[period])));
+    let mut engine = Engine::new(plan);
+    engine.set_entity(&model.entities[0]);
+    let mut e = evaluate(&mut engine, &model.entities[0], &plan.rulesets[0], period, options);
+    if needs {
+        crate::solve::fill_needs(&mut engine, &plan.rulesets[0], &mut e);
+    }
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
@@ -592,7 +549,7 @@ unit = "bool"
 "#;
 
     /// Evaluate `rules` (a rule set's body, without id/period) on `data` (a 2015 period's body).
-    fn run(rules: &str, data: &str) -> Evaluation {
+    fn run(rules: &str, data: &str) -> Evaluation<'static> {
         let mut sources = Sources::default();
         let mut diags = Vec::new();
         let c = sources.add("metrics.toml".into(), CATALOG.into());
@@ -606,7 +563,7 @@ unit = "bool"
         let model = crate::validate::validate(raw, &sources, &mut diags);
         let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.render(&sources)).collect();
         assert!(errors.is_empty(), "{}", errors.join("\n"));
-        evaluate(&model, &model.entities[0], &model.rulesets[0], "2015", &Options::default())
+        evaluate_leaked(model, "2015", &Options::default(), false)
     }
 
     fn dec(s: &str) -> Decimal {
@@ -673,7 +630,7 @@ unit = "bool"
             entities: raw::entity(&sources, d, &mut diags).into_iter().collect(),
         };
         let model = crate::validate::validate(raw, &sources, &mut diags);
-        let e = evaluate(&model, &model.entities[0], &model.rulesets[0], "2016", &Options::default());
+        let e = evaluate_leaked(model, "2016", &Options::default(), false);
         assert_eq!(e.rules[0].status, Status::NotMet);
         assert_eq!(e.verdict, Verdict::Incomplete);
         assert_eq!(e.rules[0].expected_pct.map(|x| x.round_dp(6)), Some(dec("49.726776")));

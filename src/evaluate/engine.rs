@@ -1,0 +1,223 @@
+//! The per-entity value table: every (metric, period) an evaluation reads, computed
+//! once and kept in dense rows indexed by the plan's metric and period indices.
+//!
+//! One engine serves one thread; `set_entity` clears what the previous entity left
+//! (only the slots it touched). Derived metrics are computed in dependency order with
+//! an explicit work stack, so a chain of thousands of derived metrics needs no deep
+//! recursion. The solver replaces one raw figure at a time (`set_override`); derived
+//! values are then recomputed from it, raw figures stay cached.
+
+use super::Input;
+use super::plan::Plan;
+use crate::expr::{At, Code, MetricIdx, Missing, PeriodIdx, Unknown};
+use crate::interval::Interval;
+use crate::model::{Entity, Figure, Period};
+
+pub type Value = Result<Interval, Unknown>;
+
+pub struct Engine<'p, 'm> {
+    plan: &'p Plan<'m>,
+    entity: Option<&'m Entity>,
+    /// The entity's data by period index.
+    entity_periods: Vec<Option<&'m Period>>,
+    /// By period index: one slot per metric, allocated when the period is first read.
+    rows: Vec<Vec<Option<Value>>>,
+    /// Raw slots filled for this entity (cleared by `set_entity`).
+    raw: Vec<(PeriodIdx, MetricIdx)>,
+    /// Derived slots filled since the last change of the override.
+    derived: Vec<(PeriodIdx, MetricIdx)>,
+    over: Option<(MetricIdx, PeriodIdx, Interval)>,
+    work: Vec<(MetricIdx, PeriodIdx)>,
+    stack: Vec<Value>,
+    /// When set, every value computed is recorded here, in the order computed.
+    pub trace: Option<Vec<Input>>,
+}
+
+impl<'p, 'm> Engine<'p, 'm> {
+    pub fn new(plan: &'p Plan<'m>) -> Self {
+        Engine {
+            plan,
+            entity: None,
+            entity_periods: vec![None; plan.periods.len()],
+            rows: vec![Vec::new(); plan.periods.len()],
+            raw: Vec::new(),
+            derived: Vec::new(),
+            over: None,
+            work: Vec::new(),
+            stack: Vec::new(),
+            trace: None,
+        }
+    }
+
+    pub fn plan(&self) -> &'p Plan<'m> {
+        self.plan
+    }
+
+    /// Start on `entity`: forget every value of the previous one.
+    pub fn set_entity(&mut self, entity: &'m Entity) {
+        self.clear();
+        self.over = None;
+        self.entity = Some(entity);
+        self.entity_periods.iter_mut().for_each(|p| *p = None);
+        for (id, period) in &entity.periods {
+            if let Some(p) = self.plan.periods.get(id) {
+                self.entity_periods[p as usize] = Some(period);
+            }
+        }
+    }
+
+    /// Forget every computed value (the entity stays).
+    pub fn clear(&mut self) {
+        for (p, m) in self.raw.drain(..).chain(self.derived.drain(..)) {
+            self.rows[p as usize][m as usize] = None;
+        }
+    }
+
+    /// Evaluate with `metric` at `period` replaced by `value` (None: the data again).
+    pub fn set_override(&mut self, over: Option<(MetricIdx, PeriodIdx, Interval)>) {
+        for (p, m) in self.derived.drain(..) {
+            self.rows[p as usize][m as usize] = None;
+        }
+        for (m, p) in [self.over, over].into_iter().flatten().map(|(m, p, _)| (m, p)) {
+            if let Some(slot) = self.rows[p as usize].get_mut(m as usize) {
+                *slot = None;
+            }
+        }
+        self.over = over;
+    }
+
+    /// Where a reference reads when its code runs at `period`.
+    pub fn resolve(&self, at: At, period: PeriodIdx) -> Result<PeriodIdx, Unknown> {
+        match at {
+            At::Current => Ok(period),
+            At::Named(p) => Ok(p),
+            At::Prev => self
+                .plan
+                .periods
+                .prev(period)
+                .ok_or_else(|| Unknown::PrevOfNonYear { period: self.plan.periods.name(period).to_string() }),
+        }
+    }
+
+    /// The value of `metric` at `period`.
+    pub fn value(&mut self, metric: MetricIdx, period: PeriodIdx) -> Value {
+        self.ensure(metric, period);
+        self.slot(metric, period).cloned().unwrap_or(Err(Unknown::TooLarge))
+    }
+
+    /// Run `code` at `period`.
+    pub fn eval(&mut self, code: &Code, period: PeriodIdx) -> Value {
+        for r in &code.refs {
+            if let Ok(q) = self.resolve(r.at, period) {
+                self.ensure(r.metric, q);
+            }
+        }
+        let (rows, stack, plan) = (&self.rows, &mut self.stack, self.plan);
+        code.run(
+            &mut |r| {
+                let q = match r.at {
+                    At::Current => period,
+                    At::Named(p) => p,
+                    At::Prev => plan
+                        .periods
+                        .prev(period)
+                        .ok_or_else(|| Unknown::PrevOfNonYear { period: plan.periods.name(period).to_string() })?,
+                };
+                read(rows, r.metric, q).cloned().unwrap_or(Err(Unknown::TooLarge))
+            },
+            stack,
+        )
+    }
+
+    fn slot(&self, metric: MetricIdx, period: PeriodIdx) -> Option<&Value> {
+        read(&self.rows, metric, period)
+    }
+
+    fn store(&mut self, metric: MetricIdx, period: PeriodIdx, value: Value, derived: bool) {
+        let row = &mut self.rows[period as usize];
+        if row.is_empty() {
+            *row = vec![None; self.plan.metrics.len()];
+        }
+        row[metric as usize] = Some(value);
+        if derived { &mut self.derived } else { &mut self.raw }.push((period, metric));
+    }
+
+    /// Compute `metric` at `period` and everything it reads, dependencies first.
+    fn ensure(&mut self, metric: MetricIdx, period: PeriodIdx) {
+        if self.slot(metric, period).is_some() || metric as usize >= self.plan.metrics.len() {
+            return;
+        }
+        // Validation rejects cycles; the bound only keeps a bug from looping.
+        let bound = self.plan.metrics.len().saturating_mul(self.plan.periods.len()).saturating_add(1);
+        self.work.push((metric, period));
+        while let Some(&(m, p)) = self.work.last() {
+            if self.slot(m, p).is_some() {
+                self.work.pop();
+                continue;
+            }
+            let plan = self.plan;
+            let Some(code) = plan.metrics[m as usize].formula.as_ref() else {
+                let (value, figure) = self.raw_value(m, p);
+                self.record(m, p, &value, figure);
+                self.store(m, p, value, false);
+                self.work.pop();
+                continue;
+            };
+            let before = self.work.len();
+            // Pushed in reverse so that they are computed in reading order.
+            for r in code.refs.iter().rev() {
+                if let Ok(q) = self.resolve(r.at, p)
+                    && self.slot(r.metric, q).is_none()
+                {
+                    self.work.push((r.metric, q));
+                }
+            }
+            if self.work.len() > bound {
+                self.work.truncate(before);
+                self.store(m, p, Err(Unknown::TooLarge), true);
+                continue;
+            }
+            if self.work.len() == before {
+                let value = self.eval(code, p);
+                self.record(m, p, &value, None);
+                self.store(m, p, value, true);
+                self.work.pop();
+            }
+        }
+    }
+
+    fn raw_value(&self, m: MetricIdx, p: PeriodIdx) -> (Value, Option<&'m Figure>) {
+        if let Some((om, op, v)) = self.over
+            && (om, op) == (m, p)
+        {
+            return (Ok(v), None);
+        }
+        let id = self.plan.metric_id(m);
+        let figure = self.entity_periods[p as usize].and_then(|period| period.figures.get(id));
+        let value = match figure.map(Figure::interval) {
+            Some(Ok(v)) => Ok(v),
+            _ => Err(Unknown::Missing(vec![Missing {
+                metric: id.to_string(),
+                period: self.plan.periods.name(p).to_string(),
+            }])),
+        };
+        (value, figure)
+    }
+
+    fn record(&mut self, m: MetricIdx, p: PeriodIdx, value: &Value, figure: Option<&Figure>) {
+        if let Some(trace) = &mut self.trace {
+            let def = self.plan.metrics[m as usize].def;
+            trace.push(Input {
+                metric: def.id.clone(),
+                period: self.plan.periods.name(p).to_string(),
+                value: value.clone(),
+                figure: figure.cloned(),
+                formula: def.formula.as_ref().map(|f| f.text.clone()),
+            });
+        }
+    }
+}
+
+fn read(rows: &[Vec<Option<Value>>], metric: MetricIdx, period: PeriodIdx) -> Option<&Value> {
+    rows.get(period as usize)?.get(metric as usize)?.as_ref()
+}

@@ -1,0 +1,336 @@
+//! The compiled form of a formula: a flat postfix program over interned ids.
+//!
+//! Parsing gives a tree with names; evaluation of thousands of entities wants neither
+//! names nor recursion. [`compile`] turns an [`Expr`] into a [`Code`]: literals and
+//! params become constants, every reference a [`Ref`] to a metric index and a period
+//! selector, and the operations a postfix list that [`Code::run`] evaluates with an
+//! explicit value stack. The caller supplies the values of references (it holds the
+//! per-entity table, `crate::evaluate::engine`) and makes sure that every reference a
+//! program reads has been computed first ([`Code::refs`] lists them in reading order).
+
+use rust_decimal::Decimal;
+
+use super::{BinOp, Expr, Func, PeriodRef, Unknown};
+use crate::interval::Interval;
+
+/// A metric's position in the catalog (its id order).
+pub type MetricIdx = u32;
+/// A period's position in the plan's period table.
+pub type PeriodIdx = u32;
+
+/// Which period a reference reads, relative to the period the code runs at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum At {
+    Current,
+    Prev,
+    Named(PeriodIdx),
+}
+
+/// One metric read at one period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ref {
+    pub metric: MetricIdx,
+    pub at: At,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Instr {
+    Const(Decimal),
+    Load(Ref),
+    Neg,
+    Bin(BinOp),
+    /// A call over the top `n` values.
+    Call(Func, u32),
+}
+
+/// A compiled formula.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Code {
+    pub instrs: Vec<Instr>,
+    /// Every distinct reference, in the order the formula reads them.
+    pub refs: Vec<Ref>,
+}
+
+/// How names compile: a param's value, a metric's index, and a period id's index.
+pub trait Names {
+    fn param(&self, name: &str) -> Option<Decimal>;
+    fn metric(&self, name: &str) -> Option<MetricIdx>;
+    fn period(&self, id: &str) -> Option<PeriodIdx>;
+}
+
+/// A name that is neither a param nor a metric (validation reports those first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownName(pub String);
+
+/// Compile `expr`; recursion follows the nesting only (bounded by the parser), never
+/// the length of a `a + b + c …` chain.
+pub fn compile(expr: &Expr, names: &dyn Names) -> Result<Code, UnknownName> {
+    let mut code = Code::default();
+    emit(expr, names, &mut code)?;
+    Ok(code)
+}
+
+fn emit(e: &Expr, names: &dyn Names, code: &mut Code) -> Result<(), UnknownName> {
+    match e {
+        Expr::Num(n) => code.instrs.push(Instr::Const(*n)),
+        Expr::Ref { name, period, .. } => {
+            if let Some(v) = names.param(name) {
+                code.instrs.push(Instr::Const(v));
+                return Ok(());
+            }
+            let metric = names.metric(name).ok_or_else(|| UnknownName(name.clone()))?;
+            let at = match period {
+                PeriodRef::Current => At::Current,
+                PeriodRef::Prev => At::Prev,
+                PeriodRef::Named(p) => At::Named(names.period(p).ok_or_else(|| UnknownName(format!("{name}@{p}")))?),
+            };
+            let r = Ref { metric, at };
+            if !code.refs.contains(&r) {
+                code.refs.push(r);
+            }
+            code.instrs.push(Instr::Load(r));
+        }
+        Expr::Neg(inner) => {
+            emit(inner, names, code)?;
+            code.instrs.push(Instr::Neg);
+        }
+        Expr::Bin { .. } => {
+            let (head, tail) = e.chain();
+            emit(head, names, code)?;
+            for (op, rhs) in tail {
+                emit(rhs, names, code)?;
+                code.instrs.push(Instr::Bin(op));
+            }
+        }
+        Expr::Call { func, args, .. } => {
+            for a in args {
+                emit(a, names, code)?;
+            }
+            code.instrs.push(Instr::Call(*func, u32::try_from(args.len()).unwrap_or(u32::MAX)));
+        }
+    }
+    Ok(())
+}
+
+type Value = Result<Interval, Unknown>;
+
+impl Code {
+    /// The program that reads one metric.
+    pub fn load(metric: MetricIdx, at: At) -> Code {
+        let r = Ref { metric, at };
+        Code { instrs: vec![Instr::Load(r)], refs: vec![r] }
+    }
+
+    /// Evaluate over intervals; `load` gives the value of a reference. `stack` is
+    /// scratch space, reused between runs.
+    ///
+    /// Every operand is evaluated even after another has failed, so that a `Missing`
+    /// reason lists every missing input (CONTRACT §9): failures combine as any
+    /// `Missing` winning, with the union of the lists in first-seen order, else the
+    /// first other failure, exactly as the tree evaluator does.
+    pub fn run(&self, load: &mut dyn FnMut(Ref) -> Value, stack: &mut Vec<Value>) -> Value {
+        let base = stack.len();
+        for instr in &self.instrs {
+            match instr {
+                Instr::Const(n) => stack.push(Ok(Interval::point(*n))),
+                Instr::Load(r) => stack.push(load(*r)),
+                Instr::Neg => {
+                    if let Some(Ok(v)) = stack.last_mut() {
+                        *v = v.neg();
+                    }
+                }
+                Instr::Bin(op) => {
+                    let (Some(r), Some(l)) = (stack.pop(), stack.pop()) else { break };
+                    stack.push(match (l, r) {
+                        (Ok(l), Ok(r)) => apply(*op, &l, &r),
+                        (Err(a), Err(b)) => Err(a.merge(b)),
+                        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+                    });
+                }
+                Instr::Call(func, n) => {
+                    let n = *n as usize;
+                    let start = stack.len().saturating_sub(n).max(base);
+                    let args = stack.split_off(start);
+                    stack.push(call(*func, args));
+                }
+            }
+        }
+        let result = stack.pop().unwrap_or(Err(Unknown::TooLarge));
+        stack.truncate(base);
+        result
+    }
+}
+
+fn apply(op: BinOp, l: &Interval, r: &Interval) -> Value {
+    let result = match op {
+        BinOp::Add => l.add(r),
+        BinOp::Sub => l.sub(r),
+        BinOp::Mul => l.mul(r),
+        BinOp::Div => l.div(r),
+    };
+    result.map_err(Unknown::from)
+}
+
+fn call(func: Func, args: Vec<Value>) -> Value {
+    let mut values = Vec::with_capacity(args.len());
+    let mut failure: Option<Unknown> = None;
+    for a in args {
+        match a {
+            Ok(v) => values.push(v),
+            Err(e) => failure = Some(failure.map_or(e.clone(), |f| f.merge(e))),
+        }
+    }
+    if let Some(f) = failure {
+        return Err(f);
+    }
+    match (func, values.as_slice()) {
+        (Func::Abs, [x]) => Ok(x.abs()),
+        (Func::Min, [_, ..]) => Ok(Interval::min(&values)),
+        (Func::Max, [_, ..]) => Ok(Interval::max(&values)),
+        (Func::Abs, _) | (Func::Min | Func::Max, []) => Err(Unknown::Arity(func)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::{Just, Strategy, prop_assert_eq, prop_oneof, proptest};
+
+    use super::*;
+    use crate::expr::{Missing, parse};
+    use crate::interval::testing::{d, iv, p};
+
+    struct World;
+
+    const METRICS: [&str; 9] = ["a", "b", "z", "ge", "le", "pm", "nope", "nope1", "nope2"];
+
+    impl Names for World {
+        fn param(&self, name: &str) -> Option<Decimal> {
+            (name == "k").then(|| d("10"))
+        }
+        fn metric(&self, name: &str) -> Option<MetricIdx> {
+            METRICS.iter().position(|m| *m == name).map(|i| i as MetricIdx)
+        }
+        fn period(&self, id: &str) -> Option<PeriodIdx> {
+            ["2015", "2014", "h1"].iter().position(|p| *p == id).map(|i| i as PeriodIdx)
+        }
+    }
+
+    fn values() -> HashMap<(&'static str, u32), Interval> {
+        HashMap::from([
+            (("a", 0), p("2")),
+            (("b", 0), p("3")),
+            (("a", 1), p("1.5")),
+            (("z", 0), p("0")),
+            (("ge", 0), iv("10", "inf")),
+            (("le", 0), iv("-inf", "4")),
+            (("pm", 0), iv("-2", "3")),
+        ])
+    }
+
+    /// The same world through the compiled program and through the tree evaluator.
+    fn both(src: &str) -> (Value, Value) {
+        let e = parse(src).unwrap_or_else(|err| panic!("{src}: {err:?}"));
+        let world = values();
+        let period_of = |at: &PeriodRef| match at {
+            PeriodRef::Current => 0,
+            PeriodRef::Prev => 1,
+            PeriodRef::Named(p) => World.period(p).unwrap_or(9),
+        };
+        let lookup = |name: &str, period: u32| {
+            world
+                .get(&(name, period))
+                .copied()
+                .ok_or_else(|| Unknown::Missing(vec![Missing { metric: name.to_string(), period: period.to_string() }]))
+        };
+        let tree = e.eval(&mut |name, at| match World.param(name) {
+            Some(v) => Ok(Interval::point(v)),
+            None => lookup(name, period_of(at)),
+        });
+        let code = compile(&e, &World).unwrap_or_else(|err| panic!("{src}: {err:?}"));
+        let mut stack = Vec::new();
+        let compiled = code.run(
+            &mut |r| {
+                let period = match r.at {
+                    At::Current => 0,
+                    At::Prev => 1,
+                    At::Named(p) => p,
+                };
+                lookup(METRICS[r.metric as usize], period)
+            },
+            &mut stack,
+        );
+        assert!(stack.is_empty());
+        (compiled, tree)
+    }
+
+    #[test]
+    fn compiled_programs_agree_with_the_tree_evaluator() {
+        for src in [
+            "a + b * 2",
+            "a - b - a@prev",
+            "-(a + b) / k",
+            "a / z",
+            "missing1 + b + missing2 + missing1",
+            "a / z + missing1",
+            "min(a, b, ge)",
+            "max(le, pm) * ge",
+            "abs(pm) - a@2014",
+            "a@h1 + b",
+            "min(missing1, a / z, missing2)",
+        ] {
+            let (compiled, tree) = both(&src.replace("missing1", "nope1").replace("missing2", "nope2"));
+            assert_eq!(compiled, tree, "{src}");
+        }
+    }
+
+    #[test]
+    fn references_are_listed_once_in_reading_order() {
+        let e = parse("b + a * b + a@prev + k").unwrap_or_else(|err| panic!("{err:?}"));
+        let code = compile(&e, &World).unwrap_or_else(|err| panic!("{err:?}"));
+        let refs: Vec<(u32, At)> = code.refs.iter().map(|r| (r.metric, r.at)).collect();
+        assert_eq!(refs, vec![(1, At::Current), (0, At::Current), (0, At::Prev)]);
+        assert_eq!(compile(&parse("q").unwrap_or_else(|e| panic!("{e:?}")), &World), Err(UnknownName("q".into())));
+    }
+
+    #[test]
+    fn a_long_chain_compiles_and_runs_without_recursion() {
+        let src = vec!["a"; 1000].join(" + ");
+        let (compiled, tree) = both(&src);
+        assert_eq!(compiled, Ok(p("2000")));
+        assert_eq!(tree, compiled);
+    }
+
+    fn formula() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("a".to_string()),
+            Just("b".to_string()),
+            Just("z".to_string()),
+            Just("ge".to_string()),
+            Just("le".to_string()),
+            Just("pm".to_string()),
+            Just("a@prev".to_string()),
+            Just("nope".to_string()),
+            Just("k".to_string()),
+            Just("1.5".to_string()),
+        ];
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone(), prop_oneof![Just("+"), Just("-"), Just("*"), Just("/")])
+                    .prop_map(|(l, r, op)| format!("({l} {op} {r})")),
+                inner.clone().prop_map(|x| format!("-{x}")),
+                (inner.clone(), inner.clone()).prop_map(|(l, r)| format!("min({l}, {r})")),
+                (inner.clone(), inner).prop_map(|(l, r)| format!("max({l}, {r})")),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn compiled_equals_tree(src in formula()) {
+            let (compiled, tree) = both(&src);
+            prop_assert_eq!(compiled, tree);
+        }
+    }
+}
