@@ -1,163 +1,120 @@
-//! Report: turn evaluations into the grid that every tabular format shares — rows,
-//! group subtotals, footers and the summary matrix — with labels in the chosen
-//! language. No formatting of numbers and no arithmetic beyond ranking happens here.
+//! Report: the grid every tabular format shares, built from one evaluation at a time —
+//! rule rows with typed cells, group subtotals, the unknown list — and the summary
+//! matrix, built from every evaluation's score and verdict. Cells stay typed (numbers
+//! are `Decimal`s, statuses enums, labels references into the model); no language, no
+//! number formatting and no arithmetic beyond ranking and the run-rate projection.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::evaluate::{Evaluation, Pace, RuleResult, Status, TargetValue, Verdict};
-use crate::interval::Interval;
-use crate::model::{Actual, Model, Op, Target};
-use crate::text::{self, Lang};
+use crate::evaluate::{Evaluation, GroupResult, RuleResult, Status, TargetValue, Verdict};
+use crate::model::{Actual, Entity, Metric, Model, Op, RuleSet, Target};
 
 /// The target as shown: an operator and a value (or two for `between`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TargetCell {
     Value(Op, Decimal),
     Bool(Op, bool),
     Between(Decimal, Decimal),
-    /// An interval or unknown target: show the formula text.
+    /// An interval or unknown target: its formula as written.
     Text(Op, String),
+}
+
+/// A need with a figure, ready to be worded.
+#[derive(Clone, Debug)]
+pub struct NeedCell<'a, 'm> {
+    pub id: &'a str,
+    pub metric: Option<&'m Metric>,
+    pub change: Decimal,
+    pub to: Decimal,
 }
 
 /// One rule's row.
 #[derive(Clone, Debug)]
-pub struct RuleRow {
-    pub indicator: String,
-    pub unit: Option<String>,
+pub struct RuleRow<'a, 'm> {
+    pub result: &'a RuleResult<'m>,
+    /// The catalog metric the rule names as its actual, if it names one.
+    pub metric: Option<&'m Metric>,
     pub target: TargetCell,
-    /// `None` when unknown.
-    pub actual: Option<Interval>,
-    pub actual_is_bool: bool,
-    pub completion_pct: Option<Decimal>,
-    pub expected_pct: Option<Decimal>,
-    pub pace: Option<Pace>,
-    /// Run-rate projection to year end (actual ÷ elapsed share), for year-to-date rows.
+    /// Run-rate projection to year end (actual ÷ elapsed share), for year-to-date rows
+    /// of figures that accumulate through the year.
     pub projection: Option<Decimal>,
-    pub status: Status,
-    pub score: Decimal,
-    pub weight: Decimal,
-    pub veto: bool,
-    pub bonus: bool,
-    /// Plain-words "what it takes" lines.
-    pub needs: Vec<String>,
+    /// The needs that have a figure, in metric order.
+    pub needs: Vec<NeedCell<'a, 'm>>,
 }
 
-#[derive(Clone, Debug)]
-pub enum Row {
-    Rule(Box<RuleRow>),
-    Subtotal { group: String, score: Decimal, max_score: Decimal, min_score: Option<Decimal> },
-}
+impl RuleRow<'_, '_> {
+    /// The metric's unit, unless it is a yes/no metric (whose values say it).
+    pub fn unit(&self) -> Option<&str> {
+        self.metric.and_then(|m| m.unit.as_deref()).filter(|u| *u != "bool")
+    }
 
-/// One (entity, rule set) block.
-#[derive(Clone, Debug)]
-pub struct Section {
-    pub entity: String,
-    pub ruleset: String,
-    pub period: String,
-    pub as_of: Option<String>,
-    pub elapsed_pct: Option<Decimal>,
-    pub rows: Vec<Row>,
-    pub score: Decimal,
-    pub max_score: Decimal,
-    pub pass_score: Option<Decimal>,
-    pub verdict: Verdict,
-    /// (rule label, reason) of every unknown rule.
-    pub unknown: Vec<(String, String)>,
-}
-
-/// Entities × rule sets, with score, verdict and rank within the rule set.
-#[derive(Clone, Debug)]
-pub struct Summary {
-    pub rulesets: Vec<String>,
-    /// Rows are entities, in entity id order.
-    pub rows: Vec<(String, Vec<Option<SummaryCell>>)>,
-}
-
-#[derive(Clone, Debug)]
-pub struct SummaryCell {
-    pub score: Decimal,
-    pub max_score: Decimal,
-    pub verdict: Verdict,
-    pub rank: usize,
-}
-
-pub struct Report {
-    pub lang: Lang,
-    pub sections: Vec<Section>,
-    pub summary: Option<Summary>,
-}
-
-impl Report {
-    pub fn new(model: &Model, evaluations: &[Evaluation], lang: Lang) -> Report {
-        let sections = evaluations.iter().map(|e| section(model, e, lang)).collect();
-        let mut entities: Vec<&str> = evaluations.iter().map(|e| e.entity.id.as_str()).collect();
-        entities.dedup();
-        let summary = (entities.len() > 1).then(|| summary(evaluations));
-        Report { lang, sections, summary }
+    pub fn is_bool(&self) -> bool {
+        self.metric.is_some_and(Metric::is_bool)
     }
 }
 
-pub fn rule_label(model: &Model, r: &RuleResult, lang: Lang) -> String {
-    if let Some(name) = &r.rule.name {
-        return name.clone();
+#[derive(Clone, Debug)]
+pub enum Row<'a, 'm> {
+    Rule(RuleRow<'a, 'm>),
+    Subtotal(&'a GroupResult),
+}
+
+/// One (entity, rule set) block: rules without a group first, then each group with
+/// its subtotal.
+#[derive(Clone, Debug)]
+pub struct Section<'a, 'm> {
+    pub evaluation: &'a Evaluation<'m>,
+    pub rows: Vec<Row<'a, 'm>>,
+}
+
+impl<'a, 'm> Section<'a, 'm> {
+    pub fn new(model: &'m Model, e: &'a Evaluation<'m>) -> Section<'a, 'm> {
+        let mut rows = Vec::with_capacity(e.rules.len() + e.groups.len());
+        let grouped = |name: Option<&str>, rows: &mut Vec<Row<'a, 'm>>| {
+            for r in e.rules.iter().filter(|r| r.rule.group.as_deref() == name) {
+                rows.push(Row::Rule(rule_row(model, e, r)));
+            }
+        };
+        grouped(None, &mut rows);
+        for g in &e.groups {
+            grouped(Some(&g.name), &mut rows);
+            rows.push(Row::Subtotal(g));
+        }
+        Section { evaluation: e, rows }
     }
+
+    pub fn rules(&self) -> impl Iterator<Item = &RuleRow<'a, 'm>> {
+        self.rows.iter().filter_map(|r| if let Row::Rule(r) = r { Some(r) } else { None })
+    }
+
+    /// The rows of unknown rules, in display order.
+    pub fn unknown(&self) -> impl Iterator<Item = &RuleRow<'a, 'm>> {
+        self.rules().filter(|r| r.result.status == Status::Unknown)
+    }
+
+    /// Year-to-date figures before 31 December: a need is what the year must end at.
+    pub fn mid_year(&self) -> bool {
+        mid_year(self.evaluation)
+    }
+}
+
+/// Year-to-date figures before 31 December.
+pub fn mid_year(e: &Evaluation) -> bool {
+    e.as_of.is_some_and(|d| d.is_before_year_end())
+}
+
+/// The metric a rule names as its actual, if it names one.
+pub fn actual_metric<'m>(model: &'m Model, r: &RuleResult) -> Option<&'m Metric> {
     match &r.rule.actual {
-        Actual::Metric(m) => model.catalog.get(m).map_or(m.clone(), |m| m.label(lang == Lang::En).to_string()),
-        Actual::Expr(_) => r.rule.id.clone(),
-    }
-}
-
-fn section<'a>(model: &Model, e: &'a Evaluation, lang: Lang) -> Section {
-    let mut rows = Vec::new();
-    let mut unknown = Vec::new();
-    let grouped = |name: Option<&'a str>| e.rules.iter().filter(move |r| r.rule.group.as_deref() == name);
-    let mut push = |r: &RuleResult, rows: &mut Vec<Row>| {
-        let label = rule_label(model, r, lang);
-        if r.status == Status::Unknown {
-            unknown.push((
-                format!("{label} [{}]", r.rule.id),
-                r.reason.as_ref().map(|r| text::reason(r, lang)).unwrap_or_default(),
-            ));
-        }
-        rows.push(Row::Rule(Box::new(rule_row(model, e, r, label, lang))));
-    };
-    // Rules without a group first, then each group with its subtotal.
-    for r in grouped(None) {
-        push(r, &mut rows);
-    }
-    for g in &e.groups {
-        for r in grouped(Some(&g.name)) {
-            push(r, &mut rows);
-        }
-        rows.push(Row::Subtotal {
-            group: g.name.clone(),
-            score: g.score,
-            max_score: g.max_score,
-            min_score: g.min_score,
-        });
-    }
-    Section {
-        entity: text::named(e.entity.name.as_deref(), &e.entity.id),
-        ruleset: text::named(e.ruleset.name.as_deref(), &e.ruleset.id),
-        period: e.period.clone(),
-        as_of: e.as_of.map(|d| d.to_string()),
-        elapsed_pct: e.elapsed_pct,
-        rows,
-        score: e.score,
-        max_score: e.max_score,
-        pass_score: e.pass_score,
-        verdict: e.verdict,
-        unknown,
-    }
-}
-
-fn rule_row(model: &Model, e: &Evaluation, r: &RuleResult, indicator: String, lang: Lang) -> RuleRow {
-    let metric = match &r.rule.actual {
         Actual::Metric(m) => model.catalog.get(m),
         Actual::Expr(_) => None,
-    };
+    }
+}
+
+fn rule_row<'a, 'm>(model: &'m Model, e: &Evaluation<'m>, r: &'a RuleResult<'m>) -> RuleRow<'a, 'm> {
+    let metric = actual_metric(model, r);
     let target = match (&r.rule.target, &r.target) {
         (Target::Value { is_bool: true, formula }, _) => TargetCell::Bool(r.rule.op, formula.text == "true"),
         (_, Ok(TargetValue::Single(t))) if t.as_point().is_some() => {
@@ -177,80 +134,21 @@ fn rule_row(model: &Model, e: &Evaluation, r: &RuleResult, indicator: String, la
         }
         _ => None,
     };
-    RuleRow {
-        indicator,
-        unit: metric.and_then(|m| m.unit.clone()).filter(|u| u != "bool"),
-        target,
-        actual: r.actual.as_ref().ok().cloned(),
-        actual_is_bool: metric.is_some_and(|m| m.is_bool()),
-        completion_pct: r.completion_pct,
-        expected_pct: r.expected_pct,
-        pace: r.pace,
-        projection,
-        status: r.status,
-        score: r.score,
-        weight: r.rule.weight,
-        veto: r.rule.veto,
-        bonus: r.rule.bonus,
-        needs: r
-            .needs
-            .iter()
-            .filter_map(|n| {
-                Some(text::need(model.catalog.get(&n.metric), &n.metric, n.change?, n.to?, lang, mid_year(e)))
-            })
-            .collect(),
-    }
-}
-
-fn summary(evaluations: &[Evaluation]) -> Summary {
-    let mut rulesets: Vec<&str> = evaluations.iter().map(|e| e.ruleset.id.as_str()).collect();
-    rulesets.sort();
-    rulesets.dedup();
-    let mut entities: Vec<(&str, Option<&str>)> =
-        evaluations.iter().map(|e| (e.entity.id.as_str(), e.entity.name.as_deref())).collect();
-    entities.dedup();
-    // Each rule set's scores, highest first, so a rank is a binary search.
-    let mut scores: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
-    let mut by_pair: BTreeMap<(&str, &str), &Evaluation> = BTreeMap::new();
-    for e in evaluations {
-        scores.entry(e.ruleset.id.as_str()).or_default().push(e.score);
-        by_pair.insert((e.entity.id.as_str(), e.ruleset.id.as_str()), e);
-    }
-    for list in scores.values_mut() {
-        list.sort_by(|a, b| b.cmp(a));
-    }
-    let mut rows: Vec<(String, Vec<Option<SummaryCell>>)> = entities
+    let needs = r
+        .needs
         .iter()
-        .map(|(id, name)| {
-            let cells = rulesets
-                .iter()
-                .map(|rs| {
-                    let e = by_pair.get(&(*id, *rs))?;
-                    // Rank: 1 + how many entities scored strictly more in this rule set.
-                    let rank = 1 + scores.get(rs).map_or(0, |list| list.partition_point(|s| *s > e.score));
-                    Some(SummaryCell { score: e.score, max_score: e.max_score, verdict: e.verdict, rank })
-                })
-                .collect();
-            (text::named(*name, id), cells)
+        .filter_map(|n| {
+            Some(NeedCell { id: &n.metric, metric: model.catalog.get(&n.metric), change: n.change?, to: n.to? })
         })
         .collect();
-    // With one rule set the matrix is a ranking: best first (ties by entity id).
-    if rulesets.len() == 1 {
-        rows.sort_by_key(|(_, cells)| cells.first().and_then(|c| c.as_ref().map(|c| c.rank)).unwrap_or(usize::MAX));
-    }
-    Summary { rulesets: rulesets.iter().map(|s| s.to_string()).collect(), rows }
-}
-
-/// Year-to-date figures before 31 December: a need is what the year must end at.
-pub fn mid_year(e: &Evaluation) -> bool {
-    e.as_of.is_some_and(|d| d.is_before_year_end())
+    RuleRow { result: r, metric, target, projection, needs }
 }
 
 /// Whether a rule's actual accumulates through the year (a count or an amount), so
-/// that a run-rate projection means something. Shares, rates ("件/万人") and stocks
-/// (`stock = true`) do not accumulate.
+/// that a run-rate projection means something. Shares, rates ("件/万人"), yes/no
+/// metrics and stocks (`stock = true`) do not accumulate; neither does a formula that
+/// divides.
 fn is_cumulative(model: &Model, r: &RuleResult) -> bool {
-    let has_division = |e: &crate::expr::Expr| e.to_string().contains('/');
     match &r.rule.actual {
         Actual::Metric(m) => model.catalog.get(m).is_some_and(|m| {
             let unit = m.unit.as_deref().unwrap_or("");
@@ -258,8 +156,92 @@ fn is_cumulative(model: &Model, r: &RuleResult) -> bool {
                 && !unit.contains('/')
                 && !m.is_bool()
                 && !m.stock
-                && m.formula.as_ref().is_none_or(|f| !has_division(&f.expr))
+                && m.formula.as_ref().is_none_or(|f| !f.expr.divides())
         }),
-        Actual::Expr(f) => !has_division(&f.expr),
+        Actual::Expr(f) => !f.expr.divides(),
+    }
+}
+
+/// One evaluation's line in the summary matrix.
+#[derive(Clone, Debug)]
+pub struct SummaryEntry<'m> {
+    pub entity: &'m Entity,
+    pub ruleset: &'m RuleSet,
+    pub score: Decimal,
+    pub max_score: Decimal,
+    pub verdict: Verdict,
+}
+
+impl<'m> SummaryEntry<'m> {
+    pub fn of(e: &Evaluation<'m>) -> SummaryEntry<'m> {
+        SummaryEntry {
+            entity: e.entity,
+            ruleset: e.ruleset,
+            score: e.score,
+            max_score: e.max_score,
+            verdict: e.verdict,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SummaryCell {
+    pub score: Decimal,
+    pub max_score: Decimal,
+    pub verdict: Verdict,
+    /// 1 + how many entities scored strictly more in this rule set.
+    pub rank: usize,
+}
+
+/// Entities × rule sets, with score, verdict and rank within the rule set.
+#[derive(Clone, Debug)]
+pub struct Summary<'m> {
+    /// Columns, by rule set id.
+    pub rulesets: Vec<&'m RuleSet>,
+    /// Rows are entities, in entity id order (best first with a single rule set).
+    pub rows: Vec<(&'m Entity, Vec<Option<SummaryCell>>)>,
+}
+
+impl<'m> Summary<'m> {
+    /// The matrix of `entries` (in evaluation order), or `None` with fewer than two
+    /// entities.
+    pub fn new(entries: &[SummaryEntry<'m>]) -> Option<Summary<'m>> {
+        let mut entities: Vec<&'m Entity> = entries.iter().map(|e| e.entity).collect();
+        entities.dedup_by(|a, b| a.id == b.id);
+        if entities.len() < 2 {
+            return None;
+        }
+        let mut rulesets: Vec<&'m RuleSet> = entries.iter().map(|e| e.ruleset).collect();
+        rulesets.sort_by(|a, b| a.id.cmp(&b.id));
+        rulesets.dedup_by(|a, b| a.id == b.id);
+        // Each rule set's scores, highest first, so a rank is a binary search.
+        let mut scores: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
+        let mut by_pair: BTreeMap<(&str, &str), &SummaryEntry> = BTreeMap::new();
+        for e in entries {
+            scores.entry(e.ruleset.id.as_str()).or_default().push(e.score);
+            by_pair.insert((e.entity.id.as_str(), e.ruleset.id.as_str()), e);
+        }
+        for list in scores.values_mut() {
+            list.sort_by(|a, b| b.cmp(a));
+        }
+        let mut rows: Vec<(&'m Entity, Vec<Option<SummaryCell>>)> = entities
+            .iter()
+            .map(|entity| {
+                let cells = rulesets
+                    .iter()
+                    .map(|rs| {
+                        let e = by_pair.get(&(entity.id.as_str(), rs.id.as_str()))?;
+                        let rank = 1 + scores.get(rs.id.as_str()).map_or(0, |l| l.partition_point(|s| *s > e.score));
+                        Some(SummaryCell { score: e.score, max_score: e.max_score, verdict: e.verdict, rank })
+                    })
+                    .collect();
+                (*entity, cells)
+            })
+            .collect();
+        // With one rule set the matrix is a ranking: best first (ties by entity id).
+        if rulesets.len() == 1 {
+            rows.sort_by_key(|(_, cells)| cells.first().and_then(|c| c.as_ref().map(|c| c.rank)).unwrap_or(usize::MAX));
+        }
+        Some(Summary { rulesets, rows })
     }
 }

@@ -264,6 +264,15 @@ pub fn spread(min: &str, median: &str, max: &str, counted: usize, lang: Lang) ->
     }
 }
 
+/// A rule's label: its name, else its metric's label, else its id.
+pub fn rule_label<'a>(rule: &'a crate::model::Rule, metric: Option<&'a Metric>, lang: Lang) -> &'a str {
+    match (&rule.name, metric) {
+        (Some(name), _) => name,
+        (None, Some(m)) => m.label(lang == Lang::En),
+        (None, None) => &rule.id,
+    }
+}
+
 /// "name (id)", or the id alone when there is no name.
 pub fn named(name: Option<&str>, id: &str) -> String {
     name.map_or_else(|| id.to_string(), |n| format!("{n} ({id})"))

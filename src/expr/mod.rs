@@ -229,6 +229,19 @@ impl fmt::Display for Unknown {
 }
 
 impl Expr {
+    /// Whether the formula divides anywhere (a share, a rate, a change of scale).
+    pub fn divides(&self) -> bool {
+        match self {
+            Expr::Num(_) | Expr::Ref { .. } => false,
+            Expr::Neg(inner) => inner.divides(),
+            Expr::Bin { .. } => {
+                let (head, tail) = self.chain();
+                head.divides() || tail.iter().any(|(op, rhs)| *op == BinOp::Div || rhs.divides())
+            }
+            Expr::Call { args, .. } => args.iter().any(Expr::divides),
+        }
+    }
+
     /// Every metric/param reference, in source order (with duplicates).
     pub fn references(&self) -> Vec<(&str, &PeriodRef, Span)> {
         let mut out = Vec::new();

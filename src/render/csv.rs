@@ -1,7 +1,10 @@
 //! CSV (CONTRACT §8): one row per rule, RFC 4180 quoting, LF line ends.
 
-use super::{csv_number, csv_text, exact_number};
-use crate::evaluate::{Evaluation, TargetValue};
+use std::io::{self, Write};
+
+use super::{Emitter, csv_number, csv_writer, exact_number};
+use crate::evaluate::TargetValue;
+use crate::report::{Section, Summary};
 use crate::text::{self, Lang};
 
 const HEADER: [&str; 16] = [
@@ -23,9 +26,20 @@ const HEADER: [&str; 16] = [
     "reason",
 ];
 
-pub fn render(evaluations: &[Evaluation]) -> String {
-    let rows = evaluations.iter().flat_map(|e| {
-        e.rules.iter().map(move |r| {
+/// One row per rule (CONTRACT §8); `needs` are not part of it.
+pub struct CsvEmitter;
+
+impl Emitter for CsvEmitter {
+    fn begin(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record(HEADER)?;
+        w.flush()
+    }
+
+    fn section(&self, out: &mut dyn Write, s: &Section, _index: usize) -> io::Result<()> {
+        let e = s.evaluation;
+        let mut w = csv_writer(out);
+        for r in &e.rules {
             let target = match &r.target {
                 Ok(TargetValue::Single(t)) => csv_number(t.as_point()),
                 Ok(TargetValue::Between(l, h)) => match (l.as_point(), h.as_point()) {
@@ -38,25 +52,33 @@ pub fn render(evaluations: &[Evaluation]) -> String {
                 Ok(a) => (csv_number(a.low), csv_number(a.high)),
                 Err(_) => (String::new(), String::new()),
             };
-            vec![
-                e.entity.id.clone(),
-                e.ruleset.id.clone(),
-                e.period.clone(),
-                r.rule.id.clone(),
-                r.rule.group.clone().unwrap_or_default(),
-                r.status.key().to_string(),
-                r.rule.op.as_str().to_string(),
-                target,
-                low,
-                high,
-                csv_number(r.completion_pct),
-                csv_number(r.gap),
-                exact_number(r.rule.weight),
-                exact_number(r.score),
-                r.rule.veto.to_string(),
-                r.reason.as_ref().map(|r| text::reason(r, Lang::En)).unwrap_or_default(),
-            ]
-        })
-    });
-    csv_text(&HEADER, rows)
+            w.write_record([
+                e.entity.id.as_str(),
+                e.ruleset.id.as_str(),
+                e.period.as_str(),
+                r.rule.id.as_str(),
+                r.rule.group.as_deref().unwrap_or_default(),
+                r.status.key(),
+                r.rule.op.as_str(),
+                &target,
+                &low,
+                &high,
+                &csv_number(r.completion_pct),
+                &csv_number(r.gap),
+                &exact_number(r.rule.weight),
+                &exact_number(r.score),
+                if r.rule.veto { "true" } else { "false" },
+                &r.reason.as_ref().map(|r| text::reason(r, Lang::En)).unwrap_or_default(),
+            ])?;
+        }
+        w.flush()
+    }
+
+    fn finish(&self, _out: &mut dyn Write, _sections: usize, _summary: Option<&Summary>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn shows_needs(&self) -> bool {
+        false
+    }
 }

@@ -9,7 +9,7 @@ use crate::evaluate::{Evaluation, Input, RuleResult, Status, TargetValue, prev_p
 use crate::expr::{BinOp, Expr, PeriodRef};
 use crate::interval::Interval;
 use crate::model::{Actual, Model, Scoring, Target};
-use crate::report::{mid_year, rule_label};
+use crate::report::{actual_metric, mid_year};
 use crate::text::{self, Lang, words};
 
 fn value_text(v: &Result<Interval, crate::expr::Unknown>, lang: Lang) -> String {
@@ -94,7 +94,15 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
     let entity = text::named(e.entity.name.as_deref(), &e.entity.id);
     let ruleset = text::named(e.ruleset.name.as_deref(), &e.ruleset.id);
     let _ = writeln!(out, "{entity} · {ruleset}");
-    let _ = writeln!(out, "{}: {} ({}) · {} {}", w.rule, rule_label(model, r, lang), r.rule.id, w.period, e.period);
+    let _ = writeln!(
+        out,
+        "{}: {} ({}) · {} {}",
+        w.rule,
+        text::rule_label(r.rule, actual_metric(model, r), lang),
+        r.rule.id,
+        w.period,
+        e.period
+    );
     if let Some(d) = e.as_of {
         let _ = writeln!(out, "{}: {d}", w.as_of_title);
     }

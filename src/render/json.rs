@@ -2,21 +2,19 @@
 //! Written through plain `Serialize` structs that borrow from the evaluation, so a
 //! province-sized run streams out without building a document tree first.
 
+use std::io::{self, Write};
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::exact_number;
+use super::{Emitter, exact_number};
 use crate::evaluate::{Evaluation, RuleResult, TargetValue};
+use crate::report::{Section, Summary};
 use crate::text::{self, Lang};
 
 /// A number as the contract prints it.
 fn num(d: Option<Decimal>) -> Option<String> {
     d.map(exact_number)
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    evaluations: Vec<EvaluationJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -143,9 +141,46 @@ fn evaluation<'a>(e: &'a Evaluation) -> EvaluationJson<'a> {
     }
 }
 
-pub fn render(evaluations: &[Evaluation]) -> String {
-    let doc = Document { evaluations: evaluations.iter().map(evaluation).collect() };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-    text.push('\n');
-    text
+/// `{"evaluations": [ … ]}`, one evaluation at a time, byte for byte what
+/// `serde_json::to_string_pretty` gives for the whole document.
+pub struct JsonEmitter;
+
+impl Emitter for JsonEmitter {
+    fn begin(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"{\n  \"evaluations\": [")
+    }
+
+    fn section(&self, out: &mut dyn Write, s: &Section, index: usize) -> io::Result<()> {
+        out.write_all(if index > 0 { b",\n    " } else { b"\n    " })?;
+        let mut indented = Indent { out, prefix: b"    " };
+        serde_json::to_writer_pretty(&mut indented, &evaluation(s.evaluation)).map_err(io::Error::other)
+    }
+
+    fn finish(&self, out: &mut dyn Write, sections: usize, _summary: Option<&Summary>) -> io::Result<()> {
+        out.write_all(if sections > 0 { b"\n  ]\n}\n" } else { b"]\n}\n" })
+    }
+}
+
+/// Writes `prefix` after every newline: an evaluation printed at the top level then
+/// sits two levels deep. JSON strings hold no raw newline, so only layout is touched.
+struct Indent<'a> {
+    out: &'a mut dyn Write,
+    prefix: &'static [u8],
+}
+
+impl Write for Indent<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for (i, line) in buf.split(|b| *b == b'\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+                self.out.write_all(self.prefix)?;
+            }
+            self.out.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }

@@ -1,4 +1,7 @@
-//! Rendering: one file per output format. Rounding happens here and only here.
+//! Rendering: one emitter per output format behind one trait, each writing to any
+//! `Write` section by section (ripgrep's printers and ruff's emitters are the model).
+//! Rounding for display happens here and in `crate::number` only; wording comes from
+//! `crate::text`.
 
 pub mod csv;
 pub mod explain;
@@ -7,16 +10,55 @@ pub mod markdown;
 pub mod table;
 pub mod trend;
 
+use std::io::{self, Write};
+
 use rust_decimal::Decimal;
 
+use crate::cli::Format;
 use crate::interval::Interval;
-use crate::report::TargetCell;
+use crate::report::{Section, Summary, TargetCell};
+use crate::text::Lang;
 
 pub use crate::number::{exact_number, short_number};
 
+/// One output format of `eval`. The driver calls `begin`, then `section` once per
+/// evaluation in the contract's order (`index` counts from 0 across the whole run, so
+/// that an emitter can separate sections), then `finish`. Sections may be rendered on
+/// several threads into buffers that are written in order, so an emitter keeps no
+/// state between calls.
+pub trait Emitter: Sync {
+    fn begin(&self, out: &mut dyn Write) -> io::Result<()>;
+    fn section(&self, out: &mut dyn Write, section: &Section, index: usize) -> io::Result<()>;
+    /// `sections` is how many were written; `summary` is there with two entities or more.
+    fn finish(&self, out: &mut dyn Write, sections: usize, summary: Option<&Summary>) -> io::Result<()>;
+    /// Whether this format prints `needs` (so that they are solved only then).
+    fn shows_needs(&self) -> bool {
+        true
+    }
+    /// Whether this format prints the summary matrix.
+    fn shows_summary(&self) -> bool {
+        false
+    }
+}
+
+/// The emitter of `format`.
+pub fn emitter(format: Format, lang: Lang) -> Box<dyn Emitter> {
+    match format {
+        Format::Table => Box::new(table::TableEmitter { lang }),
+        Format::Markdown => Box::new(markdown::MarkdownEmitter { lang }),
+        Format::Csv => Box::new(csv::CsvEmitter),
+        Format::Json => Box::new(json::JsonEmitter),
+    }
+}
+
+/// A CSV writer with the contract's dialect: RFC 4180 quoting, LF line ends.
+pub fn csv_writer<W: Write>(out: W) -> ::csv::Writer<W> {
+    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(out)
+}
+
 /// RFC 4180 CSV with LF line ends: a header, then one record per row.
 pub fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv_writer(Vec::new());
     // Writing to a Vec cannot fail.
     let _ = w.write_record(header);
     for row in rows {

@@ -2,27 +2,41 @@
 //! (entity, rule set), then the summary matrix when several entities were evaluated.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
-use super::{bar, interval_text, short_number, target_text};
-use crate::report::{Report, Row, RuleRow, Section, Summary};
+use super::{Emitter, bar, interval_text, short_number, target_text};
+use crate::report::{Row, RuleRow, Section, Summary, SummaryCell};
 use crate::text::{self, Lang, words};
 
-pub fn render(report: &Report) -> String {
-    let mut out = String::new();
-    for (i, s) in report.sections.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
+pub struct TableEmitter {
+    pub lang: Lang,
+}
+
+impl Emitter for TableEmitter {
+    fn begin(&self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn section(&self, out: &mut dyn Write, s: &Section, index: usize) -> io::Result<()> {
+        if index > 0 {
+            out.write_all(b"\n")?;
         }
-        out.push_str(&section(s, report.lang));
+        out.write_all(section(s, self.lang).as_bytes())
     }
-    if let Some(summary) = &report.summary {
-        out.push('\n');
-        out.push_str(&summary_table(summary, report.lang));
+
+    fn finish(&self, out: &mut dyn Write, _sections: usize, summary: Option<&Summary>) -> io::Result<()> {
+        match summary {
+            Some(summary) => write!(out, "\n{}", summary_table(summary, self.lang)),
+            None => Ok(()),
+        }
     }
-    out
+
+    fn shows_summary(&self) -> bool {
+        true
+    }
 }
 
 pub fn new_table() -> Table {
@@ -34,13 +48,20 @@ pub fn new_table() -> Table {
 
 pub fn header_line(s: &Section, lang: Lang) -> String {
     let l = words(lang);
-    let mut line = format!("{} · {} · {} {}", s.entity, s.ruleset, l.period, s.period);
-    if let Some(d) = &s.as_of {
+    let e = s.evaluation;
+    let mut line = format!(
+        "{} · {} · {} {}",
+        text::named(e.entity.name.as_deref(), &e.entity.id),
+        text::named(e.ruleset.name.as_deref(), &e.ruleset.id),
+        l.period,
+        e.period
+    );
+    if let Some(d) = &e.as_of {
         let _ = write!(line, " · {} {d}", l.as_of);
-        if let Some(e) = s.elapsed_pct {
+        if let Some(p) = e.elapsed_pct {
             let _ = match lang {
-                Lang::Zh => write!(line, "（{} {}%）", l.elapsed, short_number(e)),
-                Lang::En => write!(line, " ({}% {})", short_number(e), l.elapsed),
+                Lang::Zh => write!(line, "（{} {}%）", l.elapsed, short_number(p)),
+                Lang::En => write!(line, " ({}% {})", short_number(p), l.elapsed),
             };
         }
     }
@@ -48,9 +69,9 @@ pub fn header_line(s: &Section, lang: Lang) -> String {
 }
 
 pub fn completion_text(r: &RuleRow, lang: Lang) -> String {
-    let Some(c) = r.completion_pct else { return "—".into() };
-    let mut text = format!("{}% {}", short_number(c), bar(c, r.expected_pct));
-    if let (Some(e), Some(p)) = (r.expected_pct, r.pace) {
+    let Some(c) = r.result.completion_pct else { return "—".into() };
+    let mut text = format!("{}% {}", short_number(c), bar(c, r.result.expected_pct));
+    if let (Some(e), Some(p)) = (r.result.expected_pct, r.result.pace) {
         let _ = write!(text, " {} {}% {}", words(lang).expected, short_number(e), text::pace(p, lang));
     }
     text
@@ -58,11 +79,12 @@ pub fn completion_text(r: &RuleRow, lang: Lang) -> String {
 
 pub fn points_text(r: &RuleRow, lang: Lang) -> String {
     let w = words(lang);
-    let mut text = format!("{}/{}", short_number(r.score), short_number(r.weight));
-    if r.bonus {
-        text = format!("+{} ({})", short_number(r.score), w.bonus);
+    let rule = r.result.rule;
+    let mut text = format!("{}/{}", short_number(r.result.score), short_number(rule.weight));
+    if rule.bonus {
+        text = format!("+{} ({})", short_number(r.result.score), w.bonus);
     }
-    if r.veto {
+    if rule.veto {
         text.push(' ');
         text.push_str(w.veto);
     }
@@ -70,7 +92,7 @@ pub fn points_text(r: &RuleRow, lang: Lang) -> String {
 }
 
 pub fn actual_text(r: &RuleRow, lang: Lang) -> String {
-    let mut text = r.actual.as_ref().map_or("—".into(), |a| interval_text(a, r.actual_is_bool));
+    let mut text = r.result.actual.as_ref().map_or("—".into(), |a| interval_text(a, r.is_bool()));
     if let Some(p) = r.projection {
         let _ = match lang {
             Lang::Zh => write!(text, "（{} {}）", words(lang).projected, short_number(p)),
@@ -80,11 +102,19 @@ pub fn actual_text(r: &RuleRow, lang: Lang) -> String {
     text
 }
 
-pub fn indicator_text(r: &RuleRow) -> String {
-    match &r.unit {
-        Some(u) => format!("{} ({u})", r.indicator),
-        None => r.indicator.clone(),
+pub fn indicator_text(r: &RuleRow, lang: Lang) -> String {
+    let label = text::rule_label(r.result.rule, r.metric, lang);
+    match r.unit() {
+        Some(u) => format!("{label} ({u})"),
+        None => label.to_string(),
     }
+}
+
+/// A subtotal row's label: "小计 · 创造 (基本分 8)".
+pub fn subtotal_text(g: &crate::evaluate::GroupResult, lang: Lang) -> String {
+    let l = words(lang);
+    let min = g.min_score.map(|m| format!(" ({} {})", l.min_score, short_number(m))).unwrap_or_default();
+    format!("{} · {}{min}", l.subtotal, g.name)
 }
 
 fn section(s: &Section, lang: Lang) -> String {
@@ -95,23 +125,22 @@ fn section(s: &Section, lang: Lang) -> String {
         match row {
             Row::Rule(r) => {
                 t.add_row(vec![
-                    Cell::new(indicator_text(r)),
+                    Cell::new(indicator_text(r, lang)),
                     Cell::new(target_text(&r.target)),
                     Cell::new(actual_text(r, lang)).set_alignment(CellAlignment::Right),
                     Cell::new(completion_text(r, lang)),
-                    Cell::new(text::status(r.status, lang)),
+                    Cell::new(text::status(r.result.status, lang)),
                     Cell::new(points_text(r, lang)).set_alignment(CellAlignment::Right),
                 ]);
             }
-            Row::Subtotal { group, score, max_score, min_score } => {
-                let min = min_score.map(|m| format!(" ({} {})", l.min_score, short_number(m))).unwrap_or_default();
+            Row::Subtotal(g) => {
                 t.add_row(vec![
-                    Cell::new(format!("{} · {group}{min}", l.subtotal)),
+                    Cell::new(subtotal_text(g, lang)),
                     Cell::new(""),
                     Cell::new(""),
                     Cell::new(""),
                     Cell::new(""),
-                    Cell::new(format!("{}/{}", short_number(*score), short_number(*max_score)))
+                    Cell::new(format!("{}/{}", short_number(g.score), short_number(g.max_score)))
                         .set_alignment(CellAlignment::Right),
                 ]);
             }
@@ -122,38 +151,41 @@ fn section(s: &Section, lang: Lang) -> String {
     out
 }
 
+/// Score, pass line and verdict; then what it takes and what is unknown.
 pub fn footer(s: &Section, lang: Lang) -> String {
     let l = words(lang);
-    let mut out = format!("{} {} / {}", l.score, short_number(s.score), short_number(s.max_score));
-    if let Some(p) = s.pass_score {
+    let e = s.evaluation;
+    let mut out = format!("{} {} / {}", l.score, short_number(e.score), short_number(e.max_score));
+    if let Some(p) = e.pass_score {
         let _ = write!(out, " · {} {}", l.pass_line, short_number(p));
     }
     let (sep, space) = (l.colon, l.colon_space);
-    let _ = writeln!(out, " · {}{sep}{space}{}", l.verdict, text::verdict(s.verdict, lang));
+    let _ = writeln!(out, " · {}{sep}{space}{}", l.verdict, text::verdict(e.verdict, lang));
     // What it takes, one line per rule: each need alone would meet it.
-    let needs: Vec<&RuleRow> = s
-        .rows
-        .iter()
-        .filter_map(|r| if let Row::Rule(r) = r { Some(&**r) } else { None })
-        .filter(|r| !r.needs.is_empty())
-        .collect();
-    if !needs.is_empty() {
+    let with_needs: Vec<&RuleRow> = s.rules().filter(|r| !r.needs.is_empty()).collect();
+    if !with_needs.is_empty() {
         let _ = writeln!(out, "{}{sep}", l.needs);
-        for r in needs {
-            let _ = writeln!(out, "  - {}{sep}{space}{}", r.indicator, r.needs.join(l.or));
+        for r in with_needs {
+            let needs: Vec<String> =
+                r.needs.iter().map(|n| text::need(n.metric, n.id, n.change, n.to, lang, s.mid_year())).collect();
+            let label = text::rule_label(r.result.rule, r.metric, lang);
+            let _ = writeln!(out, "  - {label}{sep}{space}{}", needs.join(l.or));
         }
     }
-    if !s.unknown.is_empty() {
+    let unknown: Vec<&RuleRow> = s.unknown().collect();
+    if !unknown.is_empty() {
         let _ = writeln!(out, "{}{sep}", l.unknown_rules);
-        for (rule, reason) in &s.unknown {
-            let _ = writeln!(out, "  - {rule}: {reason}");
+        for r in unknown {
+            let reason = r.result.reason.as_ref().map(|why| text::reason(why, lang)).unwrap_or_default();
+            let label = text::rule_label(r.result.rule, r.metric, lang);
+            let _ = writeln!(out, "  - {label} [{}]: {reason}", r.result.rule.id);
         }
     }
     out
 }
 
 /// "score/max verdict #rank"
-pub fn summary_cell(c: &crate::report::SummaryCell, lang: Lang) -> String {
+pub fn summary_cell(c: &SummaryCell, lang: Lang) -> String {
     format!("{}/{} {} #{}", short_number(c.score), short_number(c.max_score), text::verdict(c.verdict, lang), c.rank)
 }
 
@@ -161,10 +193,10 @@ fn summary_table(summary: &Summary, lang: Lang) -> String {
     let l = words(lang);
     let mut t = new_table();
     let mut header = vec![l.entity.to_string()];
-    header.extend(summary.rulesets.iter().cloned());
+    header.extend(summary.rulesets.iter().map(|rs| rs.id.clone()));
     t.set_header(header);
     for (entity, cells) in &summary.rows {
-        let mut row = vec![Cell::new(entity)];
+        let mut row = vec![Cell::new(text::named(entity.name.as_deref(), &entity.id))];
         row.extend(cells.iter().map(|c| Cell::new(c.as_ref().map_or("—".into(), |c| summary_cell(c, lang)))));
         t.add_row(row);
     }

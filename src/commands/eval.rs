@@ -1,0 +1,151 @@
+//! `kaohe eval`: every selected (entity, rule set) pair, evaluated in parallel and
+//! written in the contract's order (entity id, then rule set id).
+//!
+//! Entities go to the worker threads in chunks; each worker evaluates its entity's
+//! rule sets with its own value table and renders them into a buffer, and the buffers
+//! are written in order, so the output is the same byte for byte on one core or many.
+//! Only a chunk's buffers are held at once, never the whole run's results.
+
+use std::io::Write;
+
+use rayon::prelude::{IntoParallelRefIterator, ParallelIterator};
+
+use super::{INVALID, NOT_PASSED, OK, Output, Workspace, check_ids, usage};
+use crate::config::{Config, EvalJob};
+use crate::evaluate::engine::Engine;
+use crate::evaluate::plan::{Plan, PlanRuleSet};
+use crate::evaluate::{self, Options, Verdict};
+use crate::model::Entity;
+use crate::render::{self, Emitter};
+use crate::report::{Section, Summary, SummaryEntry};
+use crate::solve;
+
+/// Entities per chunk: enough to keep every thread busy, few enough to bound memory.
+const CHUNK: usize = 256;
+
+/// Stack of each evaluation thread: the solver's exact path follows derived metrics
+/// recursively (validation bounds their depth).
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
+/// One entity with the rule sets it is evaluated against, and the index of its
+/// first section in the whole output.
+struct Work<'p, 'm> {
+    entity: &'m Entity,
+    rulesets: Vec<&'p PlanRuleSet<'m>>,
+    first: usize,
+}
+
+/// What one entity produced: its rendered sections and its summary lines.
+struct Done<'m> {
+    text: Vec<u8>,
+    summary: Vec<SummaryEntry<'m>>,
+    passed: bool,
+}
+
+pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write) -> u8 {
+    let Some(ws) = Workspace::load(config, err) else { return INVALID };
+    if let Err(m) = check_ids(&job.selection.entities, ws.entity_ids(), "entity")
+        .and_then(|()| check_ids(&job.selection.rulesets, ws.ruleset_ids(), "rule set"))
+    {
+        return usage(err, &m);
+    }
+    let model = &ws.model;
+    let plan = Plan::new(model, job.period.as_slice().iter().map(String::as_str).collect::<Vec<_>>().as_slice());
+    let work = match select(&plan, job) {
+        Ok(w) => w,
+        Err(m) => return usage(err, &m),
+    };
+    if work.is_empty() {
+        let _ = writeln!(err, "notice: nothing to evaluate: no selected rule set applies to a selected entity");
+    }
+    let emitter = render::emitter(job.format, config.lang);
+    let options = Options { as_of: job.as_of, trace: false };
+    let pool = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
+        Ok(pool) => pool,
+        Err(e) => return usage(err, &format!("cannot start the evaluation threads: {e}")),
+    };
+
+    let _ = emitter.begin(out);
+    let mut summary: Vec<SummaryEntry> = Vec::new();
+    let mut passed = true;
+    let mut sections = 0;
+    for chunk in work.chunks(CHUNK) {
+        let done: Vec<Done> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map_init(
+                    || Engine::new(&plan),
+                    |engine, w| entity(engine, w, &*emitter, &options, job.period.as_deref()),
+                )
+                .collect()
+        });
+        for d in done {
+            let _ = out.write_all(&d.text);
+            passed &= d.passed;
+            if emitter.shows_summary() {
+                summary.extend(d.summary);
+            }
+        }
+        sections = chunk.last().map_or(sections, |w| w.first + w.rulesets.len());
+        // Nobody reads on: the rest matters only for the exit code of --strict.
+        if out.closed() && (!job.strict || !passed) {
+            break;
+        }
+    }
+    let summary = if emitter.shows_summary() { Summary::new(&summary) } else { None };
+    let _ = emitter.finish(out, sections, summary.as_ref());
+    if job.strict && !passed { NOT_PASSED } else { OK }
+}
+
+/// The pairs to evaluate, grouped by entity, in the contract's order; an error when a
+/// rule set has no period to evaluate.
+fn select<'p, 'm>(plan: &'p Plan<'m>, job: &EvalJob) -> Result<Vec<Work<'p, 'm>>, String> {
+    let chosen = |list: &[String], id: &str| list.is_empty() || list.iter().any(|x| x == id);
+    let mut work = Vec::new();
+    let mut first = 0;
+    for entity in &plan.model.entities {
+        if !chosen(&job.selection.entities, &entity.id) {
+            continue;
+        }
+        let mut rulesets = Vec::new();
+        for rs in &plan.rulesets {
+            if !chosen(&job.selection.rulesets, &rs.ruleset.id) || !rs.ruleset.applies_to.matches(entity) {
+                continue;
+            }
+            if job.period.is_none() && rs.ruleset.period.is_none() {
+                return Err(format!("rule set `{}` names no period; pass --period", rs.ruleset.id));
+            }
+            rulesets.push(rs);
+        }
+        if !rulesets.is_empty() {
+            let n = rulesets.len();
+            work.push(Work { entity, rulesets, first });
+            first += n;
+        }
+    }
+    Ok(work)
+}
+
+/// Evaluate one entity against its rule sets and render the sections.
+fn entity<'m>(
+    engine: &mut Engine<'_, 'm>,
+    w: &Work<'_, 'm>,
+    emitter: &dyn Emitter,
+    options: &Options,
+    period: Option<&str>,
+) -> Done<'m> {
+    engine.set_entity(w.entity);
+    let mut done = Done { text: Vec::new(), summary: Vec::with_capacity(w.rulesets.len()), passed: true };
+    for (i, rs) in w.rulesets.iter().enumerate() {
+        let p = period.or(rs.ruleset.period.as_deref()).unwrap_or_default();
+        let mut e = evaluate::evaluate(engine, w.entity, rs, p, options);
+        if emitter.shows_needs() {
+            solve::fill_needs(engine, rs, &mut e);
+        }
+        done.passed &= e.verdict == Verdict::Pass;
+        done.summary.push(SummaryEntry::of(&e));
+        let section = Section::new(engine.plan().model, &e);
+        let _ = emitter.section(&mut done.text, &section, w.first + i);
+    }
+    done
+}

@@ -1,0 +1,166 @@
+//! The resolved configuration: the command line and the environment turned, once and
+//! before any file is read, into typed values (dates parsed, the language chosen, the
+//! format and the selection fixed). Commands take a [`Config`], never raw arguments.
+
+use crate::cli::{Cli, Command, Format, PathArgs};
+use crate::load::Paths;
+use crate::model::Date;
+use crate::text::Lang;
+
+/// Which (entity, rule set) pairs to evaluate, among those `applies_to` allows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Entity ids; empty means all.
+    pub entities: Vec<String>,
+    /// Rule set ids; empty means all.
+    pub rulesets: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalJob {
+    pub selection: Selection,
+    /// `--period`: evaluate this period instead of each rule set's own.
+    pub period: Option<String>,
+    /// `--as-of`: the year-to-date date for a period whose data give none.
+    pub as_of: Option<Date>,
+    pub format: Format,
+    /// Exit 1 when some verdict is not pass.
+    pub strict: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExplainJob {
+    pub entity: String,
+    pub rule: String,
+    pub ruleset: Option<String>,
+    pub period: Option<String>,
+    pub as_of: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrendJob {
+    pub entity: String,
+    pub metrics: Vec<String>,
+    pub format: Format,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompareJob {
+    pub metric: String,
+    pub period: Option<String>,
+    pub entities: Vec<String>,
+    pub kinds: Vec<String>,
+    pub format: Format,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    Check,
+    Eval(EvalJob),
+    Explain(ExplainJob),
+    Trend(TrendJob),
+    Compare(CompareJob),
+}
+
+/// Everything a run needs to know before it reads a file.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub paths: Paths,
+    pub lang: Lang,
+    pub job: Job,
+}
+
+/// A usage error found while resolving the configuration (exit 2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+fn as_of(text: Option<&str>) -> Result<Option<Date>, UsageError> {
+    match text {
+        None => Ok(None),
+        Some(t) => Date::parse(t)
+            .map(Some)
+            .ok_or_else(|| UsageError(format!("--as-of `{t}` is not a date such as 2016-06-30"))),
+    }
+}
+
+fn paths(p: &PathArgs) -> Paths {
+    Paths { rules: p.rules.clone(), data: p.data.clone(), metrics: p.metrics.clone() }
+}
+
+impl Config {
+    /// Resolve `cli`; `env` reads environment variables (the locale).
+    pub fn new(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, UsageError> {
+        let (paths, lang, job) = match &cli.command {
+            Command::Check { paths: p } => (paths(p), None, Job::Check),
+            Command::Eval { paths: p, entities, rulesets, period, as_of: a, format, lang, strict } => (
+                paths(p),
+                *lang,
+                Job::Eval(EvalJob {
+                    selection: Selection { entities: entities.clone(), rulesets: rulesets.clone() },
+                    period: period.clone(),
+                    as_of: as_of(a.as_deref())?,
+                    format: *format,
+                    strict: *strict,
+                }),
+            ),
+            Command::Explain { entity, rule, ruleset, paths: p, period, as_of: a, lang } => (
+                paths(p),
+                *lang,
+                Job::Explain(ExplainJob {
+                    entity: entity.clone(),
+                    rule: rule.clone(),
+                    ruleset: ruleset.clone(),
+                    period: period.clone(),
+                    as_of: as_of(a.as_deref())?,
+                }),
+            ),
+            Command::Trend { entity, metric_ids, paths: p, format, lang } => (
+                paths(p),
+                *lang,
+                Job::Trend(TrendJob { entity: entity.clone(), metrics: metric_ids.clone(), format: *format }),
+            ),
+            Command::Compare { metric, period, entities, kinds, paths: p, format, lang } => (
+                paths(p),
+                *lang,
+                Job::Compare(CompareJob {
+                    metric: metric.clone(),
+                    period: period.clone(),
+                    entities: entities.clone(),
+                    kinds: kinds.clone(),
+                    format: *format,
+                }),
+            ),
+        };
+        Ok(Config { paths, lang: Lang::resolve(lang, env), job })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn config(args: &[&str], lang: &str) -> Result<Config, UsageError> {
+        let cli = Cli::try_parse_from(std::iter::once("kaohe").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        let lang = lang.to_string();
+        Config::new(&cli, &move |k| (k == "LANG").then(|| lang.clone()))
+    }
+
+    #[test]
+    fn arguments_resolve_before_any_file_is_read() {
+        let c = config(&["eval", "--as-of", "2016-06-30", "--entity", "luzhou", "--strict"], "zh_CN.UTF-8")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(c.lang, Lang::Zh);
+        let Job::Eval(job) = c.job else { panic!("not eval") };
+        assert_eq!(job.as_of, Date::new(2016, 6, 30));
+        assert_eq!(job.selection.entities, vec!["luzhou".to_string()]);
+        assert!(job.strict);
+        assert_eq!(
+            config(&["eval", "--as-of", "2016-6-30"], "C").map(|c| c.job),
+            Err(UsageError("--as-of `2016-6-30` is not a date such as 2016-06-30".into()))
+        );
+        assert_eq!(config(&["check", "--data", "d"], "C").map(|c| c.lang), Ok(Lang::En));
+    }
+}
