@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod escape;
 pub mod evaluate;
 pub mod expr;
 pub mod interval;
