@@ -104,3 +104,65 @@ fn a_long_line_is_quoted_around_the_problem_only() {
     assert!(out.stderr.len() < 2000, "{}", out.stderr.len());
     assert!(out.stderr.contains("| …长长"), "{}", out.stderr);
 }
+
+// ---------------------------------------------------------------------------
+// Numbers (CONTRACT §9: exact as written, in every way TOML writes them)
+
+fn data_with(figure: &str) -> Workspace {
+    workspace(&[("data/e.toml", format!("id = \"e\"\n[period.2015]\n{figure}\n").as_bytes())])
+}
+
+#[test]
+fn numbers_with_29_places_are_input_errors() {
+    for (figure, col) in [("a = 1e-29", 5), ("a = 1.11e-27", 5), ("a = { value = 9.99e-29 }", 15)] {
+        let out = kaohe_in(&data_with(figure), &["check"]);
+        assert_eq!(out.code, 2, "{figure}: {out:?}");
+        let written =
+            figure.split_whitespace().find(|w| w.starts_with(|c: char| c.is_ascii_digit())).unwrap_or_default();
+        assert!(
+            out.stderr.starts_with(&format!(
+                "data/e.toml:3:{col}: `a`: `{written}` cannot be represented exactly (a number may have at most 28 digits after the point"
+            )),
+            "{figure}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn numbers_with_28_places_are_exact() {
+    // 1e-28 is the smallest positive number that fits: it is above 0, and exactly
+    // a tenth of 1e-27 (met: 1e-28 * 10 == 1e-27, not_met if anything was rounded).
+    let rules = "id = \"r\"\nperiod = \"2015\"\n[[rule]]\nid = \"x\"\nmetric = \"a\"\nop = \">\"\ntarget = 0\n[[rule]]\nid = \"y\"\nexpr = \"a * 10\"\nop = \"==\"\ntarget = \"b\"\n";
+    let ws = data_with("a = 1e-28\nb = 0.01e-25");
+    ws.write("rules/r.toml", rules.as_bytes());
+    let out = kaohe_in(&ws, &["eval", "--format", "csv"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let statuses: Vec<&str> = out.stdout.lines().skip(1).map(|l| l.split(',').nth(5).unwrap_or("")).collect();
+    assert_eq!(statuses, ["met", "met"], "{}", out.stdout);
+}
+
+#[test]
+fn every_toml_number_form_is_read_exactly() {
+    let rules = "id = \"r\"\nperiod = \"2015\"\n[[rule]]\nid = \"x\"\nexpr = \"a\"\nop = \"==\"\ntarget = 2015\n";
+    for figure in
+        ["a = 0x7DF", "a = 0o3737", "a = 0b11111011111", "a = 2_015", "a = 2.015e3", "a = 20150E-1", "a = +201_5.0"]
+    {
+        let ws = data_with(figure);
+        ws.write("rules/r.toml", rules.as_bytes());
+        let out = kaohe_in(&ws, &["eval", "--format", "csv"]);
+        assert_eq!(out.code, 0, "{figure}: {out:?}");
+        assert!(out.stdout.contains(",x,,met,"), "{figure}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn integer_periods_mean_their_value_in_decimal() {
+    for period in ["0x7DF", "0o3737", "0b11111011111", "2015", "+2015", "2_015"] {
+        let ws = data_with("a = 5");
+        ws.write("rules/r.toml", RULES.replace("\"2015\"", period).as_bytes());
+        let out = kaohe_in(&ws, &["eval", "--format", "csv"]);
+        assert_eq!(out.code, 0, "{period}: {out:?}");
+        assert_eq!(out.stdout.lines().nth(1), Some("e,r,2015,x,,met,>=,1,5,5,500,,1,1,false,"), "{period}");
+    }
+}
