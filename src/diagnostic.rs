@@ -2,12 +2,21 @@
 //!
 //! A problem carries the file it is about and a byte span into that file's text;
 //! line and column (1-based, columns counted in characters) are computed only when
-//! the message is printed, from the text kept in [`Sources`].
+//! the message is printed, from the text kept in [`Sources`] and an index of its line
+//! starts built once per file, so that printing many problems stays linear.
+//!
+//! Everything printed that came from an input file (its name, the quoted line, the
+//! ids and words inside messages) goes through [`escape_text`] (CONTRACT §7). Past
+//! [`MAX_PER_FILE`] problems in one file, [`limit_per_file`] replaces the rest with
+//! one count.
 
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::escape::escape_text;
 
 /// How serious a diagnostic is. Only errors make `check` and `eval` fail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +32,50 @@ pub enum Severity {
 pub struct SourceFile {
     pub path: String,
     pub text: String,
+    /// Byte offsets where lines start, built the first time a place is asked for.
+    lines: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: String) -> Self {
+        SourceFile { path, text, lines: OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.lines.get_or_init(|| line_starts(&self.text))
+    }
+
+    /// The 0-based line holding byte `offset`, and the byte range of that line
+    /// without its line end.
+    fn line_of(&self, offset: usize) -> (usize, Range<usize>) {
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = starts[line];
+        let end = starts.get(line + 1).copied().unwrap_or(self.text.len());
+        let body = self.text[start..end].trim_end_matches(['\n', '\r']);
+        (line, start..start + body.len())
+    }
+
+    /// 1-based line and character column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = clamp_boundary(&self.text, offset);
+        let (line, range) = self.line_of(offset);
+        let col = self.text[range.start..offset.max(range.start)].chars().count() + 1;
+        (line + 1, col)
+    }
+}
+
+/// Where lines start: after `\n`, after `\r\n`, and after a lone `\r`, as a text
+/// editor counts lines whatever the line ends (CONTRACT §6).
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    starts
 }
 
 /// Every file read in one run; a [`FileId`] indexes into it.
@@ -35,7 +88,7 @@ pub type FileId = usize;
 
 impl Sources {
     pub fn add(&mut self, path: String, text: String) -> FileId {
-        self.files.push(SourceFile { path, text });
+        self.files.push(SourceFile::new(path, text));
         self.files.len() - 1
     }
 
@@ -45,21 +98,21 @@ impl Sources {
 
     /// 1-based line and character column of a byte offset.
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
-        line_col(&self.files[id].text, offset)
+        self.files[id].line_col(offset)
+    }
+
+    /// `path:line:col` of a place, as diagnostics print it (the path escaped).
+    pub fn place(&self, loc: &Loc) -> String {
+        let file = self.get(loc.file);
+        let (line, col) = file.line_col(loc.span.start);
+        format!("{}:{line}:{col}", escape_text(&file.path))
     }
 }
 
 /// 1-based line and character column of `offset` in `text` (clamped to the text).
+/// Scans the text; for many places in one file, use [`Sources::line_col`].
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = text[line_start..offset].chars().count() + 1;
-    (line, col)
+    SourceFile::new(String::new(), text.to_string()).line_col(offset)
 }
 
 /// A location in a file: which file, which bytes.
@@ -85,11 +138,21 @@ pub struct Diagnostic {
     pub path: Option<String>,
     pub message: String,
     pub help: Option<String>,
+    /// A count of the problems of a file that are not shown ([`limit_per_file`]):
+    /// printed as `path: message`, after that file's other problems.
+    pub summary: bool,
 }
 
 impl Diagnostic {
     pub fn error(loc: Loc, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, loc: Some(loc), path: None, message: message.into(), help: None }
+        Diagnostic {
+            severity: Severity::Error,
+            loc: Some(loc),
+            path: None,
+            message: message.into(),
+            help: None,
+            summary: false,
+        }
     }
 
     pub fn warning(loc: Loc, message: impl Into<String>) -> Self {
@@ -104,6 +167,7 @@ impl Diagnostic {
             path: Some(path.into()),
             message: message.into(),
             help: None,
+            summary: false,
         }
     }
 
@@ -122,47 +186,74 @@ impl Diagnostic {
 
     /// `path:line:col: message` for a problem (CONTRACT §7), `path:line:col: warning:
     /// message` and `…: notice: message` for the rest, then the offending line with a
-    /// caret.
+    /// caret. Input text in any of it is escaped (CONTRACT §7).
     pub fn render(&self, sources: &Sources) -> String {
         let label = match self.severity {
             Severity::Error => "",
             Severity::Warning => "warning: ",
             Severity::Notice => "notice: ",
         };
+        let message = escape_text(&self.message);
+        let help = self.help.as_deref().map(escape_text);
         let mut out = String::new();
-        let Some(loc) = &self.loc else {
-            let path = self.path.as_deref().unwrap_or("kaohe");
-            let _ = writeln!(out, "{path}: {label}{}", self.message);
-            if let Some(help) = &self.help {
+        let located = self.loc.as_ref().filter(|_| !self.summary);
+        let Some(loc) = located else {
+            let path = match (&self.loc, &self.path) {
+                (Some(loc), _) => escape_text(&sources.get(loc.file).path),
+                (None, Some(path)) => escape_text(path),
+                (None, None) => "kaohe".into(),
+            };
+            let _ = writeln!(out, "{path}: {label}{message}");
+            if let Some(help) = &help {
                 let _ = writeln!(out, "  = help: {help}");
             }
             return out;
         };
         let file = sources.get(loc.file);
-        let (line, col) = line_col(&file.text, loc.span.start);
-        let _ = writeln!(out, "{}:{line}:{col}: {label}{}", file.path, self.message);
-        out.push_str(&snippet(&file.text, loc.span.clone(), self.severity, self.help.as_deref()));
+        let _ = writeln!(out, "{}: {label}{message}", sources.place(loc));
+        out.push_str(&snippet(file, loc.span.clone(), self.severity, help.as_deref()));
         out
     }
 }
 
-/// The offending line with a caret under the span, drawn by annotate-snippets.
-fn snippet(text: &str, span: Range<usize>, severity: Severity, help: Option<&str>) -> String {
+/// How many characters of a line a snippet shows around the place it points at.
+const SNIPPET_BEFORE: usize = 60;
+const SNIPPET_WIDTH: usize = 160;
+
+/// The offending line with a caret under the span, drawn by annotate-snippets. A long
+/// line is cut to a window around the span (marked `…`), and the shown text is
+/// escaped, with the caret moved to match.
+fn snippet(file: &SourceFile, span: Range<usize>, severity: Severity, help: Option<&str>) -> String {
+    let text = &file.text;
     let start = clamp_boundary(text, span.start);
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line_text = text[line_start..line_end].trim_end_matches('\r');
-    let line_no = text[..line_start].matches('\n').count() + 1;
-    let local_start = start - line_start;
-    let end = clamp_boundary(text, span.end.max(start)).min(line_start + line_text.len());
-    let local_end = end.max(start) - line_start;
+    let (line, range) = file.line_of(start);
+    let start = start.max(range.start).min(range.end);
+    let end = clamp_boundary(text, span.end.max(start)).min(range.end).max(start);
+    // The window: up to SNIPPET_BEFORE characters before the span, SNIPPET_WIDTH in all.
+    let before: Vec<usize> = text[range.start..start].char_indices().map(|(i, _)| range.start + i).collect();
+    let from = if before.len() > SNIPPET_BEFORE { before[before.len() - SNIPPET_BEFORE] } else { range.start };
+    let to = text[from..range.end].char_indices().nth(SNIPPET_WIDTH).map_or(range.end, |(i, _)| from + i);
+    let end = end.min(to.max(start));
+    // Build the shown line, escaping piece by piece so that the span's offsets follow.
+    let mut shown = String::new();
+    if from > range.start {
+        shown.push('…');
+    }
+    let local_start = shown.len() + escape_text(&text[from..start]).len();
+    let local_end = local_start + escape_text(&text[start..end]).len();
+    shown.push_str(&escape_text(&text[from..to]));
+    if to < range.end {
+        shown.push('…');
+    }
     let level = match severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
         Severity::Notice => Level::NOTE,
     };
     let mut group = Group::with_level(level.clone()).element(
-        Snippet::source(line_text).line_start(line_no).annotation(AnnotationKind::Primary.span(local_start..local_end)),
+        Snippet::source(shown.as_str())
+            .line_start(line + 1)
+            .annotation(AnnotationKind::Primary.span(local_start..local_end)),
     );
     if let Some(help) = help {
         group = group.element(Level::HELP.message(help));
@@ -178,6 +269,61 @@ fn clamp_boundary(text: &str, offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+/// How many problems of one file are printed (CONTRACT §7); the rest are counted.
+pub const MAX_PER_FILE: usize = 200;
+
+/// Keep the first [`MAX_PER_FILE`] problems of each file (in order of place) and
+/// replace the rest with one diagnostic counting them; an error if any of them is.
+/// Problems about a whole path (no place) count with their path's file.
+pub fn limit_per_file(diags: &mut Vec<Diagnostic>, sources: &Sources) {
+    let key = |d: &Diagnostic| match &d.loc {
+        Some(loc) => sources.get(loc.file).path.clone(),
+        None => d.path.clone().unwrap_or_default(),
+    };
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for d in diags.iter() {
+        *counts.entry(key(d)).or_default() += 1;
+    }
+    if counts.values().all(|&n| n <= MAX_PER_FILE) {
+        return;
+    }
+    let mut all = std::mem::take(diags);
+    all.sort_by_cached_key(|d| (key(d), d.loc.as_ref().map_or(0, |l| l.span.start)));
+    let mut omitted: Vec<(String, Option<Loc>, usize, bool)> = Vec::new();
+    let mut shown = 0;
+    let mut current: Option<String> = None;
+    for d in all {
+        let k = key(&d);
+        if current.as_ref() != Some(&k) {
+            current = Some(k.clone());
+            shown = 0;
+        }
+        if shown < MAX_PER_FILE {
+            shown += 1;
+            diags.push(d);
+            continue;
+        }
+        match omitted.last_mut() {
+            Some((path, _, n, error)) if *path == k => {
+                *n += 1;
+                *error |= d.is_error();
+            }
+            _ => omitted.push((k, d.loc.clone(), 1, d.is_error())),
+        }
+    }
+    for (path, loc, n, error) in omitted {
+        let message = format!("{n} more problems in this file are not shown (kaohe prints the first {MAX_PER_FILE})");
+        let severity = if error { Severity::Error } else { Severity::Warning };
+        // Placed at the end of the file, so that it sorts after the file's other problems.
+        let loc = loc.map(|l| {
+            let len = sources.get(l.file).text.len();
+            Loc::new(l.file, len..len)
+        });
+        let d = Diagnostic { severity, loc, path: Some(path), message, help: None, summary: true };
+        diags.push(d);
+    }
 }
 
 /// Closest candidate to `word` for a "did you mean" hint, if one is close enough.

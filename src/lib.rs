@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
+pub mod escape;
 pub mod evaluate;
 pub mod expr;
 pub mod interval;

@@ -25,6 +25,7 @@ pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic
     };
     let entities = entities(&raw.entities, &catalog, diags);
     let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
+    crate::diagnostic::limit_per_file(diags, sources);
     Model { catalog, entities, rulesets }
 }
 

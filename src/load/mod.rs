@@ -129,7 +129,8 @@ fn collect(root: &Path, exts: &[&str], what: &str, diags: &mut Vec<Diagnostic>) 
     found
 }
 
-/// Read a file as text: UTF-8 (BOM dropped), else GB18030 with a notice.
+/// Read a file as text: UTF-8 (BOM dropped), else GB18030 with a notice; a file that
+/// is not text is an error at the place that shows it.
 fn read_text(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
     let shown = display(path);
     match fs::metadata(path) {
@@ -160,35 +161,86 @@ fn read_text(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) ->
             }
             Some(sources.add(shown, text))
         }
-        Err(message) => {
-            diags.push(Diagnostic::file_error(shown, message));
+        Err(e) => {
+            let (text, at) = e.context;
+            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            let id = sources.add(shown, text);
+            diags.push(Diagnostic::error(crate::diagnostic::Loc::new(id, at..end), e.message));
             None
         }
     }
 }
 
-/// Decode file bytes to text. Returns the text and an optional notice.
-pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.contains(&0) {
-        return Err("this is not a text file (it contains NUL bytes)".into());
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), None)),
-        Err(utf8_err) => {
-            let decoded = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes);
-            match decoded {
-                Some(text) => Ok((
-                    text.into_owned(),
-                    Some("file is not UTF-8; read as GB18030 (consider saving it as UTF-8)".into()),
-                )),
-                None => Err(format!(
-                    "file is neither UTF-8 nor GB18030 text (invalid UTF-8 at byte {})",
-                    utf8_err.valid_up_to()
-                )),
-            }
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Why bytes are not text, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    /// The byte offset of the problem in the file, after any BOM.
+    pub offset: usize,
+    pub message: String,
+    /// The text up to the end of the line in question (decoded as far as it goes,
+    /// the rest lossily) and the problem's byte offset in it, so that it can be shown
+    /// at its line and column.
+    pub context: (String, usize),
+}
+
+/// Decode file bytes to text: UTF-8 (BOM dropped), else GB18030 with a notice
+/// (CONTRACT §1). A NUL character, or bytes that are neither, are not text.
+pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let nul_message = "this is not a text file: it contains a NUL byte (the first is here)";
+    let utf8_err = match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            return match text.find('\0') {
+                Some(at) => Err(DecodeError { offset: at, message: nul_message.into(), context: context(text, at) }),
+                None => Ok((text.to_string(), None)),
+            };
         }
+        Err(e) => e,
+    };
+    if let Some(text) = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        if let Some(at) = text.find('\0') {
+            // NUL is one byte in GB18030 too; find it in the file by its place in the text.
+            let chars_before = text[..at].chars().count();
+            let offset = byte_of_gb18030_char(bytes, chars_before).unwrap_or(0);
+            return Err(DecodeError { offset, message: nul_message.into(), context: context(&text, at) });
+        }
+        let notice = "file is not UTF-8; read as GB18030 (consider saving it as UTF-8)".to_string();
+        return Ok((text.into_owned(), Some(notice)));
     }
+    let (offset, message) = match bytes.iter().position(|&b| b == 0) {
+        Some(at) => (at, nul_message),
+        None => (
+            utf8_err.valid_up_to(),
+            "this file is neither UTF-8 nor GB18030 text (the first byte that is not UTF-8 is here)",
+        ),
+    };
+    let line_end = bytes[offset..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| offset + i);
+    let mut text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
+    let at = text.len();
+    text.push_str(&String::from_utf8_lossy(&bytes[offset..line_end]));
+    Err(DecodeError { offset, message: message.into(), context: (text, at) })
+}
+
+/// `text` up to the end of the line holding byte `at`, and `at`.
+fn context(text: &str, at: usize) -> (String, usize) {
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    (text[..line_end].to_string(), at)
+}
+
+/// The byte offset of the `n`th character of GB18030 `bytes` (1, 2 or 4 bytes each).
+fn byte_of_gb18030_char(bytes: &[u8], n: usize) -> Option<usize> {
+    let mut at = 0;
+    for _ in 0..n {
+        let b = *bytes.get(at)?;
+        at += match (b, bytes.get(at + 1)) {
+            (0..=0x80, _) | (0xff, _) => 1,
+            (_, Some(0x30..=0x39)) => 4,
+            _ => 2,
+        };
+    }
+    Some(at)
 }
 
 #[cfg(test)]
@@ -210,8 +262,14 @@ mod tests {
     }
 
     #[test]
-    fn refuses_binary() {
-        assert!(decode(b"\x00\x01\x02").is_err());
-        assert!(decode(b"\xff\xfe\xfd\xfc\x80").is_err());
+    fn refuses_binary_at_its_first_nul_or_bad_byte() {
+        assert_eq!(decode(b"\x00\x01\x02").map_err(|e| e.offset), Err(0));
+        assert_eq!(decode(b"ab\ncd\x00").map_err(|e| e.offset), Err(5));
+        assert_eq!(decode(b"\xEF\xBB\xBFab\x00").map_err(|e| e.offset), Err(2));
+        assert_eq!(decode(b"ok\xff\xfe\xfd\xfc\x80").map_err(|e| e.offset), Err(2));
+        let (mut gb, _, _) = encoding_rs::GB18030.encode("名称 = 1\n");
+        let gb_len = gb.len();
+        gb.to_mut().push(0);
+        assert_eq!(decode(&gb).map_err(|e| e.offset), Err(gb_len));
     }
 }

@@ -427,7 +427,14 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
         let name = opt_str(&mut cx, &mut f, "name", "`name`");
         let period = f.get("period").and_then(|v| match v.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
-            DeValue::Integer(i) => Some(i.as_str().trim_start_matches('+').to_string()),
+            // An integer means its value in decimal: `0x7DF` is `2015` (CONTRACT §9).
+            DeValue::Integer(i) => match super::toml_value::integer(i.as_str(), i.radix()) {
+                Ok(d) => Some(d.to_string()),
+                Err(message) => {
+                    cx.error(v.span(), format!("`period`: {message}"));
+                    None
+                }
+            },
             other => {
                 cx.error(v.span(), format!("`period` must be a string or a year, found {}", type_name(other)));
                 None

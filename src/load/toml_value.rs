@@ -3,7 +3,6 @@
 //! the text as written, never through a float.
 
 use std::ops::Range;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use toml::Spanned;
@@ -159,7 +158,9 @@ pub fn expect_decimal(cx: &mut Cx, v: &Value, what: &str) -> Option<Decimal> {
 }
 
 /// `None` when the value is not a number at all; `Some(Err)` when it is one that
-/// cannot be represented exactly.
+/// cannot be represented exactly. Every way TOML writes a number (underscores,
+/// exponents, hex, octal and binary integers) is read from its text, never through
+/// a float, and follows the same rule (CONTRACT §9).
 pub fn number(v: &DeValue) -> Option<Result<Decimal, String>> {
     match v {
         DeValue::Integer(i) => Some(integer(i.as_str(), i.radix())),
@@ -187,40 +188,99 @@ pub fn is_numeric_string(s: &str) -> bool {
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn integer(text: &str, radix: u32) -> Result<Decimal, String> {
+/// A TOML integer's text (underscores already removed by the parser) in its radix.
+pub fn integer(text: &str, radix: u32) -> Result<Decimal, String> {
     if radix == 10 {
         return exact(text);
     }
-    let value = i128::from_str_radix(text, radix).map_err(|_| "integer does not fit".to_string())?;
-    Decimal::from_i128_with_scale(value, 0)
-        .checked_add(Decimal::ZERO)
-        .ok_or_else(|| too_large(text))
-        .and_then(|d| if i128::abs(value) < (1i128 << 96) { Ok(d) } else { Err(too_large(text)) })
+    let prefix = match radix {
+        16 => "0x",
+        8 => "0o",
+        2 => "0b",
+        _ => "",
+    };
+    let written = format!("{prefix}{text}");
+    // TOML writes these without a sign.
+    let value = u128::from_str_radix(text, radix).map_err(|_| too_large(&written))?;
+    build(false, value, 0).ok_or_else(|| too_large(&written))
 }
 
+/// A TOML float's text: `[+-]?DIGITS(.DIGITS)?([eE][+-]?DIGITS)?`, `inf` or `nan`.
 fn float(text: &str) -> Result<Decimal, String> {
     let lower = text.to_ascii_lowercase();
     if lower.contains("inf") || lower.contains("nan") {
         return Err(format!("`{text}` is not a finite number"));
     }
-    if let Some((mantissa, exponent)) = lower.split_once('e') {
-        let exp: i64 = exponent.parse().map_err(|_| format!("`{text}` is not a number"))?;
-        let base = exact(mantissa)?;
-        return scale_by_power_of_ten(base, exp).ok_or_else(|| too_large(text));
+    let (mantissa, exponent) = match lower.split_once('e') {
+        Some((m, e)) => (m, Some(e)),
+        None => (lower.as_str(), None),
+    };
+    let Some(exponent) = exponent else { return exact(text) };
+    let (negative, int, frac) = split_decimal(mantissa).ok_or_else(|| format!("`{text}` is not a number"))?;
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        // Zero, whatever the exponent.
+        return Ok(Decimal::ZERO);
     }
-    exact(text)
+    // An exponent too long for i64 is far beyond what fits either way.
+    let exp: i64 = exponent.parse().map_err(|_| too_large(text))?;
+    let scale = frac.len() as i128 - i128::from(exp);
+    exact_parts(negative, digits, scale).ok_or_else(|| too_large(text))
 }
 
-fn scale_by_power_of_ten(mut value: Decimal, exp: i64) -> Option<Decimal> {
-    if exp.unsigned_abs() > 60 {
+/// Sign, integer digits and fractional digits of `[+-]?[0-9]+(\.[0-9]+)?`.
+fn split_decimal(text: &str) -> Option<(bool, &str, &str)> {
+    let negative = text.starts_with('-');
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    (!int.is_empty() && digits(int) && digits(frac) && (frac.is_empty() != body.contains('.')))
+        .then_some((negative, int, frac))
+}
+
+/// The decimal `digits` × 10^-`scale`, exactly: the scale as written when it fits,
+/// else with trailing fractional zeros dropped; `None` when even that does not fit
+/// (CONTRACT §9: an integer below 2^96 with at most 28 places).
+fn exact_parts(negative: bool, digits: &str, scale: i128) -> Option<Decimal> {
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some(Decimal::ZERO);
+    }
+    if scale < 0 {
+        // A whole number: the digits followed by -scale zeros.
+        if digits.len() as i128 - scale > 29 {
+            return None;
+        }
+        let mut value: u128 = digits.parse().ok()?;
+        for _ in 0..-scale {
+            value = value.checked_mul(10)?;
+        }
+        return build(negative, value, 0);
+    }
+    if scale <= 28
+        && digits.len() <= 29
+        && let Some(d) = digits.parse::<u128>().ok().and_then(|v| build(negative, v, scale as u32))
+    {
+        return Some(d);
+    }
+    // Drop trailing fractional zeros, then try again.
+    let zeros = digits.len() - digits.trim_end_matches('0').len();
+    let dropped = zeros.min(usize::try_from(scale).unwrap_or(usize::MAX));
+    let (digits, scale) = (&digits[..digits.len() - dropped], scale - dropped as i128);
+    if scale > 28 || digits.len() > 29 {
         return None;
     }
-    let ten = Decimal::TEN;
-    for _ in 0..exp.unsigned_abs() {
-        value = if exp > 0 { value.checked_mul(ten)? } else { value.checked_div(ten)? };
+    build(negative, digits.parse().ok()?, scale as u32)
+}
+
+/// A decimal from its mantissa and scale, when the mantissa is below 2^96.
+fn build(negative: bool, mantissa: u128, scale: u32) -> Option<Decimal> {
+    if mantissa >= 1u128 << 96 || scale > 28 {
+        return None;
     }
-    // Dividing must stay exact: 28 fractional digits is the most a Decimal holds.
-    Some(value)
+    let signed = i128::try_from(mantissa).ok()?;
+    Decimal::try_from_i128_with_scale(if negative { -signed } else { signed }, scale).ok()
 }
 
 fn too_large(text: &str) -> String {
@@ -229,25 +289,12 @@ fn too_large(text: &str) -> String {
     )
 }
 
-/// Parse decimal text exactly, dropping trailing fractional zeros first (CONTRACT §9).
+/// Parse decimal text `[+-]?[0-9]+(\.[0-9]+)?` exactly, keeping its scale (2.50 stays
+/// 2.50) when it fits, dropping trailing fractional zeros when that makes it fit
+/// (CONTRACT §9).
 pub fn exact(text: &str) -> Result<Decimal, String> {
-    let unsigned = text.strip_prefix('+').unwrap_or(text);
-    let trimmed = match unsigned.split_once('.') {
-        Some((int, frac)) => {
-            let frac = frac.trim_end_matches('0');
-            if frac.is_empty() { int.to_string() } else { format!("{int}.{frac}") }
-        }
-        None => unsigned.to_string(),
-    };
-    let digits = trimmed.trim_start_matches('-').trim_start_matches('0');
-    let digits = digits.replace('.', "");
-    let fits = u128::from_str(if digits.is_empty() { "0" } else { &digits }).is_ok_and(|n| n < (1u128 << 96))
-        && trimmed.split_once('.').is_none_or(|(_, f)| f.len() <= 28);
-    if !fits {
-        return Err(too_large(text));
-    }
-    // Keep the scale as written (2.50 stays 2.50) when the text fits as it is.
-    Decimal::from_str_exact(unsigned).or_else(|_| Decimal::from_str_exact(&trimmed)).map_err(|_| too_large(text))
+    let (negative, int, frac) = split_decimal(text).ok_or_else(|| format!("`{text}` is not a number"))?;
+    exact_parts(negative, &format!("{int}{frac}"), frac.len() as i128).ok_or_else(|| too_large(text))
 }
 
 /// Map a character offset inside a string value's text to a byte span in the file,
@@ -283,16 +330,59 @@ mod tests {
         case("16000", "16000");
         case("0.1000000000000000000000000000000", "0.1");
         case("79228162514264337593543950335", "79228162514264337593543950335");
+        case("0.00000000000000000000000000010", "0.0000000000000000000000000001");
+        case("-0", "0");
+        case("007", "7");
         assert!(exact("79228162514264337593543950336").is_err());
         assert!(exact("0.00000000000000000000000000001").is_err());
+        assert!(exact("1.").is_err());
+        assert!(exact(".5").is_err());
     }
 
     #[test]
     fn floats_with_exponents_are_exact() {
-        assert_eq!(float("1.5e3").map(|d| d.normalize().to_string()), Ok("1500".into()));
-        assert_eq!(float("25e-2").map(|d| d.normalize().to_string()), Ok("0.25".into()));
-        assert!(float("inf").is_err());
-        assert!(float("nan").is_err());
+        let float_case = |text: &str, expected: &str| {
+            assert_eq!(float(text).map(|d| d.to_string()), Ok(expected.to_string()), "{text}");
+        };
+        float_case("1.5e3", "1500");
+        float_case("25e-2", "0.25");
+        float_case("+10.50e-20", "0.0000000000000000001050");
+        float_case("1.1e-27", "0.0000000000000000000000000011");
+        float_case("1E5", "100000");
+        float_case("1e+3", "1000");
+        float_case("0e99999999999999999999", "0");
+        float_case("-2.5e0", "-2.5");
+        float_case("7.9228162514264337593543950335e28", "79228162514264337593543950335");
+        float_case("100e-30", "0.0000000000000000000000000001");
+        float_case("0.10e1", "1.0");
+        for bad in [
+            "1e-29",
+            "1.11e-27",
+            "7.9228162514264337593543950336e28",
+            "1e29",
+            "1e99999999999999999999",
+            "inf",
+            "-inf",
+            "nan",
+            "+nan",
+        ] {
+            assert!(float(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn integers_in_every_radix() {
+        let int_case = |text: &str, radix: u32, expected: &str| {
+            assert_eq!(integer(text, radix).map(|d| d.to_string()), Ok(expected.to_string()), "{text}");
+        };
+        int_case("7DF", 16, "2015");
+        int_case("DEADbeef", 16, "3735928559");
+        int_case("3737", 8, "2015");
+        int_case("11111011111", 2, "2015");
+        int_case("-12", 10, "-12");
+        int_case("ffffffffffffffffffffffff", 16, "79228162514264337593543950335");
+        assert!(integer("1000000000000000000000000", 16).is_err());
+        assert!(integer("ffffffffffffffffffffffffffffffffff", 16).is_err());
     }
 
     #[test]

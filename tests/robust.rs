@@ -1,0 +1,168 @@
+//! Regression tests for what a hostile tester found (issue 11), on the input side:
+//! each builds its workspace in a temporary folder (some need what a repository
+//! cannot hold: FIFOs, links, control characters in file names) and runs the real
+//! binary.
+//!
+//! `KAOHE_BIN=/path/to/kaohe cargo test --test robust` runs them against another
+//! build (to see that they fail on one without the fixes).
+
+mod common;
+
+use common::{Workspace, kaohe_in};
+
+const CATALOG: &str = "[metric.a]\nunit = \"件\"\n[metric.b]\nunit = \"件\"\n";
+const RULES: &str = "id = \"r\"\nperiod = \"2015\"\n[[rule]]\nid = \"x\"\nmetric = \"a\"\nop = \">=\"\ntarget = 1\n";
+
+/// A workspace with the small catalog and rule set above, plus `files`.
+fn workspace(files: &[(&str, &[u8])]) -> Workspace {
+    let ws = Workspace::new();
+    ws.write("rules/metrics.toml", CATALOG.as_bytes());
+    ws.write("rules/r.toml", RULES.as_bytes());
+    for (path, text) in files {
+        ws.write(path, text);
+    }
+    ws
+}
+
+// ---------------------------------------------------------------------------
+// Places and escaping in diagnostics
+
+#[test]
+fn nul_byte_is_reported_at_its_line_and_column() {
+    let ws = workspace(&[("data/e.toml", b"id = \"e\"\nname = \"a\0b\"\n")]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.starts_with("data/e.toml:2:10: this is not a text file: it contains a NUL byte"),
+        "{}",
+        out.stderr
+    );
+    // The line is shown with the NUL escaped, and the caret under it.
+    assert!(out.stderr.contains("2 | name = \"a\\u{0}b\""), "{}", out.stderr);
+}
+
+#[test]
+fn bytes_that_are_not_text_are_reported_at_their_place() {
+    let ws = workspace(&[("data/e.toml", b"id = \"e\"\n# \xff\xfe\xfd\xfc\x80\n")]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.starts_with("data/e.toml:2:3: this file is neither UTF-8 nor GB18030"), "{}", out.stderr);
+}
+
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let ws = workspace(&[("data/\u{1b}]0;pwned\u{7}\u{202e}x.toml", b"id = \"e\"\nnmae = 1\n")]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("data/\\u{1b}]0;pwned\\u{7}\\u{202e}x.toml:2:1: warning:"), "{}", out.stderr);
+    assert!(!out.stderr.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{:?}", out.stderr);
+}
+
+#[test]
+fn control_characters_in_quoted_lines_and_messages_are_escaped() {
+    // A quoted key with ESC in it is an invalid id; the message, the quoted line and
+    // the caret all come out clean, the caret still under the key.
+    let ws = workspace(&[("data/e.toml", "id = \"e\"\n[period.2015]\n\"\\u001b[2Ja\" = 1\n".as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert!(out.stderr.contains("metric id `\\u{1b}[2Ja` is not a valid id"), "{}", out.stderr);
+    let ws = workspace(&[("data/e.toml", b"id = \"e\"\n\x1b[2J = 1\n")]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert!(out.stderr.contains("2 | \\u{1b}[2J = 1\n  | ^"), "{}", out.stderr);
+}
+
+#[test]
+fn past_200_problems_in_a_file_the_rest_are_counted() {
+    let ws = workspace(&[("data/x.toml", "a:b:c:d\n".repeat(1000).as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let problems = out
+        .stderr
+        .lines()
+        .filter(|l| l.strip_prefix("data/x.toml:").is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())))
+        .count();
+    assert_eq!(problems, 200, "{}", out.stderr);
+    // 1003 syntax errors in all: four on the first line, one on each other.
+    assert!(
+        out.stderr
+            .ends_with("data/x.toml: 803 more problems in this file are not shown (kaohe prints the first 200)\n"),
+        "{}",
+        &out.stderr[out.stderr.len().saturating_sub(300)..]
+    );
+}
+
+#[test]
+fn a_long_line_is_quoted_around_the_problem_only() {
+    let line = format!("name = \"{}\" x\n", "长".repeat(100_000));
+    let ws = workspace(&[("data/e.toml", format!("id = \"e\"\n{line}").as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.starts_with("data/e.toml:2:100011: invalid TOML"), "{}", &out.stderr[..200]);
+    assert!(out.stderr.len() < 2000, "{}", out.stderr.len());
+    assert!(out.stderr.contains("| …长长"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// Numbers (CONTRACT §9: exact as written, in every way TOML writes them)
+
+fn data_with(figure: &str) -> Workspace {
+    workspace(&[("data/e.toml", format!("id = \"e\"\n[period.2015]\n{figure}\n").as_bytes())])
+}
+
+#[test]
+fn numbers_with_29_places_are_input_errors() {
+    for (figure, col) in [("a = 1e-29", 5), ("a = 1.11e-27", 5), ("a = { value = 9.99e-29 }", 15)] {
+        let out = kaohe_in(&data_with(figure), &["check"]);
+        assert_eq!(out.code, 2, "{figure}: {out:?}");
+        let written =
+            figure.split_whitespace().find(|w| w.starts_with(|c: char| c.is_ascii_digit())).unwrap_or_default();
+        assert!(
+            out.stderr.starts_with(&format!(
+                "data/e.toml:3:{col}: `a`: `{written}` cannot be represented exactly (a number may have at most 28 digits after the point"
+            )),
+            "{figure}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn numbers_with_28_places_are_exact() {
+    // 1e-28 is the smallest positive number that fits: it is above 0, and exactly
+    // a tenth of 1e-27 (met: 1e-28 * 10 == 1e-27, not_met if anything was rounded).
+    let rules = "id = \"r\"\nperiod = \"2015\"\n[[rule]]\nid = \"x\"\nmetric = \"a\"\nop = \">\"\ntarget = 0\n[[rule]]\nid = \"y\"\nexpr = \"a * 10\"\nop = \"==\"\ntarget = \"b\"\n";
+    let ws = data_with("a = 1e-28\nb = 0.01e-25");
+    ws.write("rules/r.toml", rules.as_bytes());
+    let out = kaohe_in(&ws, &["eval", "--format", "csv"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let statuses: Vec<&str> = out.stdout.lines().skip(1).map(|l| l.split(',').nth(5).unwrap_or("")).collect();
+    assert_eq!(statuses, ["met", "met"], "{}", out.stdout);
+}
+
+#[test]
+fn every_toml_number_form_is_read_exactly() {
+    let rules = "id = \"r\"\nperiod = \"2015\"\n[[rule]]\nid = \"x\"\nexpr = \"a\"\nop = \"==\"\ntarget = 2015\n";
+    for figure in
+        ["a = 0x7DF", "a = 0o3737", "a = 0b11111011111", "a = 2_015", "a = 2.015e3", "a = 20150E-1", "a = +201_5.0"]
+    {
+        let ws = data_with(figure);
+        ws.write("rules/r.toml", rules.as_bytes());
+        let out = kaohe_in(&ws, &["eval", "--format", "csv"]);
+        assert_eq!(out.code, 0, "{figure}: {out:?}");
+        assert!(out.stdout.contains(",x,,met,"), "{figure}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn integer_periods_mean_their_value_in_decimal() {
+    for period in ["0x7DF", "0o3737", "0b11111011111", "2015", "+2015", "2_015"] {
+        let ws = data_with("a = 5");
+        ws.write("rules/r.toml", RULES.replace("\"2015\"", period).as_bytes());
+        let out = kaohe_in(&ws, &["eval", "--format", "csv"]);
+        assert_eq!(out.code, 0, "{period}: {out:?}");
+        assert_eq!(out.stdout.lines().nth(1), Some("e,r,2015,x,,met,>=,1,5,5,500,,1,1,false,"), "{period}");
+    }
+}
