@@ -426,6 +426,17 @@ fn no_figure(n: &NoFigure, metric: &str, lang: Lang) -> String {
                 ),
             }
         }
+        NoFigure::Limit { evaluations, why } => {
+            let why = non_linear(why, metric, lang);
+            match lang {
+                Lang::Zh => format!(
+                    "已计算 {evaluations} 次（每个指标的上限），仍未找到满足规则的 {metric} 值，不再求解（{why}）"
+                ),
+                Lang::En => format!(
+                    "gave up after {evaluations} evaluations (the limit for one metric) without finding a value of {metric} that meets the rule ({why})"
+                ),
+            }
+        }
         NoFigure::Budget => match lang {
             Lang::Zh => format!("本规则的求解计算量已达上限（{} 次计算），未再求 {metric}", crate::solve::RULE_BUDGET),
             Lang::En => format!(
@@ -621,6 +632,7 @@ mod tests {
             NoFigure::NoWhole { exact: None },
             NoFigure::NoDecimal { about: Some(d("2.5")) },
             NoFigure::NoDecimal { about: None },
+            NoFigure::Limit { evaluations: 200, why: NonLinear::Func(Func::Max) },
             NoFigure::Budget,
         ] {
             out.push(NeedNote::NoFigure(n));
@@ -632,7 +644,7 @@ mod tests {
     /// numbers are taken out: it must hold no English word.
     fn english_left(text: &str) -> Option<String> {
         let mut rest = text.to_string();
-        for allowed in ["apps", "2016-H1", "H1", "abs", "min"] {
+        for allowed in ["apps", "2016-H1", "H1", "abs", "min", "max"] {
             rest = rest.replace(allowed, "");
         }
         let letters: String = rest.chars().filter(char::is_ascii_alphabetic).collect();

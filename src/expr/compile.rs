@@ -39,8 +39,8 @@ pub enum Instr {
     Load(Ref),
     Neg,
     Bin(BinOp),
-    /// A call over the top `n` values.
-    Call(Func, u32),
+    /// A call over the top `n` values; the last field indexes [`Code::texts`].
+    Call(Func, u32, u32),
 }
 
 /// A compiled formula.
@@ -49,6 +49,8 @@ pub struct Code {
     pub instrs: Vec<Instr>,
     /// Every distinct reference, in the order the formula reads them.
     pub refs: Vec<Ref>,
+    /// The text of each call, as written canonically (for the solver's notes).
+    pub texts: Vec<String>,
 }
 
 /// How names compile: a param's value, a metric's index, and a period id's index.
@@ -106,7 +108,9 @@ fn emit(e: &Expr, names: &dyn Names, code: &mut Code) -> Result<(), UnknownName>
             for a in args {
                 emit(a, names, code)?;
             }
-            code.instrs.push(Instr::Call(*func, u32::try_from(args.len()).unwrap_or(u32::MAX)));
+            let text = u32::try_from(code.texts.len()).unwrap_or(u32::MAX);
+            code.texts.push(e.to_string());
+            code.instrs.push(Instr::Call(*func, u32::try_from(args.len()).unwrap_or(u32::MAX), text));
         }
     }
     Ok(())
@@ -118,7 +122,7 @@ impl Code {
     /// The program that reads one metric.
     pub fn load(metric: MetricIdx, at: At) -> Code {
         let r = Ref { metric, at };
-        Code { instrs: vec![Instr::Load(r)], refs: vec![r] }
+        Code { instrs: vec![Instr::Load(r)], refs: vec![r], texts: Vec::new() }
     }
 
     /// Evaluate over intervals; `load` gives the value of a reference. `stack` is
@@ -147,7 +151,7 @@ impl Code {
                         (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
                     });
                 }
-                Instr::Call(func, n) => {
+                Instr::Call(func, n, _) => {
                     let n = *n as usize;
                     let start = stack.len().saturating_sub(n).max(base);
                     let args = stack.split_off(start);
@@ -161,7 +165,8 @@ impl Code {
     }
 }
 
-fn apply(op: BinOp, l: &Interval, r: &Interval) -> Value {
+/// One binary operation over intervals.
+pub fn apply(op: BinOp, l: &Interval, r: &Interval) -> Value {
     let result = match op {
         BinOp::Add => l.add(r),
         BinOp::Sub => l.sub(r),
@@ -171,7 +176,8 @@ fn apply(op: BinOp, l: &Interval, r: &Interval) -> Value {
     result.map_err(Unknown::from)
 }
 
-fn call(func: Func, args: Vec<Value>) -> Value {
+/// A call over evaluated arguments (any failure among them wins, as in [`Code::run`]).
+pub fn call(func: Func, args: Vec<Value>) -> Value {
     let mut values = Vec::with_capacity(args.len());
     let mut failure: Option<Unknown> = None;
     for a in args {

@@ -23,7 +23,7 @@ use rust_decimal::Decimal;
 
 use crate::interval::{ArithError, Interval};
 
-pub use compile::{At, Code, Instr, MetricIdx, Names, PeriodIdx, Ref, UnknownName, compile};
+pub use compile::{At, Code, Instr, MetricIdx, Names, PeriodIdx, Ref, UnknownName, apply, call, compile};
 pub use parser::parse;
 
 /// The longest formula accepted, in bytes (CONTRACT §9 asks for at least 4 KiB).

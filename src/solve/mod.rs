@@ -8,7 +8,7 @@
 //! Each metric `x` is solved on the condition `g(x) = actual(x) − target(x)` ≥ 0, ≤ 0
 //! or = 0 (for `between`, against the end the actual is outside of; `x` is substituted
 //! in the target too, should the target name it). The exact path evaluates the
-//! expression trees symbolically over rational functions P(x)/Q(x) with `Decimal`
+//! compiled programs symbolically over rational functions P(x)/Q(x) with `Decimal`
 //! polynomial coefficients (closed under `+ − × ÷` and negation; a common factor `x^k`
 //! and proportional numerator and denominator cancel). When P and Q end up of degree at
 //! most 1, `g` is linear or a ratio of linear terms and its root is the boundary; the
@@ -22,7 +22,9 @@
 //! the current value is not negative) until a value meets the rule (for `==`, until
 //! `actual − target` changes sign); that bracket is bisected down to whole numbers or
 //! to 10⁻¹⁵ relative, and a non-whole result is snapped to the shortest decimal within
-//! that tolerance that still meets the rule. At most 200 evaluations per metric; the
+//! that tolerance that still meets the rule. Before searching, one evaluation over
+//! every value the search could try settles the rules that no value can meet. At most
+//! 200 evaluations per metric, and [`RULE_BUDGET`] units of work per rule; the
 //! nearer of the two directions wins. A pole between the current value and the
 //! solution is detected by evaluating the rule over that whole interval (interval
 //! arithmetic reports the zero divisor).
@@ -30,23 +32,31 @@
 //! Whole metrics round away from the current value to the nearest whole number that
 //! meets the rule; other metrics get the boundary itself (for `>` and `<`, the boundary
 //! that any larger, or smaller, value passes). Every figure is checked with the real
-//! evaluator (a `Context` whose `overrides` replace the metric), so that rounding never
-//! yields a figure that does not do it.
+//! evaluator (the evaluation's own value table, with the metric overridden), so that
+//! rounding never yields a figure that does not do it.
+//!
+//! Files: this one chooses the goal and drives each metric; `exact` holds the rational
+//! path, `numeric` the bracket search, `poly` the polynomial and rational helpers.
+//! Dependencies are followed with explicit work stacks, never by recursion, so a chain
+//! of thousands of derived metrics is solved on any stack.
+
+mod exact;
+mod numeric;
+mod poly;
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashSet};
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
+use self::exact::Exact;
 use crate::evaluate::engine::Engine;
-use crate::evaluate::plan::{PlanRule, PlanRuleSet};
-use crate::evaluate::{
-    Evaluation, Need, Pace, RuleResult, Status, TargetValue, actual_expr, compare, eval_target, resolve_period,
-};
-use crate::expr::{BinOp, Expr, Func, Missing, PeriodIdx, PeriodRef, Unknown};
+use crate::evaluate::plan::{Plan, PlanRule, PlanRuleSet, PlanTarget};
+use crate::evaluate::{Evaluation, Need, Pace, RuleResult, Status, TargetValue, compare, eval_target};
+use crate::expr::{At, Code, Func, MetricIdx, PeriodIdx, Unknown};
 use crate::interval::Interval;
-use crate::model::{Metric, Model, Op, Rule, Target};
+use crate::model::{Metric, Op};
 
 /// Evaluations the numeric method may spend on one metric.
 const MAX_EVALUATIONS: usize = 200;
@@ -57,12 +67,8 @@ const MAX_EVALUATIONS: usize = 200;
 /// ([`NoFigure::Budget`]), so the cost of a rule is bounded whatever its size.
 pub const RULE_BUDGET: usize = 2_000_000;
 
-/// The highest polynomial degree kept while building a rational function; the result
-/// must come down to degree 1 to be solved exactly.
-const MAX_DEGREE: usize = 2;
-
-/// A (metric, period) pair.
-type Key = (String, String);
+/// A (metric, period) slot of the value table.
+type Slot = (MetricIdx, PeriodIdx);
 
 /// How a need's figure was found, or why there is none: typed, so that `crate::text`
 /// words it in either language (CONTRACT §5 leaves the method to the implementation).
@@ -148,6 +154,11 @@ pub enum NoFigure {
         non_negative: bool,
         why: NonLinear,
     },
+    /// The numeric method used its evaluations for one metric without finding a value.
+    Limit {
+        evaluations: usize,
+        why: NonLinear,
+    },
     /// The rule's work budget ([`RULE_BUDGET`]) was spent before this metric's turn.
     Budget,
 }
@@ -155,30 +166,20 @@ pub enum NoFigure {
 /// Fill in `needs` for the rules that are not met or behind pace. `engine` holds the
 /// evaluation's entity; it is left with no override.
 pub fn fill_needs<'m>(engine: &mut Engine<'_, 'm>, ruleset: &PlanRuleSet<'m>, evaluation: &mut Evaluation<'m>) {
-    let Some(period_idx) = engine.plan().periods.get(&evaluation.period) else {
+    let Some(period) = engine.plan().periods.get(&evaluation.period) else {
         return;
     };
-    let params = &ruleset.ruleset.params;
     for (result, plan_rule) in evaluation.rules.iter_mut().zip(&ruleset.rules) {
-        let at = Place { params, period: &evaluation.period, period_idx };
-        result.needs = rule_needs(engine, plan_rule, &at, result);
+        result.needs = rule_needs(engine, plan_rule, period, result);
     }
     engine.set_override(None);
-}
-
-/// Where a rule is solved: the rule set's params and the period (the engine holds
-/// the entity).
-struct Place<'a, 'm> {
-    params: &'m BTreeMap<String, Decimal>,
-    period: &'a str,
-    period_idx: PeriodIdx,
 }
 
 /// The needs of one rule (empty where the contract says so).
 fn rule_needs<'m>(
     engine: &mut Engine<'_, 'm>,
     plan_rule: &PlanRule<'m>,
-    at: &Place<'_, 'm>,
+    period: PeriodIdx,
     result: &RuleResult<'m>,
 ) -> Vec<Need> {
     let wanted = result.status == Status::NotMet || result.pace == Some(Pace::Behind);
@@ -188,31 +189,22 @@ fn rule_needs<'m>(
     let Some(actual) = result.actual.as_ref().ok().and_then(Interval::as_point) else {
         return Vec::new();
     };
-    let Some(aim) = aim(result.rule, actual, result.target.as_ref().ok()) else {
+    let Some(aim) = aim(plan_rule, actual, result.target.as_ref().ok()) else {
         return Vec::new();
     };
-    let period = at.period;
-    let mut solver = Solver {
-        model: engine.plan().model,
-        params: at.params,
-        period,
-        period_idx: at.period_idx,
-        rule: result.rule,
-        plan_rule,
-        engine: RefCell::new(engine),
-        actual: actual_expr(result.rule),
-        deps: HashMap::new(),
-        cost: 1,
-        spent: Cell::new(0),
-    };
-    let actual = solver.actual.clone();
-    let inputs = solver.expr_deps(&actual, period);
-    solver.cost = inputs.len().max(1);
+    let solver =
+        Solver { period, rule: plan_rule, engine: RefCell::new(engine), cost: Cell::new(1), spent: Cell::new(0) };
+    let inputs = solver.raw_inputs(&plan_rule.actual);
+    let plan = solver.plan();
+    solver.cost.set(inputs.len().max(1));
     if matches!(solver.status(None, Some(result.rule.op)), Ok(Status::Met)) {
         return Vec::new();
     }
-    let metrics: BTreeSet<String> = inputs.into_iter().filter(|(_, p)| p == period).map(|(m, _)| m).collect();
-    metrics.iter().map(|m| solver.need(m, &aim)).collect()
+    // Entries are ordered by metric id (CONTRACT §5).
+    let mut metrics: Vec<MetricIdx> = inputs.iter().filter(|(_, p)| *p == period).map(|(m, _)| *m).collect();
+    metrics.sort_by_key(|m| plan.metric_id(*m));
+    metrics.dedup();
+    metrics.into_iter().map(|m| solver.need(m, &aim)).collect()
 }
 
 /// Which way the rule must move, and against which target expression.
@@ -234,31 +226,31 @@ impl Goal {
 
 struct Aim<'a> {
     goal: Goal,
-    target: &'a Expr,
+    target: &'a Code,
 }
 
 /// The goal of a rule whose actual is the point `actual`, or `None` when the target
 /// is not a single point (or a pair of points for `between`).
-fn aim<'a>(rule: &'a Rule, actual: Decimal, target: Option<&TargetValue>) -> Option<Aim<'a>> {
+fn aim<'a>(rule: &'a PlanRule, actual: Decimal, target: Option<&TargetValue>) -> Option<Aim<'a>> {
     match (&rule.target, target?) {
-        (Target::Value { formula, .. }, TargetValue::Single(t)) => {
+        (PlanTarget::Single(code), TargetValue::Single(t)) => {
             t.as_point()?;
-            let goal = match rule.op {
+            let goal = match rule.rule.op {
                 Op::Ge => Goal::AtLeast { strict: false },
                 Op::Gt => Goal::AtLeast { strict: true },
                 Op::Le => Goal::AtMost { strict: false },
                 Op::Lt => Goal::AtMost { strict: true },
                 Op::Eq | Op::Between => Goal::Equal,
             };
-            Some(Aim { goal, target: &formula.expr })
+            Some(Aim { goal, target: code })
         }
-        (Target::Between(low, high), TargetValue::Between(l, h)) => {
+        (PlanTarget::Between(low, high), TargetValue::Between(l, h)) => {
             let (l, _) = (l.as_point()?, h.as_point()?);
             // The nearer end: the one the actual is outside of.
             if actual < l {
-                Some(Aim { goal: Goal::AtLeast { strict: false }, target: &low.expr })
+                Some(Aim { goal: Goal::AtLeast { strict: false }, target: low })
             } else {
-                Some(Aim { goal: Goal::AtMost { strict: false }, target: &high.expr })
+                Some(Aim { goal: Goal::AtMost { strict: false }, target: high })
             }
         }
         _ => None,
@@ -276,83 +268,55 @@ fn relax(op: Op) -> Op {
 
 /// Solves one rule for one entity at one period.
 struct Solver<'a, 'p, 'm> {
-    model: &'m Model,
-    params: &'m BTreeMap<String, Decimal>,
-    period: &'a str,
-    period_idx: PeriodIdx,
-    rule: &'m Rule,
-    plan_rule: &'a PlanRule<'m>,
+    period: PeriodIdx,
+    rule: &'a PlanRule<'m>,
     /// The evaluation's own value table: raw figures stay cached across probes.
     engine: RefCell<&'a mut Engine<'p, 'm>>,
-    actual: Expr,
-    /// Raw (metric, period) inputs of each (metric, period), memoised.
-    deps: HashMap<Key, BTreeSet<Key>>,
     /// The work units one evaluation of the rule costs (its number of raw inputs).
-    cost: usize,
+    cost: Cell<usize>,
     /// Work units spent on this rule so far (see [`RULE_BUDGET`]).
     spent: Cell<usize>,
 }
 
-/// What the exact path found.
-enum Exact {
-    Found(Decimal, NeedNote),
-    /// No figure: the reason.
-    Impossible(NoFigure),
-    /// The exact path does not apply: the reason (the numeric method takes over).
-    GiveUp(NonLinear),
-}
+impl<'p, 'm> Solver<'_, 'p, 'm> {
+    fn plan(&self) -> &'p Plan<'m> {
+        self.engine.borrow().plan()
+    }
 
-impl Solver<'_, '_, '_> {
     // ---- the real evaluator -------------------------------------------------------
 
     /// The actual and the target with `over` replacing one metric's current value.
-    fn values(&self, over: Option<(&str, Interval)>) -> Result<(Interval, TargetValue), Unknown> {
+    fn values(&self, over: Option<(MetricIdx, Interval)>) -> Result<(Interval, TargetValue), Unknown> {
         self.charge();
         let mut engine = self.engine.borrow_mut();
-        let plan = engine.plan();
-        let over = over.and_then(|(metric, value)| Some((plan.metric(metric)?, self.period_idx, value)));
-        engine.set_override(over);
-        let actual = engine.eval(&self.plan_rule.actual, self.period_idx)?;
-        let target = eval_target(&mut engine, self.plan_rule, self.period_idx)?;
+        engine.set_override(over.map(|(m, v)| (m, self.period, v)));
+        let actual = engine.eval(&self.rule.actual, self.period)?;
+        let target = eval_target(&mut engine, self.rule, self.period)?;
         Ok((actual, target))
     }
 
-    /// The value of `metric` at `period` as the data give it.
-    fn data_value(&self, metric: &str, period: &str) -> Result<Interval, Unknown> {
+    /// The value of a slot as the data give it.
+    fn data_value(&self, (m, p): Slot) -> Result<Interval, Unknown> {
         let mut engine = self.engine.borrow_mut();
         engine.set_override(None);
-        let plan = engine.plan();
-        match (plan.metric(metric), plan.periods.get(period)) {
-            (Some(m), Some(p)) => engine.value(m, p),
-            _ => Err(Unknown::Missing(vec![Missing { metric: metric.to_string(), period: period.to_string() }])),
-        }
-    }
-
-    /// A formula tree at `period`, with the data's values (for the exact path's constants).
-    fn data_eval(&self, e: &Expr, period: &str) -> Result<Interval, Unknown> {
-        e.eval(&mut |name: &str, at: &PeriodRef| {
-            if let Some(v) = self.params.get(name) {
-                return Ok(Interval::point(*v));
-            }
-            let p = resolve_period(period, at)?;
-            self.data_value(name, &p)
-        })
+        engine.value(m, p)
     }
 
     /// The rule's comparison (or `op` in its place) with `over` applied.
-    fn status(&self, over: Option<(&str, Interval)>, op: Option<Op>) -> Result<Status, Unknown> {
+    fn status(&self, over: Option<(MetricIdx, Interval)>, op: Option<Op>) -> Result<Status, Unknown> {
         let (actual, target) = self.values(over)?;
-        Ok(compare(op.unwrap_or(self.rule.op), &actual, &target))
+        Ok(compare(op.unwrap_or(self.rule.rule.op), &actual, &target))
     }
 
     /// Whether `metric = x` meets the rule; `relaxed` checks `>`/`<` as `>=`/`<=`.
-    fn meets(&self, metric: &str, x: Decimal, relaxed: bool) -> bool {
-        let op = if relaxed { relax(self.rule.op) } else { self.rule.op };
+    fn meets(&self, metric: MetricIdx, x: Decimal, relaxed: bool) -> bool {
+        let op = self.rule.rule.op;
+        let op = if relaxed { relax(op) } else { op };
         matches!(self.status(Some((metric, Interval::point(x))), Some(op)), Ok(Status::Met))
     }
 
     /// The sign of actual − target with `metric = x` (single targets only).
-    fn sign(&self, metric: &str, x: Decimal) -> Option<Ordering> {
+    fn sign(&self, metric: MetricIdx, x: Decimal) -> Option<Ordering> {
         match self.values(Some((metric, Interval::point(x)))).ok()? {
             (a, TargetValue::Single(t)) => Some(a.as_point()?.cmp(&t.as_point()?)),
             _ => None,
@@ -360,60 +324,56 @@ impl Solver<'_, '_, '_> {
     }
 
     /// Whether a divisor reaches zero while `metric` moves from `from` to `to`.
-    fn crosses_pole(&self, metric: &str, from: Decimal, to: Decimal) -> bool {
+    fn crosses_pole(&self, metric: MetricIdx, from: Decimal, to: Decimal) -> bool {
         let span = Interval { low: Some(from.min(to)), high: Some(from.max(to)), approx: false };
         matches!(self.values(Some((metric, span))), Err(Unknown::DivisionByZero))
     }
 
     /// Count one evaluation's work against the rule's budget.
     fn charge(&self) {
-        self.spent.set(self.spent.get().saturating_add(self.cost));
+        self.spent.set(self.spent.get().saturating_add(self.cost.get()));
     }
 
     fn exhausted(&self) -> bool {
         self.spent.get() >= RULE_BUDGET
     }
 
-    // ---- dependencies ---------------------------------------------------------------
-
-    /// The raw (metric, period) inputs of `name` at `period`.
-    fn deps(&mut self, name: &str, period: &str) -> BTreeSet<Key> {
-        if self.params.contains_key(name) {
-            return BTreeSet::new();
-        }
-        let key = (name.to_string(), period.to_string());
-        if let Some(found) = self.deps.get(&key) {
-            return found.clone();
-        }
-        // A guard against cycles (validation rejects them; this only keeps us finite).
-        self.deps.insert(key.clone(), BTreeSet::new());
-        let model = self.model;
-        let found = match model.catalog.get(name).and_then(|m| m.formula.as_ref()) {
-            Some(f) => self.expr_deps(&f.expr, period),
-            None => BTreeSet::from([key.clone()]),
-        };
-        self.deps.insert(key, found.clone());
-        found
+    /// Where a reference of code running at `period` reads.
+    fn resolve(&self, at: At, period: PeriodIdx) -> Result<PeriodIdx, Unknown> {
+        self.engine.borrow().resolve(at, period)
     }
 
-    /// The raw (metric, period) inputs of an expression evaluated at `period`.
-    fn expr_deps(&mut self, e: &Expr, period: &str) -> BTreeSet<Key> {
-        let mut out = BTreeSet::new();
-        for (name, at, _) in e.references() {
-            if let Ok(p) = resolve_period(period, at) {
-                out.extend(self.deps(name, &p));
+    // ---- dependencies ---------------------------------------------------------------
+
+    /// The raw slots `code` reads at the rule's period, through derived metrics.
+    fn raw_inputs(&self, code: &Code) -> BTreeSet<Slot> {
+        let plan = self.plan();
+        let mut seen: HashSet<Slot> = HashSet::new();
+        let mut raw = BTreeSet::new();
+        let mut work: Vec<Slot> =
+            code.refs.iter().filter_map(|r| Some((r.metric, self.resolve(r.at, self.period).ok()?))).collect();
+        while let Some((m, p)) = work.pop() {
+            if !seen.insert((m, p)) {
+                continue;
+            }
+            match plan.metrics.get(m as usize).and_then(|pm| pm.formula.as_ref()) {
+                Some(f) => work.extend(f.refs.iter().filter_map(|r| Some((r.metric, self.resolve(r.at, p).ok()?)))),
+                None => {
+                    raw.insert((m, p));
+                }
             }
         }
-        out
+        raw
     }
 
     // ---- one metric -------------------------------------------------------------------
 
-    fn need(&mut self, metric: &str, aim: &Aim) -> Need {
-        let period = self.period;
+    fn need(&self, metric: MetricIdx, aim: &Aim) -> Need {
+        let plan = self.plan();
+        let def = plan.metrics.get(metric as usize).map(|pm| pm.def);
         let none = |why: NoFigure| Need {
-            metric: metric.to_string(),
-            period: period.to_string(),
+            metric: plan.metric_id(metric).to_string(),
+            period: plan.periods.name(self.period).to_string(),
             change: None,
             to: None,
             note: NeedNote::NoFigure(why),
@@ -421,11 +381,10 @@ impl Solver<'_, '_, '_> {
         if self.exhausted() {
             return none(NoFigure::Budget);
         }
-        let current = self.data_value(metric, self.period);
+        let current = self.data_value((metric, self.period));
         let Some(cur) = current.ok().and_then(|v| v.as_point()) else {
             return none(NoFigure::NotPoint);
         };
-        let def = self.model.catalog.get(metric);
         let whole = def.is_some_and(|m| m.whole);
         let found = match self.exact(metric, cur, whole, aim) {
             Exact::Found(to, why) => Ok((to, why)),
@@ -447,574 +406,12 @@ impl Solver<'_, '_, '_> {
             return none(NoFigure::TooLarge);
         };
         Need {
-            metric: metric.to_string(),
-            period: self.period.to_string(),
+            metric: plan.metric_id(metric).to_string(),
+            period: plan.periods.name(self.period).to_string(),
             change: Some(change.normalize()),
             to: Some(to.normalize()),
             note: why,
         }
-    }
-
-    // ---- the exact path -----------------------------------------------------------------
-
-    fn exact(&mut self, metric: &str, cur: Decimal, whole: bool, aim: &Aim) -> Exact {
-        self.charge();
-        let x: Key = (metric.to_string(), self.period.to_string());
-        let mut memo = HashMap::new();
-        let actual = self.actual.clone();
-        let period = self.period;
-        let g = self
-            .sym(&actual, period, &x, &mut memo)
-            .and_then(|a| self.sym(aim.target, period, &x, &mut memo).and_then(|t| a.sub(&t)));
-        let g = match g {
-            Ok(g) => g,
-            Err(why) => return Exact::GiveUp(why),
-        };
-        if g.num.degree() > 1 || g.den.degree() > 1 {
-            return Exact::GiveUp(NonLinear::NotLinear);
-        }
-        let shape = if g.den.degree() == 0 { Shape::Linear } else { Shape::Ratio };
-        let (n0, n1, d1) = (g.num.coef(0), g.num.coef(1), g.den.coef(1));
-        let Some(d_cur) = g.den.at(cur) else {
-            return Exact::GiveUp(NonLinear::TooLarge);
-        };
-        if d_cur.is_zero() {
-            return Exact::GiveUp(NonLinear::DivisorZeroNow);
-        }
-        // Where the denominator keeps the sign it has now, g ≥ 0 ⇔ ±N(x) ≥ 0: M(x) ≥ 0.
-        let flip = match aim.goal {
-            Goal::AtLeast { .. } => d_cur.is_sign_negative(),
-            Goal::AtMost { .. } => d_cur.is_sign_positive(),
-            Goal::Equal => false,
-        };
-        let (m0, m1) = if flip { (-n0, -n1) } else { (n0, n1) };
-        if m1.is_zero() {
-            return Exact::Impossible(if aim.goal == Goal::Equal {
-                NoFigure::NoExactValue
-            } else if !d1.is_zero() {
-                NoFigure::Pole
-            } else {
-                NoFigure::CancelsOut
-            });
-        }
-        let Some(r) = (-m0).checked_div(m1) else {
-            return Exact::GiveUp(NonLinear::TooLarge);
-        };
-        let up = match aim.goal {
-            Goal::Equal => r > cur,
-            _ => m1.is_sign_positive(),
-        };
-        if (up && r < cur) || (!up && r > cur) || (aim.goal == Goal::Equal && r == cur) {
-            return Exact::GiveUp(NonLinear::Disagrees);
-        }
-        let den = g.den.clone();
-        let crosses = |to: Decimal| {
-            !d1.is_zero()
-                && match den.at(to) {
-                    Some(d) => d.is_zero() || d.is_sign_negative() != d_cur.is_sign_negative(),
-                    None => true,
-                }
-        };
-        match self.finalize(metric, cur, r, up, whole, aim.goal, &crosses) {
-            Fin::Found(to) => {
-                let rounding = if to != r {
-                    Rounding::Whole { boundary: r, up }
-                } else if aim.goal.strict() && !whole {
-                    Rounding::Boundary { up }
-                } else {
-                    Rounding::None
-                };
-                Exact::Found(to, NeedNote::Exact { shape, rounding })
-            }
-            Fin::Impossible(why) => Exact::Impossible(why),
-            Fin::Failed(why) => Exact::GiveUp(why),
-        }
-    }
-
-    /// From the exact boundary `r` to the figure: rounding, the checks, verification.
-    #[allow(clippy::too_many_arguments)]
-    fn finalize(
-        &self,
-        metric: &str,
-        cur: Decimal,
-        r: Decimal,
-        up: bool,
-        whole: bool,
-        goal: Goal,
-        crosses: &dyn Fn(Decimal) -> bool,
-    ) -> Fin {
-        let relaxed = goal.strict() && !whole;
-        let toward = |c: Decimal, k: i64| {
-            let step = if whole { Decimal::ONE } else { ulp(r) };
-            let delta = step.checked_mul(Decimal::from(k))?;
-            if up { c.checked_add(delta) } else { c.checked_sub(delta) }
-        };
-        let first = match (goal, whole) {
-            (Goal::Equal, true) => r.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero),
-            (_, true) if up => r.ceil(),
-            (_, true) => r.floor(),
-            (_, false) => r,
-        };
-        if first.is_sign_negative() && !first.is_zero() && !cur.is_sign_negative() {
-            return Fin::Impossible(NoFigure::Negative { value: r, beyond: false });
-        }
-        if crosses(first) {
-            return Fin::Impossible(NoFigure::Pole);
-        }
-        let mut candidates = vec![Some(first)];
-        match (goal, whole) {
-            (Goal::Equal, true) => {}
-            (Goal::Equal, false) => {
-                let u = ulp(r);
-                candidates.push(r.checked_add(u));
-                candidates.push(r.checked_sub(u));
-            }
-            _ => candidates.extend((1..=2).map(|k| toward(first, k))),
-        }
-        let mut skipped = None;
-        for c in candidates.into_iter().flatten() {
-            if c.is_sign_negative() && !c.is_zero() && !cur.is_sign_negative() {
-                skipped.get_or_insert(NoFigure::Negative { value: r, beyond: true });
-                continue;
-            }
-            if crosses(c) {
-                skipped.get_or_insert(NoFigure::Pole);
-                continue;
-            }
-            if self.meets(metric, c, relaxed) {
-                return Fin::Found(c);
-            }
-        }
-        if let (Some(why), false) = (skipped, goal == Goal::Equal) {
-            return Fin::Impossible(why);
-        }
-        match (goal, whole) {
-            (Goal::Equal, true) => Fin::Impossible(NoFigure::NoWhole { exact: Some(r) }),
-            (Goal::Equal, false) => Fin::Impossible(NoFigure::NoDecimal { about: Some(r) }),
-            _ => Fin::Failed(NonLinear::DoesNotVerify(r)),
-        }
-    }
-
-    /// The expression as a rational function of `x`, other inputs taken as they are.
-    fn sym(&mut self, e: &Expr, period: &str, x: &Key, memo: &mut HashMap<Key, Ratio>) -> Result<Ratio, NonLinear> {
-        match e {
-            Expr::Num(n) => Ok(Ratio::constant(*n)),
-            Expr::Ref { name, period: at, .. } => self.sym_ref(name, at, period, x, memo),
-            Expr::Neg(inner) => Ok(self.sym(inner, period, x, memo)?.neg()),
-            Expr::Bin { .. } => {
-                // A left-deep chain in a loop, as the evaluator does (see `Expr::chain`).
-                let (head, tail) = e.chain();
-                let mut acc = self.sym(head, period, x, memo)?;
-                for (op, rhs) in tail {
-                    let r = self.sym(rhs, period, x, memo)?;
-                    acc = match op {
-                        BinOp::Add => acc.add(&r),
-                        BinOp::Sub => acc.sub(&r),
-                        BinOp::Mul => acc.mul(&r),
-                        BinOp::Div => acc.div(&r),
-                    }?;
-                }
-                Ok(acc)
-            }
-            Expr::Call { func, .. } => {
-                if self.expr_deps(e, period).contains(x) {
-                    Err(NonLinear::Func(*func))
-                } else {
-                    self.constant(e, period)
-                }
-            }
-        }
-    }
-
-    fn sym_ref(
-        &mut self,
-        name: &str,
-        at: &PeriodRef,
-        period: &str,
-        x: &Key,
-        memo: &mut HashMap<Key, Ratio>,
-    ) -> Result<Ratio, NonLinear> {
-        if let Some(v) = self.params.get(name) {
-            return Ok(Ratio::constant(*v));
-        }
-        let p = resolve_period(period, at).map_err(NonLinear::Unknown)?;
-        let key = (name.to_string(), p);
-        if &key == x {
-            return Ok(Ratio::x());
-        }
-        if let Some(r) = memo.get(&key) {
-            return Ok(r.clone());
-        }
-        let model = self.model;
-        let formula = model.catalog.get(name).and_then(|m| m.formula.as_ref());
-        let r = match formula {
-            Some(f) if self.deps(name, &key.1).contains(x) => self.sym(&f.expr, &key.1, x, memo)?,
-            _ => {
-                let v = self.data_value(name, &key.1);
-                point(v, || format!("{name}@{}", key.1))?
-            }
-        };
-        memo.insert(key, r.clone());
-        Ok(r)
-    }
-
-    /// A sub-expression that does not depend on `x`, from the evaluator.
-    fn constant(&self, e: &Expr, period: &str) -> Result<Ratio, NonLinear> {
-        let v = self.data_eval(e, period);
-        point(v, || e.to_string())
-    }
-
-    // ---- the numeric path -------------------------------------------------------------
-
-    fn numeric(
-        &self,
-        metric: &str,
-        cur: Decimal,
-        whole: bool,
-        goal: Goal,
-        reason: NonLinear,
-    ) -> Result<(Decimal, NeedNote), NoFigure> {
-        let mut search = Search {
-            solver: self,
-            metric,
-            goal,
-            cur_sign: if goal == Goal::Equal { self.sign(metric, cur) } else { None },
-            evaluations: 0,
-        };
-        let non_negative = !cur.is_sign_negative() || cur.is_zero();
-        // One evaluation over every value the search could try: when the rule fails for
-        // all of them at once, no search is needed (a `min(…, 1) >= 2` is settled here).
-        let range = Interval { low: non_negative.then_some(Decimal::ZERO), high: None, approx: false };
-        if matches!(self.status(Some((metric, range)), None), Ok(Status::NotMet)) {
-            return Err(NoFigure::NotReached { evaluations: 1, non_negative, why: reason });
-        }
-        let unit = if whole { Decimal::ONE } else { cur.abs().max(Decimal::ONE) / Decimal::from(64) };
-        let mut sides = [
-            Side { up: true, base: if whole { cur.floor() } else { cur }, lo: cur, step: unit, active: true, hi: None },
-            Side { up: false, base: if whole { cur.ceil() } else { cur }, lo: cur, step: unit, active: true, hi: None },
-        ];
-        // Expand both brackets, doubling the step, until one side reaches the goal.
-        while sides.iter().any(|s| s.active) && sides.iter().all(|s| s.hi.is_none()) {
-            for side in &mut sides {
-                if !side.active {
-                    continue;
-                }
-                if search.evaluations >= MAX_EVALUATIONS || self.exhausted() {
-                    side.active = false;
-                    continue;
-                }
-                let next = if side.up { side.base.checked_add(side.step) } else { side.base.checked_sub(side.step) };
-                let Some(mut x) = next else {
-                    side.active = false;
-                    continue;
-                };
-                if !side.up && non_negative && x <= Decimal::ZERO {
-                    x = Decimal::ZERO;
-                    side.active = false;
-                    if side.lo <= Decimal::ZERO {
-                        continue;
-                    }
-                }
-                if search.reached(x) {
-                    side.hi = Some(x);
-                    side.active = false;
-                } else {
-                    side.lo = x;
-                }
-                match side.step.checked_mul(Decimal::TWO) {
-                    Some(s) => side.step = s,
-                    None => side.active = false,
-                }
-            }
-        }
-        let mut best: Option<Decimal> = None;
-        let mut failure: Option<NoFigure> = None;
-        for side in &sides {
-            let Some(hi) = side.hi else { continue };
-            let to = match search.settle(side.lo, hi, side.up, whole) {
-                Ok(to) => to,
-                Err(why) => {
-                    failure.get_or_insert(why);
-                    continue;
-                }
-            };
-            if self.crosses_pole(metric, cur, to) {
-                failure.get_or_insert(NoFigure::Pole);
-                continue;
-            }
-            let distance = |v: Decimal| v.checked_sub(cur).map_or(Decimal::MAX, |d| d.abs());
-            let nearer = best.is_none_or(|b| distance(to) < distance(b));
-            if nearer {
-                best = Some(to);
-            }
-        }
-        let n = search.evaluations;
-        match (best, failure) {
-            (Some(to), _) => Ok((to, NeedNote::Numeric { why: reason, evaluations: n })),
-            (None, Some(why)) => Err(why),
-            (None, None) => Err(NoFigure::NotReached { evaluations: n, non_negative, why: reason }),
-        }
-    }
-}
-
-/// The outcome of rounding and verifying an exact boundary.
-enum Fin {
-    Found(Decimal),
-    Impossible(NoFigure),
-    Failed(NonLinear),
-}
-
-/// One direction of the numeric bracket search.
-struct Side {
-    up: bool,
-    base: Decimal,
-    /// The last value that does not reach the goal (the current value at first).
-    lo: Decimal,
-    step: Decimal,
-    active: bool,
-    /// The first value found that reaches it.
-    hi: Option<Decimal>,
-}
-
-/// The numeric method's state for one metric.
-struct Search<'s, 'a, 'p, 'm> {
-    solver: &'s Solver<'a, 'p, 'm>,
-    metric: &'s str,
-    goal: Goal,
-    /// For `==`: the sign of actual − target now.
-    cur_sign: Option<Ordering>,
-    evaluations: usize,
-}
-
-impl Search<'_, '_, '_, '_> {
-    /// Whether `x` reaches the goal: meets the rule, or for `==` is at or past the target.
-    fn reached(&mut self, x: Decimal) -> bool {
-        self.evaluations += 1;
-        match self.goal {
-            Goal::Equal => match self.solver.sign(self.metric, x) {
-                Some(Ordering::Equal) => true,
-                Some(s) => self.cur_sign.is_some_and(|c| c != s),
-                None => false,
-            },
-            _ => self.solver.meets(self.metric, x, false),
-        }
-    }
-
-    fn verify(&mut self, x: Decimal, relaxed: bool) -> bool {
-        self.evaluations += 1;
-        self.solver.meets(self.metric, x, relaxed)
-    }
-
-    /// Bisect [lo, hi] (hi reaches the goal, lo does not) and pick the figure.
-    fn settle(&mut self, mut lo: Decimal, mut hi: Decimal, up: bool, whole: bool) -> Result<Decimal, NoFigure> {
-        let tolerance = |lo: Decimal, hi: Decimal| Decimal::new(1, 15) * lo.abs().max(hi.abs()).max(Decimal::ONE);
-        while self.evaluations < MAX_EVALUATIONS && !self.solver.exhausted() {
-            let Some(mid) = hi.checked_sub(lo).and_then(|w| lo.checked_add(w / Decimal::TWO)) else { break };
-            let mid = if whole {
-                let m = if up { mid.floor() } else { mid.ceil() };
-                let m = if up && m <= lo {
-                    lo.floor().checked_add(Decimal::ONE)
-                } else if !up && m >= lo {
-                    lo.ceil().checked_sub(Decimal::ONE)
-                } else {
-                    Some(m)
-                };
-                match m {
-                    Some(m) if (up && m < hi) || (!up && m > hi) => m,
-                    _ => break,
-                }
-            } else {
-                let narrow = hi.checked_sub(lo).is_none_or(|w| w.abs() <= tolerance(lo, hi));
-                if narrow || mid == lo || mid == hi {
-                    break;
-                }
-                mid
-            };
-            if self.reached(mid) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        let equal = self.goal == Goal::Equal;
-        let relaxed = self.goal.strict() && !whole;
-        if !whole {
-            // The shortest decimal near the boundary that still does it.
-            let tol = tolerance(lo, hi);
-            let (toward, away) = if up {
-                (RoundingStrategy::ToNegativeInfinity, RoundingStrategy::ToPositiveInfinity)
-            } else {
-                (RoundingStrategy::ToPositiveInfinity, RoundingStrategy::ToNegativeInfinity)
-            };
-            for dp in 0..=16 {
-                for strategy in [toward, away] {
-                    let c = hi.round_dp_with_strategy(dp, strategy);
-                    let near = c.checked_sub(hi).is_some_and(|d| d.abs() <= tol);
-                    let sign_ok = !c.is_sign_negative() || c.is_zero() || lo.is_sign_negative();
-                    if near && sign_ok && self.verify(c, relaxed) {
-                        return Ok(c);
-                    }
-                }
-            }
-        }
-        if !equal || self.verify(hi, false) {
-            Ok(hi)
-        } else if whole {
-            Err(NoFigure::NoWhole { exact: None })
-        } else {
-            Err(NoFigure::NoDecimal { about: None })
-        }
-    }
-}
-
-/// An evaluated value as a constant rational function, if it is a single point.
-fn point(v: Result<Interval, Unknown>, what: impl Fn() -> String) -> Result<Ratio, NonLinear> {
-    match v {
-        Ok(i) => i.as_point().map(Ratio::constant).ok_or_else(|| NonLinear::InputNotPoint(what())),
-        Err(e) => Err(NonLinear::InputUnknown(what(), e)),
-    }
-}
-
-/// One unit in the last place that a `Decimal` of `v`'s size can still hold.
-fn ulp(v: Decimal) -> Decimal {
-    let mut t = v.abs().trunc();
-    let mut digits = 0u32;
-    while t >= Decimal::ONE {
-        t = (t / Decimal::TEN).trunc();
-        digits += 1;
-    }
-    Decimal::new(1, 27u32.saturating_sub(digits).min(28))
-}
-
-/// A polynomial in `x` with `Decimal` coefficients, lowest degree first, without
-/// trailing zeros (the zero polynomial is empty).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Poly(Vec<Decimal>);
-
-impl Poly {
-    fn new(mut coefficients: Vec<Decimal>) -> Poly {
-        while coefficients.last().is_some_and(Decimal::is_zero) {
-            coefficients.pop();
-        }
-        Poly(coefficients)
-    }
-
-    fn is_zero(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The degree; 0 for constants and the zero polynomial.
-    fn degree(&self) -> usize {
-        self.0.len().saturating_sub(1)
-    }
-
-    fn coef(&self, i: usize) -> Decimal {
-        self.0.get(i).copied().unwrap_or(Decimal::ZERO)
-    }
-
-    fn neg(&self) -> Poly {
-        Poly(self.0.iter().map(|c| -*c).collect())
-    }
-
-    fn add(&self, o: &Poly) -> Option<Poly> {
-        let n = self.0.len().max(o.0.len());
-        let sum: Option<Vec<Decimal>> = (0..n).map(|i| self.coef(i).checked_add(o.coef(i))).collect();
-        Some(Poly::new(sum?))
-    }
-
-    fn mul(&self, o: &Poly) -> Option<Poly> {
-        if self.is_zero() || o.is_zero() {
-            return Some(Poly(Vec::new()));
-        }
-        let mut out = vec![Decimal::ZERO; self.0.len() + o.0.len() - 1];
-        for (i, a) in self.0.iter().enumerate() {
-            for (j, b) in o.0.iter().enumerate() {
-                out[i + j] = out[i + j].checked_add(a.checked_mul(*b)?)?;
-            }
-        }
-        Some(Poly::new(out))
-    }
-
-    /// The value at `x` (Horner).
-    fn at(&self, x: Decimal) -> Option<Decimal> {
-        self.0.iter().rev().try_fold(Decimal::ZERO, |acc, c| acc.checked_mul(x)?.checked_add(*c))
-    }
-}
-
-/// A rational function P(x)/Q(x).
-#[derive(Clone, Debug)]
-struct Ratio {
-    num: Poly,
-    den: Poly,
-}
-
-impl Ratio {
-    fn constant(c: Decimal) -> Ratio {
-        Ratio { num: Poly::new(vec![c]), den: Poly::new(vec![Decimal::ONE]) }
-    }
-
-    fn x() -> Ratio {
-        Ratio { num: Poly::new(vec![Decimal::ZERO, Decimal::ONE]), den: Poly::new(vec![Decimal::ONE]) }
-    }
-
-    fn neg(&self) -> Ratio {
-        Ratio { num: self.num.neg(), den: self.den.clone() }
-    }
-
-    fn add(&self, o: &Ratio) -> Result<Ratio, NonLinear> {
-        if self.den == o.den {
-            let num = self.num.add(&o.num).ok_or(NonLinear::TooLargeExact)?;
-            return Ratio { num, den: self.den.clone() }.simplified();
-        }
-        let left = self.num.mul(&o.den).ok_or(NonLinear::TooLargeExact)?;
-        let right = o.num.mul(&self.den).ok_or(NonLinear::TooLargeExact)?;
-        let num = left.add(&right).ok_or(NonLinear::TooLargeExact)?;
-        let den = self.den.mul(&o.den).ok_or(NonLinear::TooLargeExact)?;
-        Ratio { num, den }.simplified()
-    }
-
-    fn sub(&self, o: &Ratio) -> Result<Ratio, NonLinear> {
-        self.add(&o.neg())
-    }
-
-    fn mul(&self, o: &Ratio) -> Result<Ratio, NonLinear> {
-        let num = self.num.mul(&o.num).ok_or(NonLinear::TooLargeExact)?;
-        let den = self.den.mul(&o.den).ok_or(NonLinear::TooLargeExact)?;
-        Ratio { num, den }.simplified()
-    }
-
-    fn div(&self, o: &Ratio) -> Result<Ratio, NonLinear> {
-        if o.num.is_zero() {
-            return Err(NonLinear::DivisionByZero);
-        }
-        let num = self.num.mul(&o.den).ok_or(NonLinear::TooLargeExact)?;
-        let den = self.den.mul(&o.num).ok_or(NonLinear::TooLargeExact)?;
-        Ratio { num, den }.simplified()
-    }
-
-    /// Cancel a common factor x^k and proportional numerator and denominator; refuse
-    /// degrees above [`MAX_DEGREE`].
-    fn simplified(mut self) -> Result<Ratio, NonLinear> {
-        if self.num.is_zero() {
-            return Ok(Ratio::constant(Decimal::ZERO));
-        }
-        while self.num.0.first().is_some_and(Decimal::is_zero) && self.den.0.first().is_some_and(Decimal::is_zero) {
-            self.num.0.remove(0);
-            self.den.0.remove(0);
-        }
-        let (dn, dd) = (self.num.degree(), self.den.degree());
-        if dn == dd && dd >= 1 {
-            let (ln, ld) = (self.num.coef(dn), self.den.coef(dd));
-            let proportional = (0..=dn)
-                .all(|i| matches!((self.num.coef(i).checked_mul(ld), self.den.coef(i).checked_mul(ln)), (Some(a), Some(b)) if a == b));
-            if proportional {
-                return Ok(Ratio { num: Poly::new(vec![ln]), den: Poly::new(vec![ld]) });
-            }
-        }
-        if self.num.degree() > MAX_DEGREE || self.den.degree() > MAX_DEGREE {
-            return Err(NonLinear::Product);
-        }
-        Ok(self)
     }
 }
 
