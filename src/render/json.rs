@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use serde_json::ser::Formatter;
 
 use super::{Emitter, exact_number};
 use crate::evaluate::{Evaluation, RuleResult, TargetValue};
@@ -151,9 +152,11 @@ impl Emitter for JsonEmitter {
     }
 
     fn section(&self, out: &mut dyn Write, s: &Section, index: usize) -> io::Result<()> {
-        out.write_all(if index > 0 { b",\n    " } else { b"\n    " })?;
-        let mut indented = Indent { out, prefix: b"    " };
-        serde_json::to_writer_pretty(&mut indented, &evaluation(s.evaluation)).map_err(io::Error::other)
+        let mut buf = Vec::with_capacity(16 * 1024);
+        buf.extend_from_slice(if index > 0 { b",\n    " } else { b"\n    " });
+        let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested { depth: 2, has_value: false });
+        evaluation(s.evaluation).serialize(&mut ser).map_err(io::Error::other)?;
+        out.write_all(&buf)
     }
 
     fn finish(&self, out: &mut dyn Write, sections: usize, _summary: Option<&Summary>) -> io::Result<()> {
@@ -161,26 +164,73 @@ impl Emitter for JsonEmitter {
     }
 }
 
-/// Writes `prefix` after every newline: an evaluation printed at the top level then
-/// sits two levels deep. JSON strings hold no raw newline, so only layout is touched.
-struct Indent<'a> {
-    out: &'a mut dyn Write,
-    prefix: &'static [u8],
+/// serde_json's pretty layout (two spaces a level), starting `depth` levels in: an
+/// evaluation written on its own comes out exactly as inside the whole document.
+struct Nested {
+    depth: usize,
+    has_value: bool,
 }
 
-impl Write for Indent<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        for (i, line) in buf.split(|b| *b == b'\n').enumerate() {
-            if i > 0 {
-                self.out.write_all(b"\n")?;
-                self.out.write_all(self.prefix)?;
-            }
-            self.out.write_all(line)?;
+impl Nested {
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
         }
-        Ok(buf.len())
+        Ok(())
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
