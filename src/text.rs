@@ -291,6 +291,30 @@ pub fn interval(i: &Interval) -> String {
     }
 }
 
+/// An interval as `explain` shows it: exact numbers, `≈` when approximate.
+pub fn interval_marked(i: &Interval) -> String {
+    match (i.low, i.high, i.approx) {
+        (None, None, _) | (_, _, false) => interval(i),
+        _ => format!("≈{}", interval(i)),
+    }
+}
+
+/// An actual value as tables show it: 2 places, `≥` for a lower bound, `≤` for an
+/// upper bound, `≈` approximate, `true`/`false` for a yes/no metric.
+pub fn interval_short(i: &Interval, is_bool: bool) -> String {
+    let approx = if i.approx { "≈" } else { "" };
+    let num = |d: Decimal| {
+        if is_bool { if d.is_zero() { "false".into() } else { "true".into() } } else { short_number(d) }
+    };
+    match (i.low, i.high) {
+        (Some(l), Some(h)) if l == h => format!("{approx}{}", num(l)),
+        (Some(l), Some(h)) => format!("{approx}{}–{}", num(l), num(h)),
+        (Some(l), None) => format!("≥{approx}{}", num(l)),
+        (None, Some(h)) => format!("≤{approx}{}", num(h)),
+        (None, None) => "?".into(),
+    }
+}
+
 /// Why a value is unknown.
 pub fn unknown(u: &Unknown, lang: Lang) -> String {
     match u {

@@ -75,6 +75,9 @@ impl<'p, 'm> Engine<'p, 'm> {
 
     /// Evaluate with `metric` at `period` replaced by `value` (None: the data again).
     pub fn set_override(&mut self, over: Option<(MetricIdx, PeriodIdx, Interval)>) {
+        if over == self.over {
+            return;
+        }
         for (p, m) in self.derived.drain(..) {
             self.rows[p as usize][m as usize] = None;
         }

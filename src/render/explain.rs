@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{exact_number, interval_text};
+use super::exact_number;
 use crate::evaluate::{Evaluation, Input, RuleResult, Status, TargetValue, prev_period};
 use crate::expr::{BinOp, Expr, PeriodRef};
 use crate::interval::Interval;
@@ -14,7 +14,7 @@ use crate::text::{self, Lang, words};
 
 fn value_text(v: &Result<Interval, crate::expr::Unknown>, lang: Lang) -> String {
     match v {
-        Ok(i) => interval_exact(i),
+        Ok(i) => text::interval_marked(i),
         Err(e) => unknown_text(e, lang),
     }
 }
@@ -22,18 +22,6 @@ fn value_text(v: &Result<Interval, crate::expr::Unknown>, lang: Lang) -> String 
 /// "unknown (why)" in the chosen language.
 fn unknown_text(why: &crate::expr::Unknown, lang: Lang) -> String {
     format!("{} ({})", words(lang).unknown_value, text::unknown(why, lang))
-}
-
-/// An interval with exact (6-place) numbers.
-fn interval_exact(i: &Interval) -> String {
-    let approx = if i.approx { "≈" } else { "" };
-    match (i.low, i.high) {
-        (Some(l), Some(h)) if l == h => format!("{approx}{}", exact_number(l)),
-        (Some(l), Some(h)) => format!("{approx}[{}, {}]", exact_number(l), exact_number(h)),
-        (Some(l), None) => format!("{approx}[{}, +∞)", exact_number(l)),
-        (None, Some(h)) => format!("{approx}(-∞, {}]", exact_number(h)),
-        (None, None) => "(-∞, +∞)".into(),
-    }
 }
 
 /// Print `expr` with every reference replaced by its value.
@@ -59,7 +47,7 @@ fn substitute(expr: &Expr, period: &str, inputs: &[Input], params: &dyn Fn(&str)
                 let found = p.and_then(|p| inputs.iter().find(|i| i.metric == *name && i.period == p));
                 match found.map(|i| &i.value) {
                     Some(Ok(v)) => {
-                        let text = interval_exact(v);
+                        let text = text::interval_marked(v);
                         if v.as_point().is_some() && !text.starts_with('-') { text } else { format!("({text})") }
                     }
                     _ => format!("{name}?"),
@@ -136,7 +124,11 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
                     let _ = write!(
                         line,
                         " = {}{spaced_unit} ({})",
-                        interval_text_exact(v, metric.is_some_and(|m| m.is_bool())),
+                        if metric.is_some_and(|m| m.is_bool()) {
+                            text::interval_short(v, true)
+                        } else {
+                            text::interval_marked(v)
+                        },
                         text::qualifier(fig.qualifier, lang)
                     );
                     if let (Some(written), Some(wu)) = (fig.written, &fig.written_unit) {
@@ -170,7 +162,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         Actual::Expr(f) => Some(f.expr.clone()),
     };
     let actual_value = match &r.actual {
-        Ok(a) => interval_exact(a),
+        Ok(a) => text::interval_marked(a),
         Err(e) => unknown_text(e, lang),
     };
     match actual_expr {
@@ -187,8 +179,8 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         Target::Between(l, h) => format!("[{}, {}]", l.text, h.text),
     };
     let target_value = match &r.target {
-        Ok(TargetValue::Single(v)) => interval_exact(v),
-        Ok(TargetValue::Between(l, h)) => format!("[{}, {}]", interval_exact(l), interval_exact(h)),
+        Ok(TargetValue::Single(v)) => text::interval_marked(v),
+        Ok(TargetValue::Between(l, h)) => format!("[{}, {}]", text::interval_marked(l), text::interval_marked(h)),
         Err(e) => unknown_text(e, lang),
     };
     match &r.rule.target {
@@ -263,8 +255,4 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         text::verdict(e.verdict, lang)
     );
     out
-}
-
-fn interval_text_exact(v: &Interval, is_bool: bool) -> String {
-    if is_bool { interval_text(v, true) } else { interval_exact(v) }
 }

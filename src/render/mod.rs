@@ -15,11 +15,11 @@ use std::io::{self, Write};
 use rust_decimal::Decimal;
 
 use crate::cli::Format;
-use crate::interval::Interval;
 use crate::report::{Section, Summary, TargetCell};
 use crate::text::Lang;
 
 pub use crate::number::{exact_number, short_number};
+pub use crate::text::interval_short as interval_text;
 
 /// One output format of `eval`. The driver calls `begin`, then `section` once per
 /// evaluation in the contract's order (`index` counts from 0 across the whole run, so
@@ -70,21 +70,6 @@ pub fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) ->
 /// Empty for `None` (CSV cells), else the contract's number format.
 pub fn csv_number(d: Option<Decimal>) -> String {
     d.map(exact_number).unwrap_or_default()
-}
-
-/// An actual value with its marks: ≥ for a lower bound, ≤ for an upper bound, ≈ approximate.
-pub fn interval_text(i: &Interval, is_bool: bool) -> String {
-    let approx = if i.approx { "≈" } else { "" };
-    let num = |d: Decimal| {
-        if is_bool { if d.is_zero() { "false".into() } else { "true".into() } } else { short_number(d) }
-    };
-    match (i.low, i.high) {
-        (Some(l), Some(h)) if l == h => format!("{approx}{}", num(l)),
-        (Some(l), Some(h)) => format!("{approx}{}–{}", num(l), num(h)),
-        (Some(l), None) => format!("≥{approx}{}", num(l)),
-        (None, Some(h)) => format!("≤{approx}{}", num(h)),
-        (None, None) => "?".into(),
-    }
 }
 
 pub fn target_text(t: &TargetCell) -> String {

@@ -110,7 +110,7 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
                 let years: Vec<_> = s
                     .points
                     .iter()
-                    .filter(|(p, _, _)| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+                    .filter(|(p, _, _)| crate::model::is_year(p))
                     .map(|(_, v, _)| v.as_ref().ok().and_then(|i| i.as_point()))
                     .collect();
                 row.push(sparkline(&years));
