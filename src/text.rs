@@ -562,6 +562,15 @@ pub fn need(metric: Option<&Metric>, id: &str, change: Decimal, to: Decimal, lan
     format!("{when}{body}")
 }
 
+/// A need without a figure, in plain words (its note says why).
+pub fn no_need(metric: Option<&Metric>, id: &str, lang: Lang) -> String {
+    let label = metric.map_or(id, |m| m.label(lang == Lang::En));
+    match lang {
+        Lang::Zh => format!("仅改变{label}无法达标"),
+        Lang::En => format!("{label}: no change of it alone meets the rule"),
+    }
+}
+
 /// The English label inside a sentence: "Patent applications" → "patent
 /// applications", but "IP-pledge" stays.
 fn lower_first(s: &str) -> String {

@@ -239,10 +239,12 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
     }
     let _ = writeln!(out, "{score_line}");
     for n in &r.needs {
-        if let (Some(change), Some(to)) = (n.change, n.to) {
-            let need = text::need(model.catalog.get(&n.metric), &n.metric, change, to, lang, mid_year(e));
-            let _ = writeln!(out, "{}: {need}", w.needs);
-        }
+        let metric = model.catalog.get(&n.metric);
+        let need = match (n.change, n.to) {
+            (Some(change), Some(to)) => text::need(metric, &n.metric, change, to, lang, mid_year(e)),
+            _ => text::no_need(metric, &n.metric, lang),
+        };
+        let _ = writeln!(out, "{}: {need}", w.needs);
         let _ = writeln!(out, "      {}", text::need_note(&n.note, &n.metric, lang));
     }
     let _ = writeln!(
