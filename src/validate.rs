@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Loc, Sources, suggestion};
 use crate::expr::{Expr, PeriodRef};
 use crate::load::RawWorkspace;
-use crate::load::raw::{RawCatalog, RawEntity, RawFormula, RawRuleSet, RawTarget};
+use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, RawTarget};
 use crate::model::{
     Actual, Catalog, Entity, Figure, Formula, Group, Metric, Model, Period, Rule, RuleSet, Scoring, Step, Target,
     WHOLE_UNITS, unit_factor,
@@ -23,7 +23,7 @@ pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic
         Some(c) => catalog(c, sources, diags),
         None => Catalog::default(),
     };
-    let entities = entities(&raw.entities, &catalog, diags);
+    let entities = entities(raw.entities, &catalog, diags);
     let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
     crate::diagnostic::limit_per_file(diags, sources);
     Model { catalog, entities, rulesets }
@@ -124,7 +124,15 @@ fn report_depth(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic>
     }
 }
 
-/// Find every formula cycle (a metric depending on itself, at any period). Returns
+/// How many formula cycles are reported, and how many metrics of a long cycle are
+/// named (the rest are counted).
+const MAX_CYCLES: usize = crate::diagnostic::MAX_PER_FILE;
+const MAX_CYCLE_SHOWN: usize = 40;
+
+/// Find formula cycles (a metric depending on itself, at any period), in one
+/// depth-first search that visits every metric and formula reference once: a
+/// reference back to a metric on the current path closes a cycle, found through the
+/// metric's place on the path, so the work grows linearly with the catalog. Returns
 /// whether there was one.
 fn report_cycles(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> bool {
     let deps: HashMap<&str, Vec<&str>> = catalog
@@ -140,35 +148,40 @@ fn report_cycles(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic
         })
         .collect();
     let mut done: HashSet<&str> = HashSet::new();
+    // Where each metric on the current path is on it.
+    let mut on_path: HashMap<&str, usize> = HashMap::new();
     let mut reported: HashSet<Vec<&str>> = HashSet::new();
+    let mut found = false;
     for start in catalog.metrics.keys() {
+        if done.contains(start.as_str()) {
+            continue;
+        }
         // Iterative DFS: formulas may nest deeply, and the stack must not overflow.
         let mut path: Vec<&str> = Vec::new();
         let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
         while let Some((node, i)) = stack.pop() {
             if i == 0 {
+                on_path.insert(node, path.len());
                 path.push(node);
             }
             let next = deps.get(node).and_then(|d| d.get(i)).copied();
             match next {
                 None => {
                     path.pop();
+                    on_path.remove(node);
                     done.insert(node);
                 }
                 Some(child) => {
                     stack.push((node, i + 1));
-                    if let Some(pos) = path.iter().position(|p| *p == child) {
-                        let cycle: Vec<&str> = path[pos..].to_vec();
-                        let mut key = cycle.clone();
-                        key.sort();
-                        if reported.insert(key) {
-                            let mut shown = cycle.clone();
-                            shown.push(child);
-                            let first = raw.metrics.iter().find(|m| m.id == cycle[0]);
-                            let loc = first
-                                .and_then(|m| m.formula.as_ref().map(|f| f.loc.clone()))
-                                .unwrap_or_else(|| catalog.metrics[cycle[0]].loc.clone());
-                            diags.push(Diagnostic::error(loc, format!("formula cycle: {}", shown.join(" -> "))));
+                    if let Some(&pos) = on_path.get(child) {
+                        found = true;
+                        if reported.len() < MAX_CYCLES {
+                            let cycle: Vec<&str> = path[pos..].to_vec();
+                            let mut key = cycle.clone();
+                            key.sort_unstable();
+                            if reported.insert(key) {
+                                diags.push(cycle_error(raw, catalog, &cycle));
+                            }
                         }
                     } else if !done.contains(child) && catalog.get(child).is_some() {
                         stack.push((child, 0));
@@ -177,24 +190,46 @@ fn report_cycles(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic
             }
         }
     }
-    !reported.is_empty()
+    found
+}
+
+/// "formula cycle: a -> b -> a", at the formula of the cycle's first metric; a long
+/// cycle shows its first and last metrics and counts the rest.
+fn cycle_error(raw: &RawCatalog, catalog: &Catalog, cycle: &[&str]) -> Diagnostic {
+    let mut shown: Vec<String> = Vec::new();
+    if cycle.len() <= MAX_CYCLE_SHOWN {
+        shown.extend(cycle.iter().map(|m| m.to_string()));
+    } else {
+        let half = MAX_CYCLE_SHOWN / 2;
+        shown.extend(cycle[..half].iter().map(|m| m.to_string()));
+        shown.push(format!("… {} more …", cycle.len() - 2 * half));
+        shown.extend(cycle[cycle.len() - half..].iter().map(|m| m.to_string()));
+    }
+    shown.push(cycle[0].to_string());
+    let first = raw.metrics.iter().find(|m| m.id == cycle[0]);
+    let loc = first
+        .and_then(|m| m.formula.as_ref().map(|f| f.loc.clone()))
+        .unwrap_or_else(|| catalog.metrics[cycle[0]].loc.clone());
+    Diagnostic::error(loc, format!("formula cycle: {}", shown.join(" -> ")))
 }
 
 // ---------------------------------------------------------------------------
 
-fn entities(raw: &[RawEntity], catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Entity> {
-    let mut seen: HashMap<&str, &Loc> = HashMap::new();
+/// The raw entities are consumed period by period (their texts move into the model),
+/// so that a large workspace is not held twice.
+fn entities(raw: Vec<RawEntity>, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Entity> {
+    let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for e in raw {
-        if seen.contains_key(e.id.as_str()) {
+        if seen.contains(e.id.as_str()) {
             diags.push(Diagnostic::error(e.loc.clone(), format!("entity `{}` is defined twice", e.id)));
             continue;
         }
-        seen.insert(&e.id, &e.loc);
+        seen.insert(e.id.clone());
         let mut periods = BTreeMap::new();
-        for p in &e.periods {
+        for p in e.periods {
             let mut figures = BTreeMap::new();
-            for v in &p.values {
+            for v in p.values {
                 let Some(metric) = catalog.get(&v.metric) else {
                     diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, &[]));
                     continue;
@@ -218,14 +253,15 @@ fn entities(raw: &[RawEntity], catalog: &Catalog, diags: &mut Vec<Diagnostic>) -
                     diags.push(Diagnostic::error(v.loc.clone(), message));
                     continue;
                 }
-                let factor = match (&v.unit, &metric.unit) {
+                let RawExtra { unit, unit_loc, source, note } = v.extra.map(|b| *b).unwrap_or_default();
+                let factor = match (&unit, &metric.unit) {
                     (None, _) => Decimal::ONE,
                     (Some(u), Some(mu)) => match unit_factor(u, mu) {
                         Some(f) => f,
                         None => {
                             diags.push(
                                 Diagnostic::error(
-                                    v.unit_loc.clone().unwrap_or(v.loc.clone()),
+                                    unit_loc.clone().unwrap_or(v.loc.clone()),
                                     format!("unit `{u}` does not convert to `{mu}`, the unit of `{}`", v.metric),
                                 )
                                 .with_help("money converts among 元, 万元 and 亿元; every other unit only to itself"),
@@ -235,7 +271,7 @@ fn entities(raw: &[RawEntity], catalog: &Catalog, diags: &mut Vec<Diagnostic>) -
                     },
                     (Some(u), None) => {
                         diags.push(Diagnostic::error(
-                            v.unit_loc.clone().unwrap_or(v.loc.clone()),
+                            unit_loc.clone().unwrap_or(v.loc.clone()),
                             format!("unit `{u}` given, but metric `{}` has no unit in the catalog", v.metric),
                         ));
                         continue;
@@ -256,28 +292,21 @@ fn entities(raw: &[RawEntity], catalog: &Catalog, diags: &mut Vec<Diagnostic>) -
                 };
                 let converted = factor != Decimal::ONE;
                 figures.insert(
-                    v.metric.clone(),
+                    v.metric,
                     Figure {
                         value,
                         qualifier: v.qualifier,
-                        written: v.value.clone().ok(),
-                        written_unit: if converted { v.unit.clone() } else { None },
-                        source: v.source.clone(),
-                        note: v.note.clone(),
-                        loc: v.loc.clone(),
+                        written: v.value.ok(),
+                        written_unit: if converted { unit } else { None },
+                        source,
+                        note,
+                        loc: v.loc,
                     },
                 );
             }
-            periods.insert(p.id.clone(), Period { id: p.id.clone(), as_of: p.as_of, figures });
+            periods.insert(p.id.clone(), Period { id: p.id, as_of: p.as_of, figures });
         }
-        out.push(Entity {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            kind: e.kind.clone(),
-            tags: e.tags.clone(),
-            periods,
-            loc: e.loc.clone(),
-        });
+        out.push(Entity { id: e.id, name: e.name, kind: e.kind, tags: e.tags, periods, loc: e.loc });
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
@@ -480,6 +509,20 @@ mod tests {
             "[metric.a]\nformula = \"b + 1\"\n[metric.b]\nformula = \"c@prev\"\n[metric.c]\nformula = \"a * 2\"\n[metric.x]\nformula = \"x@prev + 1\"\n",
         );
         assert_eq!(errors, vec!["formula cycle: a -> b -> c -> a", "formula cycle: x -> x"]);
+    }
+
+    #[test]
+    fn a_long_cycle_is_named_by_its_ends() {
+        let n = 1000;
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!("[metric.m{i:04}]\nformula = \"m{:04} + 1\"\n", (i + 1) % n));
+        }
+        let errors = catalog_errors(&text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("formula cycle: m0000 -> m0001 -> "), "{errors:?}");
+        assert!(errors[0].contains(" -> m0019 -> … 960 more … -> m0980 -> "), "{errors:?}");
+        assert!(errors[0].ends_with(" -> m0999 -> m0000"), "{errors:?}");
     }
 
     #[test]

@@ -166,3 +166,59 @@ fn integer_periods_mean_their_value_in_decimal() {
         assert_eq!(out.stdout.lines().nth(1), Some("e,r,2015,x,,met,>=,1,5,5,500,,1,1,false,"), "{period}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// CSV
+
+const CSV_HEADER: &str = "entity,period,metric,value,qualifier,unit,source\n";
+
+#[test]
+fn an_unterminated_quote_in_csv_is_an_error_at_its_place() {
+    let csv = format!("{CSV_HEADER}e,2015,a,5,,,\"oops\ne,2015,b,3,,,\ne,2015,zz,3,,,\n");
+    let ws = workspace(&[("data/e.toml", b"id = \"e\"\n"), ("data/figures.csv", csv.as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.starts_with(
+            "data/figures.csv:2:14: this quoted field is never closed: no `\"` ends the quote that opens here\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    // The rows after it are read (not swallowed into the field): the unknown metric
+    // two lines down is reported too.
+    assert!(out.stderr.contains("data/figures.csv:4:8: unknown metric `zz`"), "{}", out.stderr);
+}
+
+#[test]
+fn text_after_a_closing_quote_in_csv_is_an_error() {
+    let csv = format!("{CSV_HEADER}e,2015,a,5,,,\"he said \"hi\" twice\"\n");
+    let ws = workspace(&[("data/e.toml", b"id = \"e\"\n"), ("data/figures.csv", csv.as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.starts_with("data/figures.csv:2:14: text follows the closing quote of the field that opens here\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_figure_given_twice_in_csv_names_both_places() {
+    let csv = format!("{CSV_HEADER}e,2015,a,5,,,\ne,2015,b,5,,,\ne,2015,a,6,,,\n");
+    let ws = workspace(&[("data/e.toml", b"id = \"e\"\n[period.2015]\nb = 1\n"), ("data/figures.csv", csv.as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let problems: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("data/") || l.contains("help")).collect();
+    assert_eq!(
+        problems,
+        [
+            "data/figures.csv:3:8: `b` of `e` in period `2015` is given twice",
+            "  = help: it is first given at data/e.toml:3:1",
+            "data/figures.csv:4:8: `a` of `e` in period `2015` is given twice",
+            "  = help: it is first given at data/figures.csv:2:8",
+        ],
+        "{}",
+        out.stderr
+    );
+}

@@ -71,20 +71,26 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
             ws.rulesets.push(rs);
         }
     }
-    let mut csv_figures = Vec::new();
+    // Entities first (TOML files and entities.csv), then the CSV figures, attached
+    // to them row by row.
+    let mut figure_files = Vec::new();
     for path in collect(&data, &["toml", "csv"], "data", diags) {
         let Some(id) = read_text(&path, sources, diags) else { continue };
         if path.extension().is_some_and(|e| e == "csv") {
             if path.file_name().is_some_and(|n| n == "entities.csv") {
                 ws.entities.extend(spreadsheet::entities(sources, id, diags));
             } else {
-                csv_figures.extend(spreadsheet::figures(sources, id, diags));
+                figure_files.push(id);
             }
         } else if let Some(entity) = raw::entity(sources, id, diags) {
             ws.entities.push(entity);
         }
     }
-    spreadsheet::merge(&mut ws.entities, csv_figures, sources, diags);
+    let mut merger = spreadsheet::Merger::new(&ws.entities);
+    for id in figure_files {
+        spreadsheet::figures(sources, id, &mut ws.entities, &mut merger, diags);
+    }
+    merger.finish(&mut ws.entities, sources, diags);
     ws
 }
 

@@ -59,10 +59,25 @@ pub struct RawValue {
     /// The number as written, a boolean (as 1/0) or the reason it is missing.
     pub value: Result<Decimal, String>,
     pub is_bool: bool,
+    /// Unit, source and note; boxed, and only when one is given, so that a workspace
+    /// of many bare figures stays small.
+    pub extra: Option<Box<RawExtra>>,
+}
+
+/// What a figure may say besides its value.
+#[derive(Clone, Debug, Default)]
+pub struct RawExtra {
     pub unit: Option<String>,
     pub unit_loc: Option<Loc>,
     pub source: Option<String>,
     pub note: Option<String>,
+}
+
+impl RawExtra {
+    /// Boxed, or nothing when nothing is given.
+    pub fn boxed(self) -> Option<Box<RawExtra>> {
+        (self.unit.is_some() || self.source.is_some() || self.note.is_some()).then(|| Box::new(self))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -334,10 +349,7 @@ fn figure(cx: &mut Cx, metric: String, loc: Loc, v: &Value) -> Option<RawValue> 
         qualifier: Qualifier::Exact,
         value,
         is_bool,
-        unit: None,
-        unit_loc: None,
-        source: None,
-        note: None,
+        extra: None,
     };
     match v.get_ref() {
         DeValue::Boolean(b) => return Some(plain(Ok(Decimal::from(u8::from(*b))), true)),
@@ -407,7 +419,8 @@ fn value_table(cx: &mut Cx, metric: String, loc: Loc, v: &Value, t: &DeTable) ->
     } else {
         (Ok(expect_decimal(cx, x, &format!("`{metric}`"))?), false)
     };
-    Some(RawValue { metric, loc, qualifier, value, is_bool, unit, unit_loc, source, note })
+    let extra = RawExtra { unit, unit_loc, source, note }.boxed();
+    Some(RawValue { metric, loc, qualifier, value, is_bool, extra })
 }
 
 // ---------------------------------------------------------------------------

@@ -3,12 +3,13 @@
 //! values as TOML data, with `path:line:col` locations, and are merged into the
 //! entities the TOML files define; a figure given twice is an error.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
 
-use super::raw::{RawEntity, RawPeriod, RawValue, is_id, is_metric_id};
+use super::raw::{RawEntity, RawExtra, RawPeriod, RawValue, is_id, is_metric_id};
 use super::toml_value::{exact, is_numeric_string};
 use crate::diagnostic::{Diagnostic, FileId, Loc, Sources, suggestion};
 use crate::model::{Date, Qualifier};
@@ -18,70 +19,149 @@ const ENTITY_HEADER: [&str; 4] = ["id", "name", "kind", "tags"];
 
 /// One figure read from a CSV row, not yet attached to its entity.
 #[derive(Clone, Debug)]
-pub struct CsvFigure {
-    pub entity: String,
-    pub entity_loc: Loc,
-    pub period: String,
-    pub period_loc: Loc,
-    pub as_of: Option<(Date, Loc)>,
-    pub value: RawValue,
+struct CsvFigure<'t> {
+    entity: &'t str,
+    entity_loc: Loc,
+    period: &'t str,
+    period_loc: Loc,
+    as_of: Option<(Date, Loc)>,
+    value: RawValue,
 }
 
 /// A CSV record with the byte span of each of its fields in the file.
-struct Row {
-    fields: Vec<String>,
-    spans: Vec<Range<usize>>,
+struct Row<'t> {
+    /// Each field's text (quotes removed, `""` read as `"`) and its span, quotes included.
+    fields: Vec<(Cow<'t, str>, Range<usize>)>,
     /// The whole record, for messages about a row.
     span: Range<usize>,
 }
 
-/// Split the file into records, keeping every field's place (RFC 4180 quoting).
-fn rows(text: &str, file: FileId, diags: &mut Vec<Diagnostic>) -> Vec<Row> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let start = record.position().map_or(0, |p| p.byte() as usize);
-                let spans = field_spans(text, start, record.len());
-                let end = spans.last().map_or(start, |s| s.end);
-                out.push(Row { fields: record.iter().map(str::to_string).collect(), spans, span: start..end });
-            }
-            Err(e) => {
-                let at = e.position().map_or(0, |p| p.byte() as usize);
-                diags.push(Diagnostic::error(Loc::new(file, at..at + 1), format!("invalid CSV: {e}")));
-                break;
-            }
-        }
+impl Row<'_> {
+    fn field(&self, i: usize) -> &str {
+        self.fields[i].0.trim()
     }
-    out
+
+    fn span(&self, i: usize) -> Range<usize> {
+        self.fields[i].1.clone()
+    }
+
+    fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    fn is_blank(&self) -> bool {
+        self.fields.iter().all(|(f, _)| f.trim().is_empty())
+    }
 }
 
-/// Byte spans of the `n` fields of the record starting at `start`.
-fn field_spans(text: &str, start: usize, n: usize) -> Vec<Range<usize>> {
+/// Split the file into records (RFC 4180: `,` between fields, a line end between
+/// records, a field in `"` may hold `,`, line ends and `""`), calling `each` with
+/// every record in order, so that no more than one record is held at a time.
+///
+/// A quoted field that is never closed, or that has text after its closing quote,
+/// is an error at its opening quote; reading goes on at the line after it, so that
+/// the rows that follow are still checked (and never swallowed into one field).
+fn rows<'t>(
+    text: &'t str,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+    mut each: impl FnMut(Row<'t>, &mut Vec<Diagnostic>),
+) {
     let bytes = text.as_bytes();
-    let mut spans = Vec::with_capacity(n);
-    let mut i = start;
-    for _ in 0..n {
-        let field_start = i;
-        let mut quoted = false;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'"' => quoted = !quoted,
-                b',' if !quoted => break,
-                b'\n' | b'\r' if !quoted => break,
-                _ => {}
+    let mut pos = 0;
+    'records: while pos < bytes.len() {
+        let start = pos;
+        let mut fields = Vec::new();
+        loop {
+            let field_start = pos;
+            if bytes.get(pos) == Some(&b'"') {
+                // A quoted field: up to the quote that is not doubled.
+                let mut i = pos + 1;
+                let mut escaped = false;
+                let close = loop {
+                    match memchr_quote(bytes, i) {
+                        Some(q) if bytes.get(q + 1) == Some(&b'"') => {
+                            escaped = true;
+                            i = q + 2;
+                        }
+                        found => break found,
+                    }
+                };
+                let after = close.map(|q| q + 1);
+                let ok_end = |a: usize| matches!(bytes.get(a), None | Some(b',' | b'\n' | b'\r'));
+                match after {
+                    Some(a) if ok_end(a) => {
+                        let inner = &text[pos + 1..a - 1];
+                        let value =
+                            if escaped { Cow::Owned(inner.replace("\"\"", "\"")) } else { Cow::Borrowed(inner) };
+                        fields.push((value, field_start..a));
+                        pos = a;
+                    }
+                    _ => {
+                        quote_error(text, file, field_start, after, diags);
+                        pos = next_line(bytes, field_start);
+                        continue 'records;
+                    }
+                }
+            } else {
+                let end = bytes[pos..]
+                    .iter()
+                    .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
+                    .map_or(bytes.len(), |i| pos + i);
+                fields.push((Cow::Borrowed(&text[pos..end]), field_start..end));
+                pos = end;
             }
-            i += 1;
+            match bytes.get(pos) {
+                Some(b',') => pos += 1,
+                _ => break,
+            }
         }
-        spans.push(field_start..i);
-        if i < bytes.len() && bytes[i] == b',' {
-            i += 1;
+        let end = pos;
+        // The line end: `\n`, `\r\n` or a lone `\r`.
+        if bytes.get(pos) == Some(&b'\r') {
+            pos += 1;
         }
+        if bytes.get(pos) == Some(&b'\n') {
+            pos += 1;
+        }
+        each(Row { fields, span: start..end }, diags);
     }
-    spans
+}
+
+/// The next `"` at or after `from`.
+fn memchr_quote(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes.get(from..)?.iter().position(|&b| b == b'"').map(|i| from + i)
+}
+
+/// Where the line after the one holding `at` starts.
+fn next_line(bytes: &[u8], at: usize) -> usize {
+    match bytes[at..].iter().position(|&b| b == b'\n' || b == b'\r') {
+        Some(i) if bytes[at + i] == b'\r' && bytes.get(at + i + 1) == Some(&b'\n') => at + i + 2,
+        Some(i) => at + i + 1,
+        None => bytes.len(),
+    }
+}
+
+/// A quoted field opened at `open` that is not closed (`after` is `None`), or whose
+/// closing quote (ending at `after`) is followed by more text.
+fn quote_error(text: &str, file: FileId, open: usize, after: Option<usize>, diags: &mut Vec<Diagnostic>) {
+    let loc = Loc::new(file, open..open + 1);
+    let d = match after {
+        None => Diagnostic::error(loc, "this quoted field is never closed: no `\"` ends the quote that opens here"),
+        Some(a) => {
+            let lines = text[open..a].bytes().filter(|&b| b == b'\n').count();
+            let message = if lines == 0 {
+                "text follows the closing quote of the field that opens here".to_string()
+            } else {
+                format!(
+                    "the quoted field that opens here runs on for {lines} more line{} and is followed by text after its closing quote: is its closing `\"` missing?",
+                    if lines == 1 { "" } else { "s" }
+                )
+            };
+            Diagnostic::error(loc, message)
+        }
+    };
+    diags.push(d.with_help("a field in quotes ends with `\"`; a quote inside it is written twice (`\"\"`)"));
 }
 
 fn check_header(
@@ -91,7 +171,7 @@ fn check_header(
     file: FileId,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<bool> {
-    let names: Vec<&str> = row.map(|r| r.fields.iter().map(|f| f.trim()).collect()).unwrap_or_default();
+    let names: Vec<&str> = row.map(|r| r.fields.iter().map(|(f, _)| f.trim()).collect()).unwrap_or_default();
     let with_optional = optional.is_some_and(|o| names.len() == expected.len() + 1 && names[expected.len()] == o);
     if names.len() >= expected.len()
         && names[..expected.len()] == *expected
@@ -113,74 +193,82 @@ fn check_header(
 
 /// `entities.csv`: `id,name,kind,tags` (tags separated by `;`).
 pub fn entities(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Vec<RawEntity> {
-    let rows = rows(&sources.get(file).text, file, diags);
-    if check_header(rows.first(), &ENTITY_HEADER, None, file, diags).is_none() {
-        return Vec::new();
-    }
     let mut out = Vec::new();
-    for row in rows.iter().skip(1) {
-        if row.fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
+    let mut header: Option<bool> = None;
+    rows(&sources.get(file).text, file, diags, |row, diags| {
+        let Some(ok) = header else {
+            header = Some(check_header(Some(&row), &ENTITY_HEADER, None, file, diags).is_some());
+            return;
+        };
+        if !ok || row.is_blank() {
+            return;
         }
-        if row.fields.len() != ENTITY_HEADER.len() {
+        if row.len() != ENTITY_HEADER.len() {
             diags.push(Diagnostic::error(
                 Loc::new(file, row.span.clone()),
-                format!("this row has {} fields; the header has {}", row.fields.len(), ENTITY_HEADER.len()),
+                format!("this row has {} fields; the header has {}", row.len(), ENTITY_HEADER.len()),
             ));
-            continue;
+            return;
         }
-        let id = row.fields[0].trim().to_string();
-        let loc = Loc::new(file, row.spans[0].clone());
+        let id = row.field(0).to_string();
+        let loc = Loc::new(file, row.span(0));
         if !is_id(&id) {
             diags.push(Diagnostic::error(
                 loc,
                 format!("entity id `{id}` is not a valid id (ids match [a-z][a-z0-9_-]*)"),
             ));
-            continue;
+            return;
         }
-        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let tags = row.fields[3].split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
-        out.push(RawEntity {
-            id,
-            loc,
-            name: opt(&row.fields[1]),
-            kind: opt(&row.fields[2]),
-            tags,
-            periods: Vec::new(),
-        });
+        let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+        let tags = row.field(3).split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
+        out.push(RawEntity { id, loc, name: opt(row.field(1)), kind: opt(row.field(2)), tags, periods: Vec::new() });
+    });
+    if header.is_none() {
+        check_header(None, &ENTITY_HEADER, None, file, diags);
     }
     out
 }
 
-/// A figures file: `entity,period,metric,value,qualifier,unit,source[,as_of]`.
-pub fn figures(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Vec<CsvFigure> {
-    let rows = rows(&sources.get(file).text, file, diags);
-    let Some(has_as_of) = check_header(rows.first(), &FIGURE_HEADER, Some("as_of"), file, diags) else {
-        return Vec::new();
-    };
-    let width = FIGURE_HEADER.len() + usize::from(has_as_of);
-    let mut out = Vec::new();
-    for row in rows.iter().skip(1) {
-        if row.fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
+/// A figures file: `entity,period,metric,value,qualifier,unit,source[,as_of]`. Each
+/// row is attached to its entity as it is read (through `merger`), so that the rows
+/// of a large file are never all held at once.
+pub fn figures(
+    sources: &Sources,
+    file: FileId,
+    entities: &mut [RawEntity],
+    merger: &mut Merger,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut header: Option<Option<bool>> = None;
+    rows(&sources.get(file).text, file, diags, |row, diags| {
+        let Some(has_as_of) = header else {
+            header = Some(check_header(Some(&row), &FIGURE_HEADER, Some("as_of"), file, diags));
+            return;
+        };
+        let Some(has_as_of) = has_as_of else { return };
+        if row.is_blank() {
+            return;
         }
-        if row.fields.len() != width {
+        let width = FIGURE_HEADER.len() + usize::from(has_as_of);
+        if row.len() != width {
             diags.push(Diagnostic::error(
                 Loc::new(file, row.span.clone()),
-                format!("this row has {} fields; the header has {width}", row.fields.len()),
+                format!("this row has {} fields; the header has {width}", row.len()),
             ));
-            continue;
+            return;
         }
-        if let Some(f) = figure(row, file, has_as_of, diags) {
-            out.push(f);
+        if let Some(f) = figure(&row, file, has_as_of, diags) {
+            merger.add(entities, f, diags);
         }
+    });
+    if header.is_none() {
+        check_header(None, &FIGURE_HEADER, Some("as_of"), file, diags);
     }
-    out
 }
 
-fn figure(row: &Row, file: FileId, has_as_of: bool, diags: &mut Vec<Diagnostic>) -> Option<CsvFigure> {
-    let field = |i: usize| row.fields[i].trim();
-    let loc = |i: usize| Loc::new(file, row.spans[i].clone());
+fn figure<'r>(row: &'r Row<'_>, file: FileId, has_as_of: bool, diags: &mut Vec<Diagnostic>) -> Option<CsvFigure<'r>> {
+    let field = |i: usize| -> &'r str { row.field(i) };
+    let loc = |i: usize| Loc::new(file, row.span(i));
     let mut error = |i: usize, message: String| diags.push(Diagnostic::error(loc(i), message));
     let (entity, period, metric) = (field(0), field(1), field(2));
     if !is_id(entity) {
@@ -266,9 +354,9 @@ fn figure(row: &Row, file: FileId, has_as_of: bool, diags: &mut Vec<Diagnostic>)
     };
     let unit = Some(field(5).to_string()).filter(|u| !u.is_empty());
     Some(CsvFigure {
-        entity: entity.to_string(),
+        entity,
         entity_loc: loc(0),
-        period: period.to_string(),
+        period,
         period_loc: loc(1),
         as_of,
         value: RawValue {
@@ -277,38 +365,67 @@ fn figure(row: &Row, file: FileId, has_as_of: bool, diags: &mut Vec<Diagnostic>)
             qualifier,
             value,
             is_bool,
-            unit_loc: unit.as_ref().map(|_| loc(5)),
-            unit,
-            source,
-            note: None,
+            extra: RawExtra { unit_loc: unit.as_ref().map(|_| loc(5)), unit, source, note: None }.boxed(),
         },
     })
 }
 
-/// Attach CSV figures to their entities. A figure given twice (in TOML and CSV, or
-/// twice in CSV) and disagreeing `as_of` dates are errors.
-pub fn merge(entities: &mut [RawEntity], figures: Vec<CsvFigure>, sources: &Sources, diags: &mut Vec<Diagnostic>) {
-    let index: HashMap<String, usize> = entities.iter().enumerate().rev().map(|(i, e)| (e.id.clone(), i)).collect();
-    for f in figures {
-        let Some(&i) = index.get(&f.entity) else {
-            let hint = suggestion(&f.entity, entities.iter().map(|e| e.id.as_str()))
+/// Attaches CSV figures to their entities. A figure given twice (in TOML and CSV, or
+/// twice in CSV) and disagreeing `as_of` dates are errors. Entities, periods and
+/// figures are found through maps, so that the work grows with the number of rows
+/// only.
+pub struct Merger {
+    index: HashMap<String, usize>,
+    /// (entity, period) -> the period's index in the entity.
+    periods: HashMap<(usize, String), usize>,
+    /// Whether an entity's TOML periods are in `periods` yet.
+    indexed: Vec<bool>,
+    /// The (entity, period) pairs that CSV rows added figures to, to be checked for
+    /// figures given twice once every file is read.
+    touched: std::collections::HashSet<(usize, usize)>,
+    /// "did you mean" for each unknown entity id seen.
+    unknown: HashMap<String, Option<String>>,
+}
+
+impl Merger {
+    /// For these entities (every entity must be read before any figure is added).
+    pub fn new(entities: &[RawEntity]) -> Self {
+        Merger {
+            index: entities.iter().enumerate().rev().map(|(i, e)| (e.id.clone(), i)).collect(),
+            periods: HashMap::new(),
+            indexed: vec![false; entities.len()],
+            touched: std::collections::HashSet::new(),
+            unknown: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, entities: &mut [RawEntity], f: CsvFigure, diags: &mut Vec<Diagnostic>) {
+        let Some(&i) = self.index.get(f.entity) else {
+            let hint = self
+                .unknown
+                .entry(f.entity.to_string())
+                .or_insert_with(|| suggestion(f.entity, entities.iter().map(|e| e.id.as_str())))
+                .clone()
                 .unwrap_or_else(|| "declare it in entities.csv (id,name,kind,tags) or in a TOML data file".into());
             diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_help(hint));
-            continue;
+            return;
         };
         let entity = &mut entities[i];
-        let p = match entity.periods.iter().position(|p| p.id == f.period) {
-            Some(p) => p,
-            None => {
-                entity.periods.push(RawPeriod {
-                    id: f.period.clone(),
-                    loc: f.period_loc.clone(),
-                    as_of: None,
-                    values: Vec::new(),
-                });
-                entity.periods.len() - 1
+        if !self.indexed[i] {
+            self.indexed[i] = true;
+            for (p, period) in entity.periods.iter().enumerate().rev() {
+                self.periods.insert((i, period.id.clone()), p);
             }
-        };
+        }
+        let p = *self.periods.entry((i, f.period.to_string())).or_insert_with(|| {
+            entity.periods.push(RawPeriod {
+                id: f.period.to_string(),
+                loc: f.period_loc.clone(),
+                as_of: None,
+                values: Vec::new(),
+            });
+            entity.periods.len() - 1
+        });
         let period = &mut entity.periods[p];
         if let Some((d, loc)) = f.as_of {
             match period.as_of {
@@ -320,24 +437,58 @@ pub fn merge(entities: &mut [RawEntity], figures: Vec<CsvFigure>, sources: &Sour
                             f.period, f.entity
                         ),
                     ));
-                    continue;
+                    return;
                 }
                 _ => period.as_of = Some(d),
             }
         }
-        if let Some(first) = period.values.iter().find(|v| v.metric == f.value.metric) {
-            let (line, col) = sources.line_col(first.loc.file, first.loc.span.start);
-            let at = format!("{}:{line}:{col}", sources.get(first.loc.file).path);
-            diags.push(
-                Diagnostic::error(
-                    f.value.loc,
-                    format!("`{}` of `{}` in period `{}` is given twice", f.value.metric, f.entity, f.period),
-                )
-                .with_help(format!("it is first given at {at}")),
-            );
-            continue;
-        }
+        self.touched.insert((i, p));
         period.values.push(f.value);
+    }
+
+    /// Report every figure given twice (the first, in TOML or in file and row order,
+    /// is kept). Sorting each touched period's figures by metric keeps this linear
+    /// in the rows, with no map of every figure held at once.
+    pub fn finish(self, entities: &mut [RawEntity], sources: &Sources, diags: &mut Vec<Diagnostic>) {
+        let mut touched: Vec<(usize, usize)> = self.touched.into_iter().collect();
+        touched.sort_unstable();
+        for (i, p) in touched {
+            let entity = &mut entities[i];
+            let period = &mut entity.periods[p];
+            let mut order: Vec<usize> = (0..period.values.len()).collect();
+            order.sort_by(|&a, &b| period.values[a].metric.cmp(&period.values[b].metric).then(a.cmp(&b)));
+            let mut twice = vec![false; period.values.len()];
+            for pair in order.windows(2) {
+                let (first, then) = (&period.values[pair[0]], &period.values[pair[1]]);
+                if first.metric == then.metric {
+                    twice[pair[1]] = true;
+                }
+            }
+            if !twice.contains(&true) {
+                continue;
+            }
+            // The first of each metric, for the messages.
+            let mut first_of: HashMap<&str, &Loc> = HashMap::new();
+            for (k, v) in period.values.iter().enumerate() {
+                if twice[k] {
+                    let first = first_of.get(v.metric.as_str()).map_or_else(String::new, |l| sources.place(l));
+                    diags.push(
+                        Diagnostic::error(
+                            v.loc.clone(),
+                            format!("`{}` of `{}` in period `{}` is given twice", v.metric, entity.id, period.id),
+                        )
+                        .with_help(format!("it is first given at {first}")),
+                    );
+                } else {
+                    first_of.insert(&v.metric, &v.loc);
+                }
+            }
+            let mut k = 0;
+            period.values.retain(|_| {
+                k += 1;
+                !twice[k - 1]
+            });
+        }
     }
 }
 
@@ -345,9 +496,52 @@ pub fn merge(entities: &mut [RawEntity], figures: Vec<CsvFigure>, sources: &Sour
 mod tests {
     use super::*;
 
+    type Record = Vec<(String, Range<usize>)>;
+
+    /// Every record of `text` as (field, span) lists, and the messages of any errors.
+    fn split(text: &str) -> (Vec<Record>, Vec<String>) {
+        let mut diags = Vec::new();
+        let mut out = Vec::new();
+        rows(text, 0, &mut diags, |row, _| {
+            out.push(row.fields.into_iter().map(|(f, s)| (f.into_owned(), s)).collect());
+        });
+        (out, diags.into_iter().map(|d| d.message).collect())
+    }
+
+    fn fields(text: &str) -> Vec<Vec<String>> {
+        let (rows, errors) = split(text);
+        assert_eq!(errors, Vec::<String>::new(), "{text:?}");
+        rows.into_iter().map(|r| r.into_iter().map(|(f, _)| f).collect()).collect()
+    }
+
     #[test]
     fn field_spans_follow_quotes() {
-        let text = "a,\"b,c\",d\n";
-        assert_eq!(field_spans(text, 0, 3), vec![0..1, 2..7, 8..9]);
+        let (rows, _) = split("a,\"b,c\",d\n");
+        let spans: Vec<Range<usize>> = rows[0].iter().map(|(_, s)| s.clone()).collect();
+        assert_eq!(spans, vec![0..1, 2..7, 8..9]);
+    }
+
+    #[test]
+    fn records_follow_rfc_4180() {
+        assert_eq!(fields("a,b\nc,d"), [["a", "b"], ["c", "d"]]);
+        assert_eq!(fields("a,b\r\nc,d\r\n"), [["a", "b"], ["c", "d"]]);
+        assert_eq!(fields("a,b\rc,d\r"), [["a", "b"], ["c", "d"]]);
+        assert_eq!(fields("\"x,\"\"y\"\"\nz\",\n"), [["x,\"y\"\nz", ""]]);
+        assert_eq!(fields("a,,\n,\n"), [vec!["a", "", ""], vec!["", ""]]);
+        assert_eq!(fields("a\"b,c\n"), [["a\"b", "c"]]);
+        assert_eq!(fields(""), Vec::<Vec<String>>::new());
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_and_reading_goes_on() {
+        let (rows, errors) = split("h1,h2\nx,\"oops\ny,2\nz,3\n");
+        assert_eq!(errors, ["this quoted field is never closed: no `\"` ends the quote that opens here"]);
+        let firsts: Vec<&str> = rows.iter().map(|r| r[0].0.as_str()).collect();
+        assert_eq!(firsts, ["h1", "y", "z"]);
+        let (rows, errors) = split("x,\"ab\"c,d\ny\n");
+        assert_eq!(errors, ["text follows the closing quote of the field that opens here"]);
+        assert_eq!(rows.len(), 1);
+        let (_, errors) = split("x,\"ab\ny,\"c\"d\n");
+        assert!(errors[0].starts_with("the quoted field that opens here runs on for 1 more line"), "{errors:?}");
     }
 }
