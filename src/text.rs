@@ -7,8 +7,11 @@
 //! sentences follow CONTRACT §8's format ([`exact_number`]); ids, periods and
 //! function names stay as written.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 
+use crate::escape::escape_text;
 use crate::evaluate::{Pace, Reason, Status, TargetValue, Verdict};
 use crate::expr::{Func, Unknown};
 use crate::interval::Interval;
@@ -264,18 +267,33 @@ pub fn spread(min: &str, median: &str, max: &str, counted: usize, lang: Lang) ->
     }
 }
 
+/// Text from an input file as people see it: control and bidirectional characters
+/// written as `\u{1b}` (CONTRACT §7). Every format but JSON shows input text through
+/// this (JSON escapes in its own way, `render::json`).
+pub fn shown(s: &str) -> Cow<'_, str> {
+    escape_text(s)
+}
+
+/// A metric's label in the chosen language (its name, `en` label or id), shown.
+pub fn metric_label(m: &Metric, lang: Lang) -> Cow<'_, str> {
+    shown(m.label(lang == Lang::En))
+}
+
 /// A rule's label: its name, else its metric's label, else its id.
-pub fn rule_label<'a>(rule: &'a crate::model::Rule, metric: Option<&'a Metric>, lang: Lang) -> &'a str {
+pub fn rule_label<'a>(rule: &'a crate::model::Rule, metric: Option<&'a Metric>, lang: Lang) -> Cow<'a, str> {
     match (&rule.name, metric) {
-        (Some(name), _) => name,
-        (None, Some(m)) => m.label(lang == Lang::En),
-        (None, None) => &rule.id,
+        (Some(name), _) => shown(name),
+        (None, Some(m)) => metric_label(m, lang),
+        (None, None) => Cow::Borrowed(&rule.id),
     }
 }
 
 /// "name (id)", or the id alone when there is no name.
 pub fn named(name: Option<&str>, id: &str) -> String {
-    name.map_or_else(|| id.to_string(), |n| format!("{n} ({id})"))
+    match name {
+        Some(n) => format!("{} ({})", shown(n), shown(id)),
+        None => shown(id).into_owned(),
+    }
 }
 
 /// An interval in a sentence, with §8's numbers: `12`, `[10, 20]`, `[16000, +∞)`.
@@ -529,7 +547,7 @@ fn with_unit(d: Decimal, unit: &str) -> String {
 /// end: …"). `change` and `to` are the need's figures; `metric` its catalog entry.
 pub fn need(metric: Option<&Metric>, id: &str, change: Decimal, to: Decimal, lang: Lang, by_year_end: bool) -> String {
     let english = lang == Lang::En;
-    let label = metric.map_or(id, |m| m.label(english));
+    let label = metric.map_or(Cow::Borrowed(id), |m| metric_label(m, lang));
     if metric.is_some_and(Metric::is_bool) {
         let yes = !to.is_zero();
         return match (english, yes) {
@@ -539,7 +557,8 @@ pub fn need(metric: Option<&Metric>, id: &str, change: Decimal, to: Decimal, lan
             (true, false) => format!("{label}: must be no"),
         };
     }
-    let unit = metric.and_then(|m| m.unit.as_deref()).unwrap_or("");
+    let unit = shown(metric.and_then(|m| m.unit.as_deref()).unwrap_or(""));
+    let unit = unit.as_ref();
     let whole = metric.is_some_and(|m| m.whole);
     let (amount, to_text) = (with_unit(change.abs(), unit), with_unit(to, unit));
     let down = change.is_sign_negative() && !change.is_zero();
@@ -552,7 +571,7 @@ pub fn need(metric: Option<&Metric>, id: &str, change: Decimal, to: Decimal, lan
         (false, false) => format!("需再增加{label} {amount}（达到 {to_text}）"),
         (false, true) => format!("需减少{label} {amount}（降到 {to_text}）"),
         (true, _) if whole && unit != "%" => {
-            let label = lower_first(label);
+            let label = lower_first(&label);
             let (n, t) = (with_unit(change.abs(), ""), with_unit(to, ""));
             if down { format!("{n} fewer {label} (down to {t})") } else { format!("{n} more {label} (to {t})") }
         }
@@ -564,7 +583,7 @@ pub fn need(metric: Option<&Metric>, id: &str, change: Decimal, to: Decimal, lan
 
 /// A need without a figure, in plain words (its note says why).
 pub fn no_need(metric: Option<&Metric>, id: &str, lang: Lang) -> String {
-    let label = metric.map_or(id, |m| m.label(lang == Lang::En));
+    let label = metric.map_or(Cow::Borrowed(id), |m| metric_label(m, lang));
     match lang {
         Lang::Zh => format!("仅改变{label}无法达标"),
         Lang::En => format!("{label}: no change of it alone meets the rule"),

@@ -112,9 +112,10 @@ fn select<'p, 'm>(plan: &'p Plan<'m>, job: &EvalJob) -> Result<Vec<Work<'p, 'm>>
             if !chosen(&job.selection.rulesets, &rs.ruleset.id) || !rs.ruleset.applies_to.matches(entity) {
                 continue;
             }
-            if job.period.is_none() && rs.ruleset.period.is_none() {
+            let Some(period) = job.period.as_deref().or(rs.ruleset.period.as_deref()) else {
                 return Err(format!("rule set `{}` names no period; pass --period", rs.ruleset.id));
-            }
+            };
+            as_of_fits(job.as_of, period, &rs.ruleset.id)?;
             rulesets.push(rs);
         }
         if !rulesets.is_empty() {
@@ -124,6 +125,16 @@ fn select<'p, 'm>(plan: &'p Plan<'m>, job: &EvalJob) -> Result<Vec<Work<'p, 'm>>
         }
     }
     Ok(work)
+}
+
+/// `--as-of` must lie inside the year of every period it is applied to (CONTRACT §7).
+pub fn as_of_fits(as_of: Option<crate::model::Date>, period: &str, ruleset: &str) -> Result<(), String> {
+    match as_of {
+        Some(d) if crate::model::is_year(period) && period.parse() != Ok(d.year) => {
+            Err(format!("--as-of {d} is not inside period {period} of rule set `{ruleset}`"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Evaluate one entity against its rule sets and render the sections.

@@ -49,6 +49,9 @@ pub fn run(config: &Config, job: &ExplainJob, out: &mut Output, err: &mut dyn Wr
     let Some(p) = job.period.as_deref().or(rs.period.as_deref()) else {
         return usage(err, &format!("rule set `{}` names no period; pass --period", rs.id));
     };
+    if let Err(m) = super::eval::as_of_fits(job.as_of, p, &rs.id) {
+        return usage(err, &m);
+    }
     let plan = Plan::new(model, &[p]);
     let Some(prs) = plan.ruleset(&rs.id) else {
         return usage(err, &format!("unknown rule set `{}`", rs.id));

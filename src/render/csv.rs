@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{Emitter, csv_number, csv_writer, exact_number};
+use super::{Emitter, csv_cell, csv_number, csv_writer, exact_number};
 use crate::evaluate::TargetValue;
 use crate::report::{Section, Summary};
 use crate::text::{self, Lang};
@@ -55,9 +55,9 @@ impl Emitter for CsvEmitter {
             w.write_record([
                 e.entity.id.as_str(),
                 e.ruleset.id.as_str(),
-                e.period.as_str(),
+                &text::shown(&e.period),
                 r.rule.id.as_str(),
-                r.rule.group.as_deref().unwrap_or_default(),
+                &csv_cell(r.rule.group.as_deref().unwrap_or_default()),
                 r.status.key(),
                 r.rule.op.as_str(),
                 &target,
@@ -68,7 +68,7 @@ impl Emitter for CsvEmitter {
                 &exact_number(r.rule.weight),
                 &exact_number(r.score),
                 if r.rule.veto { "true" } else { "false" },
-                &r.reason.as_ref().map(|r| text::reason(r, Lang::En)).unwrap_or_default(),
+                &csv_cell(&r.reason.as_ref().map(|r| text::reason(r, Lang::En)).unwrap_or_default()),
             ])?;
         }
         w.flush()

@@ -21,7 +21,7 @@ fn value_text(v: &Result<Interval, crate::expr::Unknown>, lang: Lang) -> String 
 
 /// "unknown (why)" in the chosen language.
 fn unknown_text(why: &crate::expr::Unknown, lang: Lang) -> String {
-    format!("{} ({})", words(lang).unknown_value, text::unknown(why, lang))
+    format!("{} ({})", words(lang).unknown_value, text::shown(&text::unknown(why, lang)))
 }
 
 /// Print `expr` with every reference replaced by its value.
@@ -74,7 +74,6 @@ fn substitute(expr: &Expr, period: &str, inputs: &[Input], params: &dyn Fn(&str)
 }
 
 pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
     let w = words(lang);
     let rs = model.rulesets.iter().find(|rs| rs.id == e.ruleset.id);
     let params = |name: &str| rs.and_then(|rs| rs.params.get(name)).map(|v| v.normalize().to_string());
@@ -89,7 +88,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         text::rule_label(r.rule, actual_metric(model, r), lang),
         r.rule.id,
         w.period,
-        e.period
+        text::shown(&e.period)
     );
     if let Some(d) = e.as_of {
         let _ = writeln!(out, "{}: {d}", w.as_of_title);
@@ -107,11 +106,11 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
     let _ = writeln!(out, "{}:", w.inputs);
     for input in &r.inputs {
         let metric = model.catalog.get(&input.metric);
-        let unit = metric.and_then(|m| m.unit.as_deref()).filter(|u| *u != "bool").unwrap_or("");
+        let unit = text::shown(metric.and_then(|m| m.unit.as_deref()).filter(|u| *u != "bool").unwrap_or(""));
         // " 件" after a number, nothing for unit-less and yes/no metrics.
         let spaced_unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
-        let label = metric.map_or(input.metric.as_str(), |m| m.label(!zh));
-        let mut line = format!("  {}@{} {label}", input.metric, input.period);
+        let label = metric.map_or(std::borrow::Cow::Borrowed(input.metric.as_str()), |m| text::metric_label(m, lang));
+        let mut line = format!("  {}@{} {label}", input.metric, text::shown(&input.period));
         if let Some(f) = &input.formula {
             let sub = metric
                 .and_then(|m| m.formula.as_ref())
@@ -132,22 +131,23 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
                         text::qualifier(fig.qualifier, lang)
                     );
                     if let (Some(written), Some(wu)) = (fig.written, &fig.written_unit) {
+                        let wu = text::shown(wu);
                         let _ = write!(line, " {} {} {wu} → {unit}", w.written_as, written.normalize());
                     }
                 }
                 (Some(fig), Err(_)) => {
                     let why = fig.value.as_ref().err().cloned().unwrap_or_default();
-                    let _ = write!(line, ": {} ({why})", w.missing);
+                    let _ = write!(line, ": {} ({})", w.missing, text::shown(&why));
                 }
                 (None, _) => {
                     let _ = write!(line, ": {}", w.not_in_data);
                 }
             }
             if let Some(src) = input.figure.as_ref().and_then(|f| f.source.as_ref()) {
-                let _ = write!(line, "\n      {} “{src}”", w.source);
+                let _ = write!(line, "\n      {} “{}”", w.source, text::shown(src));
             }
             if let Some(note) = input.figure.as_ref().and_then(|f| f.note.as_ref()) {
-                let _ = write!(line, "\n      {} {note}", w.note);
+                let _ = write!(line, "\n      {} {}", w.note, text::shown(note));
             }
         }
         let _ = writeln!(out, "{line}");
@@ -204,7 +204,7 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         text::status(r.status, lang)
     );
     if let Some(reason) = &r.reason {
-        let _ = write!(out, " ({})", text::reason(reason, lang));
+        let _ = write!(out, " ({})", text::shown(&text::reason(reason, lang)));
     }
     out.push('\n');
     if let Some(c) = r.completion_pct {

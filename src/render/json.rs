@@ -8,6 +8,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::ser::Formatter;
 
+use crate::escape::needs_escape;
+
 use super::{Emitter, exact_number};
 use crate::evaluate::{Evaluation, RuleResult, TargetValue};
 use crate::report::{Section, Summary};
@@ -233,4 +235,30 @@ impl Formatter for Nested {
         self.has_value = true;
         Ok(())
     }
+
+    /// serde_json escapes C0 controls itself (`\u001b`); DEL, C1 controls and the
+    /// bidirectional controls reach this as plain text, and are escaped the same way
+    /// (CONTRACT §7).
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if needs_escape(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                write!(w, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// A whole JSON document in the layout of `serde_json::to_string_pretty`, with the
+/// contract's escaping, and a final newline.
+pub fn to_pretty(value: &impl Serialize) -> String {
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested { depth: 0, has_value: false });
+    // Writing to a Vec cannot fail, and these values always serialize.
+    let _ = value.serialize(&mut ser);
+    buf.push(b'\n');
+    String::from_utf8(buf).unwrap_or_default()
 }

@@ -56,6 +56,14 @@ pub fn csv_writer<W: Write>(out: W) -> ::csv::Writer<W> {
     ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(out)
 }
 
+/// A CSV cell of text from the input files (a name, a group, a reason): shown as §7
+/// says, and with a leading `'` when it would start a spreadsheet formula (`=`, `+`,
+/// `-`, `@`), so that opening the file never runs it (CONTRACT §8).
+pub fn csv_cell(s: &str) -> String {
+    let shown = crate::text::shown(s);
+    if shown.starts_with(['=', '+', '-', '@']) { format!("'{shown}") } else { shown.into_owned() }
+}
+
 /// RFC 4180 CSV with LF line ends: a header, then one record per row.
 pub fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut w = csv_writer(Vec::new());

@@ -54,7 +54,7 @@ pub fn header_line(s: &Section, lang: Lang) -> String {
         text::named(e.entity.name.as_deref(), &e.entity.id),
         text::named(e.ruleset.name.as_deref(), &e.ruleset.id),
         l.period,
-        e.period
+        text::shown(&e.period)
     );
     if let Some(d) = &e.as_of {
         let _ = write!(line, " · {} {d}", l.as_of);
@@ -105,7 +105,7 @@ pub fn actual_text(r: &RuleRow, lang: Lang) -> String {
 pub fn indicator_text(r: &RuleRow, lang: Lang) -> String {
     let label = text::rule_label(r.result.rule, r.metric, lang);
     match r.unit() {
-        Some(u) => format!("{label} ({u})"),
+        Some(u) => format!("{label} ({})", text::shown(u)),
         None => label.to_string(),
     }
 }
@@ -114,7 +114,7 @@ pub fn indicator_text(r: &RuleRow, lang: Lang) -> String {
 pub fn subtotal_text(g: &crate::evaluate::GroupResult, lang: Lang) -> String {
     let l = words(lang);
     let min = g.min_score.map(|m| format!(" ({} {})", l.min_score, short_number(m))).unwrap_or_default();
-    format!("{} · {}{min}", l.subtotal, g.name)
+    format!("{} · {}{min}", l.subtotal, text::shown(&g.name))
 }
 
 fn section(s: &Section, lang: Lang) -> String {
@@ -177,6 +177,7 @@ pub fn footer(s: &Section, lang: Lang) -> String {
         let _ = writeln!(out, "{}{sep}", l.unknown_rules);
         for r in unknown {
             let reason = r.result.reason.as_ref().map(|why| text::reason(why, lang)).unwrap_or_default();
+            let reason = text::shown(&reason);
             let label = text::rule_label(r.result.rule, r.metric, lang);
             let _ = writeln!(out, "  - {label} [{}]: {reason}", r.result.rule.id);
         }

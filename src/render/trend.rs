@@ -3,7 +3,7 @@
 use comfy_table::{Cell, CellAlignment};
 use serde_json::{Value, json};
 
-use super::{csv_number, csv_text, exact_number, interval_text, short_number};
+use super::{csv_cell, csv_number, csv_text, exact_number, interval_text, short_number};
 use crate::cli::Format;
 use crate::interval::Interval;
 use crate::model::{Entity, Model};
@@ -12,8 +12,9 @@ use crate::trend::{Comparison, Series, sparkline};
 
 fn metric_label(model: &Model, id: &str, lang: Lang) -> String {
     model.catalog.get(id).map_or(id.to_string(), |m| {
-        let unit = m.unit.as_deref().filter(|u| *u != "bool").map(|u| format!(" ({u})")).unwrap_or_default();
-        format!("{}{unit}", m.label(lang == Lang::En))
+        let unit =
+            m.unit.as_deref().filter(|u| *u != "bool").map(|u| format!(" ({})", text::shown(u))).unwrap_or_default();
+        format!("{}{unit}", text::metric_label(m, lang))
     })
 }
 
@@ -72,16 +73,24 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
                     }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             });
-            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+            super::json::to_pretty(&doc)
         }
         Format::Csv => {
             let rows = series.iter().flat_map(|s| {
                 s.points.iter().map(move |(p, v, g)| {
                     let (low, high, reason) = match v {
                         Ok(i) => (csv_number(i.low), csv_number(i.high), String::new()),
-                        Err(e) => (String::new(), String::new(), text::unknown(e, Lang::En)),
+                        Err(e) => (String::new(), String::new(), csv_cell(&text::unknown(e, Lang::En))),
                     };
-                    vec![entity.id.clone(), s.metric.clone(), p.clone(), low, high, csv_number(*g), reason]
+                    vec![
+                        entity.id.clone(),
+                        s.metric.clone(),
+                        text::shown(p).into_owned(),
+                        low,
+                        high,
+                        csv_number(*g),
+                        reason,
+                    ]
                 })
             });
             csv_text(&["entity", "metric", "period", "actual_low", "actual_high", "growth_pct", "reason"], rows)
@@ -92,8 +101,8 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
             let w = words(lang);
             let mut header = vec![w.metric.to_string()];
             header.extend(periods.iter().map(|p| match entity.periods.get(*p).and_then(|x| x.as_of) {
-                Some(d) => format!("{p} ({} {d})", w.to),
-                None => p.to_string(),
+                Some(d) => format!("{} ({} {d})", text::shown(p), w.to),
+                None => text::shown(p).into_owned(),
             }));
             header.push(w.trend.to_string());
             let mut rows = Vec::new();
@@ -141,16 +150,16 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> Str
                     o
                 }).collect::<Vec<_>>(),
             });
-            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+            super::json::to_pretty(&doc)
         }
         Format::Csv => {
             let rows = c.standings.iter().map(|s| {
                 let (low, high, reason) = match &s.value {
                     Ok(i) => (csv_number(i.low), csv_number(i.high), String::new()),
-                    Err(e) => (String::new(), String::new(), text::unknown(e, Lang::En)),
+                    Err(e) => (String::new(), String::new(), csv_cell(&text::unknown(e, Lang::En))),
                 };
                 let rank = s.rank.map(|r| r.to_string()).unwrap_or_default();
-                vec![rank, s.entity.clone(), c.metric.clone(), c.period.clone(), low, high, reason]
+                vec![rank, s.entity.clone(), c.metric.clone(), text::shown(&c.period).into_owned(), low, high, reason]
             });
             csv_text(&["rank", "entity", "metric", "period", "actual_low", "actual_high", "reason"], rows)
         }
@@ -162,7 +171,7 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> Str
                 let name = text::named(s.name.as_deref(), &s.entity);
                 let (value, note) = match &s.value {
                     Ok(i) => (interval_text(i, is_bool(model, &c.metric)), String::new()),
-                    Err(e) => ("—".to_string(), text::unknown(e, lang)),
+                    Err(e) => ("—".to_string(), text::shown(&text::unknown(e, lang)).into_owned()),
                 };
                 rows.push(vec![s.rank.map_or("—".into(), |r| r.to_string()), name, value, note]);
             }
@@ -170,7 +179,7 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> Str
             let t = grid(&header, &rows, &[true, false, true, false], markdown);
             let spread = |d: Option<rust_decimal::Decimal>| d.map_or("—".into(), short_number);
             let footer = text::spread(&spread(c.min), &spread(c.median), &spread(c.max), c.counted, lang);
-            let title = format!("{} · {} {}", metric_label(model, &c.metric, lang), w.period, c.period);
+            let title = format!("{} · {} {}", metric_label(model, &c.metric, lang), w.period, text::shown(&c.period));
             if markdown { format!("### {title}\n\n{t}\n{footer}\n") } else { format!("{title}\n{t}{footer}\n") }
         }
     }
