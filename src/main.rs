@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Evaluation allocates many small values on several threads; mimalloc keeps that fast
+/// and does not multiply the peak memory by the number of threads as glibc's
+/// per-thread arenas do.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match kaohe::cli::Cli::try_parse() {
         Ok(cli) => cli,

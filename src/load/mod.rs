@@ -10,6 +10,8 @@ mod toml_value;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
+
 use crate::diagnostic::{Diagnostic, FileId, Sources};
 
 pub use raw::{RawCatalog, RawEntity, RawRuleSet};
@@ -73,17 +75,36 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     }
     // Entities first (TOML files and entities.csv), then the CSV figures, attached
     // to them row by row.
+    // Files are read, decoded and parsed on every core; what they give is taken in
+    // file order, so the result is the same on one core or many.
+    let data_files = collect(&data, &["toml", "csv"], "data", diags);
+    let read: Vec<Read> = data_files.par_iter().map(|p| read_file(p)).collect();
+    let ids: Vec<Option<FileId>> =
+        data_files.iter().zip(read).map(|(path, r)| register(path, r, sources, diags)).collect();
+    let is_csv = |path: &Path| path.extension().is_some_and(|e| e == "csv");
+    let shared: &Sources = sources;
+    let parsed: Vec<Option<(Option<RawEntity>, Vec<Diagnostic>)>> = data_files
+        .par_iter()
+        .zip(&ids)
+        .map(|(path, id)| {
+            let id = (*id)?;
+            (!is_csv(path)).then(|| {
+                let mut found = Vec::new();
+                let entity = raw::entity(shared, id, &mut found);
+                (entity, found)
+            })
+        })
+        .collect();
     let mut figure_files = Vec::new();
-    for path in collect(&data, &["toml", "csv"], "data", diags) {
-        let Some(id) = read_text(&path, sources, diags) else { continue };
-        if path.extension().is_some_and(|e| e == "csv") {
-            if path.file_name().is_some_and(|n| n == "entities.csv") {
-                ws.entities.extend(spreadsheet::entities(sources, id, diags));
-            } else {
-                figure_files.push(id);
-            }
-        } else if let Some(entity) = raw::entity(sources, id, diags) {
-            ws.entities.push(entity);
+    for ((path, id), parsed) in data_files.iter().zip(ids).zip(parsed) {
+        let Some(id) = id else { continue };
+        if let Some((entity, found)) = parsed {
+            diags.extend(found);
+            ws.entities.extend(entity);
+        } else if path.file_name().is_some_and(|n| n == "entities.csv") {
+            ws.entities.extend(spreadsheet::entities(sources, id, diags));
+        } else {
+            figure_files.push(id);
         }
     }
     let mut merger = spreadsheet::Merger::new(&ws.entities);
@@ -135,39 +156,54 @@ fn collect(root: &Path, exts: &[&str], what: &str, diags: &mut Vec<Diagnostic>) 
     found
 }
 
-/// Read a file as text: UTF-8 (BOM dropped), else GB18030 with a notice; a file that
-/// is not text is an error at the place that shows it.
-fn read_text(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
-    let shown = display(path);
+/// A file's content as read from disk: what `register` turns into a source file and
+/// diagnostics. Reading touches no shared state, so files are read in parallel.
+enum Read {
+    Text(String, Option<String>),
+    NotText(DecodeError),
+    TooLarge(u64),
+    Failed(std::io::Error),
+}
+
+/// Read and decode one file: UTF-8 (BOM dropped), else GB18030 with a notice.
+fn read_file(path: &Path) -> Read {
     match fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
+        Ok(m) if m.len() > MAX_FILE_BYTES => return Read::TooLarge(m.len()),
+        Ok(_) => {}
+        Err(e) => return Read::Failed(e),
+    }
+    match fs::read(path) {
+        Ok(bytes) => match decode(&bytes) {
+            Ok((text, notice)) => Read::Text(text, notice),
+            Err(e) => Read::NotText(e),
+        },
+        Err(e) => Read::Failed(e),
+    }
+}
+
+/// Add what was read to `sources`; a file that is not text is an error at the place
+/// that shows it.
+fn register(path: &Path, read: Read, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
+    let shown = display(path);
+    match read {
+        Read::TooLarge(len) => {
             diags.push(Diagnostic::file_error(
                 shown,
-                format!("file is {} bytes; kaohe reads files up to {MAX_FILE_BYTES} bytes", m.len()),
+                format!("file is {len} bytes; kaohe reads files up to {MAX_FILE_BYTES} bytes"),
             ));
-            return None;
+            None
         }
-        Ok(_) => {}
-        Err(e) => {
+        Read::Failed(e) => {
             diags.push(Diagnostic::file_error(shown, format!("cannot read file: {e}")));
-            return None;
+            None
         }
-    }
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::file_error(shown, format!("cannot read file: {e}")));
-            return None;
-        }
-    };
-    match decode(&bytes) {
-        Ok((text, notice)) => {
+        Read::Text(text, notice) => {
             if let Some(notice) = notice {
                 diags.push(Diagnostic::file_notice(shown.clone(), notice));
             }
             Some(sources.add(shown, text))
         }
-        Err(e) => {
+        Read::NotText(e) => {
             let (text, at) = e.context;
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             let id = sources.add(shown, text);
@@ -175,6 +211,11 @@ fn read_text(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) ->
             None
         }
     }
+}
+
+/// Read a file as text and add it to `sources`.
+fn read_text(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
+    register(path, read_file(path), sources, diags)
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
