@@ -107,30 +107,131 @@ impl Qualifier {
 }
 
 /// One reported figure. Missing figures are kept with their reason: missing is never zero.
+///
+/// A national workspace holds millions of figures, most of them a bare number: what
+/// only some figures have (a source quote, a note, a unit conversion, a reason for
+/// being missing) lives in one optional box, so that a bare figure stays small.
 #[derive(Clone, Debug)]
 pub struct Figure {
-    /// The value in the metric's own unit, or why it is missing.
-    pub value: Result<Decimal, String>,
+    /// The value in the metric's own unit (unused when the figure is missing).
+    value: Decimal,
     pub qualifier: Qualifier,
-    /// The number as written in the file, before unit conversion.
-    pub written: Option<Decimal>,
-    /// The unit the file wrote, when it differs from the metric's.
-    pub written_unit: Option<String>,
+    extra: Option<Box<FigureExtra>>,
+}
+
+/// What only some figures say besides their value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FigureExtra {
+    /// Why the figure is missing (it has no value then).
+    pub missing: Option<String>,
+    /// The number and unit as written in the file, when the unit was converted.
+    pub written: Option<(Decimal, String)>,
     pub source: Option<String>,
     pub note: Option<String>,
-    pub loc: Loc,
 }
 
 impl Figure {
+    /// A figure: its value in the metric's unit (or why it is missing) and the rest.
+    pub fn new(value: Result<Decimal, String>, qualifier: Qualifier, mut extra: FigureExtra) -> Figure {
+        let value = match value {
+            Ok(v) => v,
+            Err(why) => {
+                extra.missing = Some(why);
+                Decimal::ZERO
+            }
+        };
+        let extra = (extra != FigureExtra::default()).then(|| Box::new(extra));
+        Figure { value, qualifier, extra }
+    }
+
+    /// The value in the metric's own unit, or why it is missing.
+    pub fn value(&self) -> Result<Decimal, &str> {
+        match self.extra.as_ref().and_then(|e| e.missing.as_deref()) {
+            Some(why) => Err(why),
+            None => Ok(self.value),
+        }
+    }
+
+    /// The number and unit as written, when the file wrote another unit than the metric's.
+    pub fn written(&self) -> Option<(Decimal, &str)> {
+        self.extra.as_ref()?.written.as_ref().map(|(d, u)| (*d, u.as_str()))
+    }
+
+    pub fn source(&self) -> Option<&str> {
+        self.extra.as_ref()?.source.as_deref()
+    }
+
+    pub fn note(&self) -> Option<&str> {
+        self.extra.as_ref()?.note.as_deref()
+    }
+
     /// The figure as an interval, or the reason it is missing.
-    pub fn interval(&self) -> Result<Interval, String> {
-        let v = self.value.clone()?;
+    pub fn interval(&self) -> Result<Interval, &str> {
+        let v = self.value()?;
         Ok(match self.qualifier {
             Qualifier::Exact => Interval::point(v),
             Qualifier::AtLeast => Interval::at_least(v),
             Qualifier::AtMost => Interval::at_most(v),
             Qualifier::Approx => Interval::approx(v),
         })
+    }
+}
+
+/// A period's figures by metric id: a sorted list, looked up by binary search. Much
+/// smaller than a tree map for the many small tables a workspace holds.
+#[derive(Clone, Debug, Default)]
+pub struct Figures(Vec<(Box<str>, Figure)>);
+
+impl Figures {
+    pub fn get(&self, metric: &str) -> Option<&Figure> {
+        self.position(metric).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn get_mut(&mut self, metric: &str) -> Option<&mut Figure> {
+        self.position(metric).ok().map(|i| &mut self.0[i].1)
+    }
+
+    /// Add or replace the figure of `metric`.
+    pub fn insert(&mut self, metric: &str, figure: Figure) {
+        match self.position(metric) {
+            Ok(i) => self.0[i].1 = figure,
+            Err(i) => self.0.insert(i, (metric.into(), figure)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// (metric id, figure), by metric id.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Figure)> {
+        self.0.iter().map(|(k, f)| (k.as_ref(), f))
+    }
+
+    fn position(&self, metric: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_ref().cmp(metric))
+    }
+}
+
+/// From (metric id, figure) pairs in any order; of two figures of one metric the later wins.
+impl FromIterator<(String, Figure)> for Figures {
+    fn from_iter<I: IntoIterator<Item = (String, Figure)>>(items: I) -> Self {
+        let mut list: Vec<(Box<str>, Figure)> = items.into_iter().map(|(k, f)| (k.into_boxed_str(), f)).collect();
+        // A stable sort keeps equal keys in order; keep the last of each run.
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Box<str>, Figure)> = Vec::with_capacity(list.len());
+        for item in list {
+            match out.last_mut() {
+                Some(last) if last.0 == item.0 => *last = item,
+                _ => out.push(item),
+            }
+        }
+        out.shrink_to_fit();
+        Figures(out)
     }
 }
 
@@ -199,7 +300,7 @@ pub struct Period {
     pub id: String,
     /// Year-to-date figures, cumulative up to this date.
     pub as_of: Option<Date>,
-    pub figures: BTreeMap<String, Figure>,
+    pub figures: Figures,
 }
 
 /// A city, county or park with its reported figures.

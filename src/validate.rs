@@ -12,8 +12,8 @@ use crate::expr::{Expr, PeriodRef};
 use crate::load::RawWorkspace;
 use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, RawTarget};
 use crate::model::{
-    Actual, Catalog, Entity, Figure, Formula, Group, Metric, Model, Period, Rule, RuleSet, Scoring, Step, Target,
-    WHOLE_UNITS, unit_factor,
+    Actual, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Metric, Model, Period, Rule, RuleSet,
+    Scoring, Step, Target, WHOLE_UNITS, unit_factor,
 };
 
 /// Check everything; problems go to `diags`. The model is complete only when no
@@ -228,7 +228,7 @@ fn entities(raw: Vec<RawEntity>, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
         seen.insert(e.id.clone());
         let mut periods = BTreeMap::new();
         for p in e.periods {
-            let mut figures = BTreeMap::new();
+            let mut figures = Vec::with_capacity(p.values.len());
             for v in p.values {
                 let Some(metric) = catalog.get(&v.metric) else {
                     diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, &[]));
@@ -290,20 +290,14 @@ fn entities(raw: Vec<RawEntity>, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
                     },
                     Err(reason) => Err(reason.clone()),
                 };
-                let converted = factor != Decimal::ONE;
-                figures.insert(
-                    v.metric,
-                    Figure {
-                        value,
-                        qualifier: v.qualifier,
-                        written: v.value.ok(),
-                        written_unit: if converted { unit } else { None },
-                        source,
-                        note,
-                        loc: v.loc,
-                    },
-                );
+                let written = match (v.value.as_ref(), unit) {
+                    (Ok(d), Some(u)) if factor != Decimal::ONE => Some((*d, u)),
+                    _ => None,
+                };
+                let extra = FigureExtra { missing: None, written, source, note };
+                figures.push((v.metric, Figure::new(value, v.qualifier, extra)));
             }
+            let figures: Figures = figures.into_iter().collect();
             periods.insert(p.id.clone(), Period { id: p.id, as_of: p.as_of, figures });
         }
         out.push(Entity { id: e.id, name: e.name, kind: e.kind, tags: e.tags, periods, loc: e.loc });

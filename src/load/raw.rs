@@ -303,7 +303,8 @@ pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> O
 
 fn period(cx: &mut Cx, id: String, loc: Loc, t: &DeTable) -> RawPeriod {
     let mut as_of = None;
-    let mut values = Vec::new();
+    // Sized once: a national workspace holds a million of these.
+    let mut values = Vec::with_capacity(t.len());
     for (key, value) in t.iter() {
         let metric = key.get_ref().to_string();
         if metric == "as_of" {

@@ -130,23 +130,23 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
                         },
                         text::qualifier(fig.qualifier, lang)
                     );
-                    if let (Some(written), Some(wu)) = (fig.written, &fig.written_unit) {
+                    if let Some((written, wu)) = fig.written() {
                         let wu = text::shown(wu);
                         let _ = write!(line, " {} {} {wu} → {unit}", w.written_as, written.normalize());
                     }
                 }
                 (Some(fig), Err(_)) => {
-                    let why = fig.value.as_ref().err().cloned().unwrap_or_default();
-                    let _ = write!(line, ": {} ({})", w.missing, text::shown(&why));
+                    let why = fig.value().err().unwrap_or_default();
+                    let _ = write!(line, ": {} ({})", w.missing, text::shown(why));
                 }
                 (None, _) => {
                     let _ = write!(line, ": {}", w.not_in_data);
                 }
             }
-            if let Some(src) = input.figure.as_ref().and_then(|f| f.source.as_ref()) {
+            if let Some(src) = input.figure.as_ref().and_then(|f| f.source()) {
                 let _ = write!(line, "\n      {} “{}”", w.source, text::shown(src));
             }
-            if let Some(note) = input.figure.as_ref().and_then(|f| f.note.as_ref()) {
+            if let Some(note) = input.figure.as_ref().and_then(|f| f.note()) {
                 let _ = write!(line, "\n      {} {}", w.note, text::shown(note));
             }
         }

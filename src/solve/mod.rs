@@ -426,8 +426,8 @@ mod tests {
     use crate::evaluate::{Evaluation, Need, Options, Status, evaluate_leaked};
     use crate::expr::parse;
     use crate::model::{
-        Actual, AppliesTo, Catalog, Date, Entity, Figure, Formula, Metric, Model, Op, Period, Qualifier, Rule, RuleSet,
-        Scoring, Target,
+        Actual, AppliesTo, Catalog, Date, Entity, Figure, FigureExtra, Formula, Metric, Model, Op, Period, Qualifier,
+        Rule, RuleSet, Scoring, Target,
     };
 
     fn d(s: &str) -> Decimal {
@@ -498,18 +498,10 @@ mod tests {
         let mut periods: BTreeMap<String, Period> = BTreeMap::new();
         for (key, value) in figures {
             let (m, p) = key.split_once('@').unwrap_or((key, "2015"));
-            let figure = Figure {
-                value: Ok(d(value)),
-                qualifier: Qualifier::Exact,
-                written: None,
-                written_unit: None,
-                source: None,
-                note: None,
-                loc: loc(),
-            };
+            let figure = Figure::new(Ok(d(value)), Qualifier::Exact, FigureExtra::default());
             let period =
                 periods.entry(p.to_string()).or_insert_with(|| Period { id: p.to_string(), ..Period::default() });
-            period.figures.insert(m.to_string(), figure);
+            period.figures.insert(m, figure);
         }
         if let Some(period) = periods.get_mut("2015") {
             period.as_of = as_of;
