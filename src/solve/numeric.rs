@@ -28,16 +28,25 @@ impl Solver<'_, '_, '_> {
             evaluations: 0,
         };
         let non_negative = !cur.is_sign_negative() || cur.is_zero();
-        // One evaluation over every value the search could try: when the rule fails for
-        // all of them at once, no search is needed (a `min(…, 1) >= 2` is settled here).
-        let range = Interval { low: non_negative.then_some(Decimal::ZERO), high: None, approx: false };
-        if matches!(self.status(Some((metric, range)), None), Ok(Status::NotMet)) {
-            return Err(NoFigure::NotReached { evaluations: 1, non_negative, why: reason });
+        // One evaluation over every value a direction could try: a direction where the
+        // rule fails for all of them at once is not searched, and when both are, there
+        // is no figure (a `min(…, 1) >= 2` is settled here, whatever its inputs).
+        let floor = non_negative.then_some(Decimal::ZERO);
+        let hopeless = |low: Option<Decimal>, high: Option<Decimal>| {
+            let range = Interval { low, high, approx: false };
+            matches!(self.status(Some((metric, range)), None), Ok(Status::NotMet))
+        };
+        let (up_open, down_open) = (!hopeless(Some(cur), None), !hopeless(floor, Some(cur)));
+        search.evaluations += 2;
+        if !up_open && !down_open {
+            return Err(NoFigure::NotReached { evaluations: search.evaluations, non_negative, why: reason });
         }
         let unit = if whole { Decimal::ONE } else { cur.abs().max(Decimal::ONE) / Decimal::from(64) };
+        let base_up = if whole { cur.floor() } else { cur };
+        let base_down = if whole { cur.ceil() } else { cur };
         let mut sides = [
-            Side { up: true, base: if whole { cur.floor() } else { cur }, lo: cur, step: unit, active: true, hi: None },
-            Side { up: false, base: if whole { cur.ceil() } else { cur }, lo: cur, step: unit, active: true, hi: None },
+            Side { up: true, base: base_up, lo: cur, step: unit, active: up_open, hi: None },
+            Side { up: false, base: base_down, lo: cur, step: unit, active: down_open, hi: None },
         ];
         // Expand both brackets, doubling the step, until one side reaches the goal.
         while sides.iter().any(|s| s.active) && sides.iter().all(|s| s.hi.is_none()) {
@@ -186,9 +195,10 @@ impl Search<'_, '_, '_, '_> {
             } else {
                 (RoundingStrategy::ToPositiveInfinity, RoundingStrategy::ToNegativeInfinity)
             };
-            for dp in 0..=16 {
+            // By significant digits, so that a boundary of 2e28 is found as 2e28 too.
+            for digits in 1..=28 {
                 for strategy in [toward, away] {
-                    let c = hi.round_dp_with_strategy(dp, strategy);
+                    let Some(c) = hi.round_sf_with_strategy(digits, strategy) else { continue };
                     let near = c.checked_sub(hi).is_some_and(|d| d.abs() <= tol);
                     let sign_ok = !c.is_sign_negative() || c.is_zero() || lo.is_sign_negative();
                     if near && sign_ok && self.verify(c, relaxed) {
