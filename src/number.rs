@@ -6,8 +6,15 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// CONTRACT §8: half away from zero to 6 places, no trailing zeros, no exponent, never `-0`.
 pub fn exact_number(d: Decimal) -> String {
+    let mut s = String::new();
+    let _ = write_number(&mut s, d);
+    s
+}
+
+/// [`exact_number`], written to `out`.
+pub fn write_number(out: &mut dyn std::fmt::Write, d: Decimal) -> std::fmt::Result {
     let r = d.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero).normalize();
-    if r.is_zero() { "0".to_string() } else { r.to_string() }
+    if r.is_zero() { out.write_str("0") } else { write!(out, "{r}") }
 }
 
 /// For tables and sentences: 2 places, no trailing zeros.

@@ -10,14 +10,31 @@ use serde_json::ser::Formatter;
 
 use crate::escape::needs_escape;
 
-use super::{Emitter, exact_number};
+use super::Emitter;
 use crate::evaluate::{Evaluation, RuleResult, TargetValue};
+use crate::number::write_number;
 use crate::report::{Section, Summary};
 use crate::text::{self, Lang};
 
 /// A number as the contract prints it.
-fn num(d: Option<Decimal>) -> Option<String> {
-    d.map(exact_number)
+fn num(d: Option<Decimal>) -> Option<Num> {
+    d.map(Num)
+}
+
+/// A number as the contract prints it (`exact_number`), written straight into the
+/// output: a national run prints millions of them.
+struct Num(Decimal);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write_number(f, self.0)
+    }
+}
+
+impl Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[derive(Serialize)]
@@ -28,9 +45,9 @@ struct EvaluationJson<'a> {
     ruleset_name: Option<&'a str>,
     period: &'a str,
     as_of: Option<String>,
-    score: String,
-    max_score: String,
-    pass_score: Option<String>,
+    score: Num,
+    max_score: Num,
+    pass_score: Option<Num>,
     verdict: &'static str,
     groups: Vec<GroupJson<'a>>,
     rules: Vec<RuleJson<'a>>,
@@ -39,9 +56,9 @@ struct EvaluationJson<'a> {
 #[derive(Serialize)]
 struct GroupJson<'a> {
     group: &'a str,
-    score: String,
-    max_score: String,
-    min_score: Option<String>,
+    score: Num,
+    max_score: Num,
+    min_score: Option<Num>,
 }
 
 #[derive(Serialize)]
@@ -52,20 +69,20 @@ struct RuleJson<'a> {
     status: &'static str,
     reason: Option<String>,
     op: &'static str,
-    target: Option<String>,
-    target_high: Option<String>,
-    actual: Option<String>,
-    actual_low: Option<String>,
-    actual_high: Option<String>,
+    target: Option<Num>,
+    target_high: Option<Num>,
+    actual: Option<Num>,
+    actual_low: Option<Num>,
+    actual_high: Option<Num>,
     approximate: bool,
-    completion_pct: Option<String>,
-    gap: Option<String>,
-    weight: String,
-    score: String,
+    completion_pct: Option<Num>,
+    gap: Option<Num>,
+    weight: Num,
+    score: Num,
     scoring: &'static str,
     veto: bool,
     bonus: bool,
-    expected_pct: Option<String>,
+    expected_pct: Option<Num>,
     pace: Option<&'static str>,
     needs: Vec<NeedJson<'a>>,
 }
@@ -74,8 +91,8 @@ struct RuleJson<'a> {
 struct NeedJson<'a> {
     metric: &'a str,
     period: &'a str,
-    change: Option<String>,
-    to: Option<String>,
+    change: Option<Num>,
+    to: Option<Num>,
 }
 
 fn rule<'a>(r: &'a RuleResult) -> RuleJson<'a> {
@@ -103,8 +120,8 @@ fn rule<'a>(r: &'a RuleResult) -> RuleJson<'a> {
         approximate: r.approximate,
         completion_pct: num(r.completion_pct),
         gap: num(r.gap),
-        weight: exact_number(r.rule.weight),
-        score: exact_number(r.score),
+        weight: Num(r.rule.weight),
+        score: Num(r.score),
         scoring: r.rule.scoring.key(),
         veto: r.rule.veto,
         bonus: r.rule.bonus,
@@ -126,8 +143,8 @@ fn evaluation<'a>(e: &'a Evaluation) -> EvaluationJson<'a> {
         ruleset_name: e.ruleset.name.as_deref(),
         period: &e.period,
         as_of: e.as_of.map(|d| d.to_string()),
-        score: exact_number(e.score),
-        max_score: exact_number(e.max_score),
+        score: Num(e.score),
+        max_score: Num(e.max_score),
         pass_score: num(e.pass_score),
         verdict: e.verdict.key(),
         groups: e
@@ -135,8 +152,8 @@ fn evaluation<'a>(e: &'a Evaluation) -> EvaluationJson<'a> {
             .iter()
             .map(|g| GroupJson {
                 group: &g.name,
-                score: exact_number(g.score),
-                max_score: exact_number(g.max_score),
+                score: Num(g.score),
+                max_score: Num(g.max_score),
                 min_score: num(g.min_score),
             })
             .collect(),
