@@ -171,6 +171,10 @@ impl Diagnostic {
         }
     }
 
+    pub fn file_warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::file_error(path, message) }
+    }
+
     pub fn file_notice(path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Notice, ..Diagnostic::file_error(path, message) }
     }

@@ -222,3 +222,106 @@ fn a_figure_given_twice_in_csv_names_both_places() {
         out.stderr
     );
 }
+
+// ---------------------------------------------------------------------------
+// Files (CONTRACT §1)
+
+#[cfg(unix)]
+fn symlink(target: &str, link: &std::path::Path) {
+    std::os::unix::fs::symlink(target, link).unwrap_or_else(|e| panic!("symlink {}: {e}", link.display()));
+}
+
+const ENTITY: &[u8] = b"id = \"e\"\n[period.2015]\na = 5\n";
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_toml_is_an_error_naming_it() {
+    let ws = workspace(&[("data/e.toml", ENTITY)]);
+    common::mkfifo(&ws.path("data/x.toml"));
+    common::mkfifo(&ws.path("rules/y.toml"));
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "data/x.toml: this is a FIFO (named pipe), not a file or a folder: kaohe reads only regular files\n\
+         rules/y.toml: this is a FIFO (named pipe), not a file or a folder: kaohe reads only regular files\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn data_at_a_fifo_says_what_it_is() {
+    let ws = workspace(&[]);
+    common::mkfifo(&ws.path("pipe"));
+    let out = kaohe_in(&ws, &["check", "--data", "pipe"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "pipe: this is a FIFO (named pipe), not a file or a folder: kaohe reads only regular files\n"
+    );
+    let out = kaohe_in(&ws, &["check", "--data", "nowhere"]);
+    assert_eq!(out.stderr, "nowhere: the data path does not exist (expected a file or a folder)\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_folders_and_files_are_followed_and_each_real_file_read_once() {
+    let ws = workspace(&[
+        ("data/e.toml", ENTITY),
+        ("shared/plans/p.toml", RULES.replace("\"r\"", "\"plan\"").as_bytes()),
+        ("shared/f.toml", b"id = \"f\"\n"),
+    ]);
+    symlink("../shared/plans", &ws.path("rules/plans"));
+    symlink("../shared/plans", &ws.path("rules/plans-again"));
+    symlink("../shared/f.toml", &ws.path("data/f.toml"));
+    symlink("e.toml", &ws.path("data/same-e.toml"));
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{out:?}");
+    assert_eq!(out.stdout, "ok: 2 metrics, 2 entities (1 figures), 2 rule sets (2 rules)\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn link_loops_and_dangling_links_are_errors_naming_them() {
+    let ws = workspace(&[("data/e.toml", ENTITY)]);
+    ws.mkdir("data/sub");
+    symlink("..", &ws.path("data/sub/back"));
+    symlink("loop.toml", &ws.path("data/loop.toml"));
+    symlink("missing.toml", &ws.path("data/gone.toml"));
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "data/gone.toml: this link points to `missing.toml`, which does not exist (a dangling link)\n\
+         data/loop.toml: this link leads round in a loop and never reaches a file or a folder\n\
+         data/sub/back: this link leads back into a folder that holds it (a link loop); it is not followed\n"
+    );
+}
+
+#[test]
+fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
+    let ws = workspace(&[
+        ("data/e.TOML", ENTITY),
+        ("data/F.Csv", format!("{CSV_HEADER}e,2015,b,3,,,\n").as_bytes()),
+        ("data/plan.xls", b"x"),
+        ("data/book.xlsx", b"x"),
+        ("data/notes.docx", b"x"),
+        ("rules/figures.csv", b"x"),
+        ("data/README.md", b"x"),
+        ("data/notes.TXT", b"x"),
+        ("data/.hidden.toml", b"x"),
+        ("data/.git/config", b"x"),
+        ("data/~$book.xlsx", b"x"),
+        ("data/e.toml~", b"x"),
+    ]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "ok: 2 metrics, 1 entities (2 figures), 1 rule sets (1 rules)\n");
+    assert_eq!(
+        out.stderr,
+        "data/book.xlsx: warning: skipped: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
+         data/notes.docx: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
+         data/plan.xls: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
+         rules/figures.csv: warning: skipped: kaohe reads *.toml files in a rules folder\n"
+    );
+}

@@ -3,6 +3,7 @@
 //! and turn each file into a raw mirror of its contents (`raw`). Shape errors (wrong
 //! types, unknown keys) are found here; cross-file checks happen in `validate`.
 
+mod files;
 pub mod raw;
 mod spreadsheet;
 mod toml_value;
@@ -10,6 +11,7 @@ mod toml_value;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use self::files::{Budget, Tree};
 use crate::diagnostic::{Diagnostic, FileId, Sources};
 
 pub use raw::{RawCatalog, RawEntity, RawRuleSet};
@@ -30,16 +32,14 @@ pub struct RawWorkspace {
     pub entities: Vec<RawEntity>,
 }
 
-/// Files larger than this are refused rather than read (CONTRACT §9 asks for 16 MiB).
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// Read the whole workspace. Problems go to `diags`; what could be read is returned.
 pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> RawWorkspace {
     let rules = paths.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
     let data = paths.data.clone().unwrap_or_else(|| PathBuf::from("data"));
     let mut ws = RawWorkspace::default();
+    let mut budget = Budget::default();
 
-    let rule_files = collect(&rules, &["toml"], "rules", diags);
+    let rule_files = files::collect(&rules, Tree::Rules, diags);
     let catalog_path = match &paths.metrics {
         Some(p) => Some(p.clone()),
         None if rules.is_dir() => Some(rules.join("metrics.toml")),
@@ -47,25 +47,30 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
         None => None,
     };
     if let Some(path) = catalog_path {
-        if path.is_file() {
-            if let Some(id) = read_text(&path, sources, diags) {
+        let missing = "the metric catalog is missing: every metric must be declared in a metrics.toml";
+        // Look for it in any case of its name (Metrics.TOML) beside the rules.
+        let path = if paths.metrics.is_none() { find_any_case(&path) } else { path };
+        let mut found = Vec::new();
+        if files::named_file(&path, missing, &mut found) {
+            if let Some(id) = read_text(&path, &mut budget, sources, diags) {
                 ws.catalog = raw::catalog(sources, id, diags);
             }
         } else {
-            diags.push(
-                Diagnostic::file_error(
-                    display(&path),
-                    "the metric catalog is missing: every metric must be declared in a metrics.toml",
-                )
-                .with_help("put metrics.toml at the top of the rules folder, or pass --metrics FILE"),
-            );
+            for d in found {
+                let d = if d.message == missing {
+                    d.with_help("put metrics.toml at the top of the rules folder, or pass --metrics FILE")
+                } else {
+                    d
+                };
+                diags.push(d);
+            }
         }
     }
     for path in rule_files {
-        if path.file_name().is_some_and(|n| n == "metrics.toml") {
+        if files::is_named(&path, "metrics.toml") {
             continue;
         }
-        if let Some(id) = read_text(&path, sources, diags)
+        if let Some(id) = read_text(&path, &mut budget, sources, diags)
             && let Some(rs) = raw::ruleset(sources, id, diags)
         {
             ws.rulesets.push(rs);
@@ -74,10 +79,10 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     // Entities first (TOML files and entities.csv), then the CSV figures, attached
     // to them row by row.
     let mut figure_files = Vec::new();
-    for path in collect(&data, &["toml", "csv"], "data", diags) {
-        let Some(id) = read_text(&path, sources, diags) else { continue };
-        if path.extension().is_some_and(|e| e == "csv") {
-            if path.file_name().is_some_and(|n| n == "entities.csv") {
+    for path in files::collect(&data, Tree::Data, diags) {
+        let Some(id) = read_text(&path, &mut budget, sources, diags) else { continue };
+        if files::extension(&path).as_deref() == Some("csv") {
+            if files::is_named(&path, "entities.csv") {
                 ws.entities.extend(spreadsheet::entities(sources, id, diags));
             } else {
                 figure_files.push(id);
@@ -94,72 +99,36 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     ws
 }
 
+/// `path`, or a file beside it whose name differs only in case.
+fn find_any_case(path: &Path) -> PathBuf {
+    if files::is_file(path) {
+        return path.to_path_buf();
+    }
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else { return path.to_path_buf() };
+    let name = name.to_string_lossy();
+    let dir = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    let mut names: Vec<std::ffi::OsString> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name())
+                .filter(|n| n.to_string_lossy().eq_ignore_ascii_case(&name))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.first().map_or_else(|| path.to_path_buf(), |n| parent.join(n))
+}
+
 fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// The files to read under `root` (a file or a folder, read recursively), sorted.
-fn collect(root: &Path, exts: &[&str], what: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    if root.is_file() {
-        return vec![root.to_path_buf()];
-    }
-    if !root.is_dir() {
-        diags.push(Diagnostic::file_error(
-            display(root),
-            format!("the {what} path does not exist (expected a file or a folder)"),
-        ));
-        return Vec::new();
-    }
-    let mut found = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::file_error(display(&dir), format!("cannot read folder: {e}")));
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            // Follow links to files, but not into folders: a link cycle must not hang us.
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if is_dir {
-                stack.push(path);
-            } else if path.is_file() && path.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e)) {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
 /// Read a file as text: UTF-8 (BOM dropped), else GB18030 with a notice; a file that
 /// is not text is an error at the place that shows it.
-fn read_text(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
+fn read_text(path: &Path, budget: &mut Budget, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
     let shown = display(path);
-    match fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            diags.push(Diagnostic::file_error(
-                shown,
-                format!("file is {} bytes; kaohe reads files up to {MAX_FILE_BYTES} bytes", m.len()),
-            ));
-            return None;
-        }
-        Ok(_) => {}
-        Err(e) => {
-            diags.push(Diagnostic::file_error(shown, format!("cannot read file: {e}")));
-            return None;
-        }
-    }
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::file_error(shown, format!("cannot read file: {e}")));
-            return None;
-        }
-    };
+    let bytes = files::read_bytes(path, budget, diags)?;
     match decode(&bytes) {
         Ok((text, notice)) => {
             if let Some(notice) = notice {
