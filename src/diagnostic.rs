@@ -340,6 +340,92 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|(_, c)| c)
 }
 
+/// Whether `word` is a near miss of `known` (CONTRACT §9): within two edits (one
+/// for keys of up to six characters, so that short keys are not all near each
+/// other), one a prefix of the other (`applies` for `applies_to`), the same but for
+/// case, `_` and `-`, or the same once look-alike letters are read as the ASCII they
+/// imitate (a Cyrillic `е` in `prefecturе`).
+pub fn is_near_miss(word: &str, known: &str) -> bool {
+    if word == known {
+        return false;
+    }
+    let (w, k) = (word.chars().count(), known.chars().count());
+    let edits = if k <= 6 { 1 } else { 2 };
+    let normal = |s: &str| -> String {
+        skeleton(s).chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+    };
+    strsim::damerau_levenshtein(word, known) <= edits
+        || (w.min(k) >= 4 && (known.starts_with(word) || word.starts_with(known)))
+        || normal(word) == normal(known)
+}
+
+/// `s` with look-alike letters (Cyrillic and Greek letters shaped like Latin ones,
+/// full-width ASCII) replaced by the ASCII letters they look like.
+pub fn skeleton(s: &str) -> String {
+    s.chars().map(look_alike).collect()
+}
+
+fn look_alike(c: char) -> char {
+    match c {
+        // Full-width ASCII.
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ё' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ї' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' => 'm',
+        'п' | 'η' => 'n',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'ԝ' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' => 'I',
+        'Ј' => 'J',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Ѕ' => 'S',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' | 'Υ' => 'Y',
+        'Ζ' => 'Z',
+        _ => c,
+    }
+}
+
+/// "`е` is U+0435, not `e`" for each look-alike letter in `word`, for messages
+/// about text that looks right but is not.
+pub fn look_alikes(word: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in word.chars() {
+        let plain = look_alike(c);
+        if plain != c {
+            let note = format!("`{c}` is U+{:04X}, not `{plain}`", u32::from(c));
+            if !out.contains(&note) {
+                out.push(note);
+            }
+        }
+    }
+    out
+}
+
 /// "did you mean `x`?" or nothing.
 pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
@@ -369,6 +455,33 @@ mod tests {
         assert!(out.starts_with("rules/a.toml:2:10: unknown metric `patent_aplications`\n"), "{out}");
         assert!(out.contains("^^^^^^^^^^^^^^^^^^^^"), "{out}");
         assert!(out.contains("did you mean `patent_applications`?"), "{out}");
+    }
+
+    #[test]
+    fn near_misses() {
+        for (word, known) in [
+            ("applies", "applies_to"),
+            ("aplies_to", "applies_to"),
+            ("applies_ot", "applies_to"),
+            ("appliesTo", "applies_to"),
+            ("Applies-To", "applies_to"),
+            ("pass_scor", "pass_score"),
+            ("peroid", "period"),
+            ("rules", "rule"),
+            ("nmae", "name"),
+            ("prefectur\u{0435}", "prefecture"),
+            ("\u{0440}r\u{0435}f\u{0435}\u{0441}tur\u{0435}", "prefecture"),
+            ("ｐｒｅｆｅｃｔｕｒｅ", "prefecture"),
+            ("countylevel", "county-level"),
+        ] {
+            assert!(is_near_miss(word, known), "{word} / {known}");
+        }
+        for (word, known) in
+            [("founded", "kind"), ("ok", "id"), ("notes", "name"), ("applies_to", "applies_to"), ("park", "pilot")]
+        {
+            assert!(!is_near_miss(word, known), "{word} / {known}");
+        }
+        assert_eq!(look_alikes("prefectur\u{0435}"), ["`\u{0435}` is U+0435, not `e`"]);
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn bytes_that_are_not_text_are_reported_at_their_place() {
 
 #[test]
 fn control_characters_in_file_names_are_escaped() {
-    let ws = workspace(&[("data/\u{1b}]0;pwned\u{7}\u{202e}x.toml", b"id = \"e\"\nnmae = 1\n")]);
+    let ws = workspace(&[("data/\u{1b}]0;pwned\u{7}\u{202e}x.toml", b"id = \"e\"\nfounded = 1\n")]);
     let out = kaohe_in(&ws, &["check"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("data/\\u{1b}]0;pwned\\u{7}\\u{202e}x.toml:2:1: warning:"), "{}", out.stderr);
@@ -323,5 +323,73 @@ fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
          data/notes.docx: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
          data/plan.xls: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
          rules/figures.csv: warning: skipped: kaohe reads *.toml files in a rules folder\n"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Selection: near misses of keys, kinds and tags (CONTRACT §9)
+
+#[test]
+fn a_near_miss_of_applies_to_is_an_error() {
+    let rules = "id = \"r\"\nperiod = \"2015\"\napplies = { kinds = [\"county-level\"] }\n[[rule]]\nid = \"x\"\nmetric = \"a\"\nop = \">=\"\ntarget = 1\n";
+    let ws = workspace(&[("data/e.toml", ENTITY), ("rules/r.toml", rules.as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "rules/r.toml:3:1: unknown key `applies` in a rule set\n  |\n3 | applies = { kinds = [\"county-level\"] }\n  | ^^^^^^^\n  |\n  = help: did you mean `applies_to`? (a key this close to a known one is taken for a misspelling)\n"
+    );
+    // Other unknown top-level keys stay warnings.
+    let ws = workspace(&[("data/e.toml", ENTITY), ("rules/r.toml", format!("owner = \"x\"\n{RULES}").as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.starts_with("rules/r.toml:1:1: warning: unknown key `owner` in a rule set"), "{}", out.stderr);
+}
+
+#[test]
+fn a_look_alike_kind_selected_by_no_one_is_named_at_the_rule_set() {
+    let rules = RULES.replace("period = \"2015\"\n", "period = \"2015\"\napplies_to = { kinds = \"prefecture\" }\n");
+    let ws = workspace(&[
+        ("rules/r.toml", rules.as_bytes()),
+        ("data/e.toml", "id = \"e\"\nkind = \"prefectur\u{0435}\"\n".as_bytes()),
+    ]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("rules/r.toml:3:24: warning: `applies_to.kinds` names `prefecture`, which no entity has\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.ends_with(
+            "= help: the data have `prefectur\u{0435}`, which looks the same, but `\u{0435}` is U+0435, not `e`\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_look_alike_kind_is_named_in_a_warning() {
+    let rules = RULES.replace(
+        "period = \"2015\"\n",
+        "period = \"2015\"\napplies_to = { kinds = [\"prefecture\"], tags = [\"pilt\"] }\n",
+    );
+    let ws = workspace(&[
+        ("rules/r.toml", rules.as_bytes()),
+        ("data/d.toml", "id = \"d\"\nkind = \"prefecture\"\ntags = [\"pilot\"]\n".as_bytes()),
+        ("data/e.toml", "id = \"e\"\nkind = \"prefectur\u{0435}\"\ntags = [\"pilot\"]\n".as_bytes()),
+    ]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "data/e.toml:2:8: warning: kind `prefectur\u{0435}` is not `prefecture`, which rule set `r` selects: `r` does not apply to `e`\n\
+         \x20 |\n2 | kind = \"prefectur\u{0435}\"\n  |        ^^^^^^^^^^^^\n  |\n\
+         \x20 = help: it looks like `prefecture`, but `\u{0435}` is U+0435, not `e`\n\
+         rules/r.toml:3:48: warning: `applies_to.tags` names `pilt`, which no entity has\n\
+         \x20 |\n3 | applies_to = { kinds = [\"prefecture\"], tags = [\"pilt\"] }\n  |                                                ^^^^^^\n  |\n\
+         \x20 = help: did you mean `pilot`?\n"
     );
 }

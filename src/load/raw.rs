@@ -94,7 +94,10 @@ pub struct RawEntity {
     pub loc: Loc,
     pub name: Option<String>,
     pub kind: Option<String>,
+    pub kind_loc: Option<Loc>,
     pub tags: Vec<String>,
+    /// Where each tag is written (parallel to `tags`).
+    pub tag_locs: Vec<Loc>,
     pub periods: Vec<RawPeriod>,
 }
 
@@ -132,6 +135,8 @@ pub struct RawRuleSet {
     pub name: Option<String>,
     pub period: Option<String>,
     pub applies_to: AppliesTo,
+    /// Where each value of `applies_to` is written (parallel to its lists).
+    pub applies_locs: AppliesLocs,
     pub pass_score: Option<Decimal>,
     pub params: Vec<(String, Decimal, Loc)>,
     pub groups: Vec<(String, Option<Decimal>, Loc)>,
@@ -275,8 +280,14 @@ pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> O
         let id_value = f.get("id");
         let id = id_value.and_then(|v| expect_str(&mut cx, v, "`id`"));
         let name = opt_str(&mut cx, &mut f, "name", "`name`");
+        let kind_loc = f.get("kind").map(|v| cx.loc(v.span()));
         let kind = opt_str(&mut cx, &mut f, "kind", "`kind`");
-        let tags = f.get("tags").and_then(|v| string_list(&mut cx, v, "`tags`")).unwrap_or_default();
+        let (tags, tag_locs) = f
+            .get("tags")
+            .and_then(|v| string_list_spanned(&mut cx, v, "`tags`"))
+            .unwrap_or_default()
+            .into_iter()
+            .unzip();
         let mut periods = Vec::new();
         if let Some(v) = f.get("period")
             && let Some(t) = expect_table(&mut cx, v, "`period`")
@@ -297,7 +308,7 @@ pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> O
         };
         let span = id_value.map(|v| v.span()).unwrap_or(0..0);
         check_id(&mut cx, &id, span.clone(), "entity id", false);
-        Some(RawEntity { id, loc: cx.loc(span), name, kind, tags, periods })
+        Some(RawEntity { id, loc: cx.loc(span), name, kind, kind_loc, tags, tag_locs, periods })
     }
 }
 
@@ -453,7 +464,7 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
                 None
             }
         });
-        let applies_to = f.get("applies_to").map(|v| applies_to(&mut cx, v)).unwrap_or_default();
+        let (applies_to, applies_locs) = f.get("applies_to").map(|v| applies_to(&mut cx, v)).unwrap_or_default();
         let pass_score = f.get("pass_score").and_then(|v| expect_decimal(&mut cx, v, "`pass_score`"));
         let mut params = Vec::new();
         if let Some(v) = f.get("params")
@@ -507,20 +518,57 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
         };
         let span = id_value.map(|v| v.span()).unwrap_or(0..0);
         check_id(&mut cx, &id, span.clone(), "rule set id", false);
-        Some(RawRuleSet { file, id, loc: cx.loc(span), name, period, applies_to, pass_score, params, groups, rules })
+        Some(RawRuleSet {
+            file,
+            id,
+            loc: cx.loc(span),
+            name,
+            period,
+            applies_to,
+            applies_locs,
+            pass_score,
+            params,
+            groups,
+            rules,
+        })
     }
 }
 
-fn applies_to(cx: &mut Cx, v: &Value) -> AppliesTo {
-    let Some(t) = expect_table(cx, v, "`applies_to`") else { return AppliesTo::default() };
+/// Where the values of an `applies_to` are written.
+#[derive(Clone, Debug, Default)]
+pub struct AppliesLocs {
+    pub entities: Vec<Loc>,
+    pub kinds: Vec<Loc>,
+    pub tags: Vec<Loc>,
+}
+
+fn applies_to(cx: &mut Cx, v: &Value) -> (AppliesTo, AppliesLocs) {
+    let Some(t) = expect_table(cx, v, "`applies_to`") else { return Default::default() };
     let mut f = Fields::new(t);
-    let out = AppliesTo {
-        entities: f.get("entities").and_then(|x| string_list(cx, x, "`applies_to.entities`")),
-        kinds: f.get("kinds").and_then(|x| string_list(cx, x, "`applies_to.kinds`")),
-        tags: f.get("tags").and_then(|x| string_list(cx, x, "`applies_to.tags`")),
+    let mut list = |cx: &mut Cx, key: &str| {
+        let items = f.get(key).and_then(|x| string_list_spanned(cx, x, &format!("`applies_to.{key}`")));
+        items.map(|items| items.into_iter().unzip::<String, Loc, Vec<String>, Vec<Loc>>())
     };
+    let entities = list(cx, "entities");
+    let kinds = list(cx, "kinds");
+    let tags = list(cx, "tags");
     f.finish(cx, "`applies_to`", &["entities", "kinds", "tags"], Unknown::Error);
-    out
+    let split = |x: Option<(Vec<String>, Vec<Loc>)>| match x {
+        Some((values, locs)) => (Some(values), locs),
+        None => (None, Vec::new()),
+    };
+    let ((entities, e), (kinds, k), (tags, t)) = (split(entities), split(kinds), split(tags));
+    (AppliesTo { entities, kinds, tags }, AppliesLocs { entities: e, kinds: k, tags: t })
+}
+
+/// A string or a list of strings, each with where it is written.
+fn string_list_spanned(cx: &mut Cx, v: &Value, what: &str) -> Option<Vec<(String, Loc)>> {
+    let values = string_list(cx, v, what)?;
+    let locs: Vec<Loc> = match v.get_ref() {
+        DeValue::Array(items) => items.iter().map(|i| cx.loc(i.span())).collect(),
+        _ => vec![cx.loc(v.span())],
+    };
+    Some(values.into_iter().zip(locs).collect())
 }
 
 fn rule(cx: &mut Cx, span: std::ops::Range<usize>, t: &DeTable) -> Option<RawRule> {

@@ -220,8 +220,12 @@ pub fn entities(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
             return;
         }
         let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
-        let tags = row.field(3).split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
-        out.push(RawEntity { id, loc, name: opt(row.field(1)), kind: opt(row.field(2)), tags, periods: Vec::new() });
+        let tags: Vec<String> =
+            row.field(3).split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
+        let kind = opt(row.field(2));
+        let kind_loc = kind.as_ref().map(|_| Loc::new(file, row.span(2)));
+        let tag_locs = vec![Loc::new(file, row.span(3)); tags.len()];
+        out.push(RawEntity { id, loc, name: opt(row.field(1)), kind, kind_loc, tags, tag_locs, periods: Vec::new() });
     });
     if header.is_none() {
         check_header(None, &ENTITY_HEADER, None, file, diags);

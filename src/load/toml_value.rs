@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, FileId, Loc, suggestion};
+use crate::diagnostic::{Diagnostic, FileId, Loc, is_near_miss, suggestion};
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -69,9 +69,18 @@ impl<'t, 'i> Fields<'t, 'i> {
             }
             let name = key.get_ref().as_ref();
             let message = format!("unknown key `{name}` in {what}");
-            let mut d = match severity {
-                Unknown::Error => Diagnostic::error(cx.loc(key.span()), message),
-                Unknown::Warning => Diagnostic::warning(cx.loc(key.span()), message),
+            // A near miss of a known key is an error even where unknown keys are only
+            // warnings (CONTRACT §9): `applies = …` must not quietly apply to everyone.
+            let near = known.iter().find(|k| is_near_miss(name, k));
+            let mut d = match (severity, near) {
+                (Unknown::Warning, Some(k)) => {
+                    cx.push(Diagnostic::error(cx.loc(key.span()), message).with_help(format!(
+                        "did you mean `{k}`? (a key this close to a known one is taken for a misspelling)"
+                    )));
+                    continue;
+                }
+                (Unknown::Error, _) => Diagnostic::error(cx.loc(key.span()), message),
+                (Unknown::Warning, None) => Diagnostic::warning(cx.loc(key.span()), message),
             };
             d = match suggestion(name, known.iter().copied()) {
                 Some(s) => d.with_help(s),
