@@ -1,5 +1,6 @@
 //! Work that must grow linearly with its input (issue 11): each case is run at 1× and
-//! 4× its size and the times compared (linear work gives about 4; work that scans
+//! 4× its size and the times compared (linear work gives about 4, and the test takes
+//! up to 10 for noise; work that scans
 //! what came before gives 16 or more). Sizes are small enough for a debug build; the
 //! same cases at full size, with memory, are in `tests/growth/measure.py`, whose
 //! figures are recorded in docs/ROBUSTNESS.md.
@@ -56,13 +57,14 @@ fn chain(n: usize) -> Workspace {
     base(&catalog)
 }
 
-/// One entity with `n` periods, one figure each, in a CSV file.
+/// Four entities with `n / 4` periods each, one figure each, in a CSV file (one
+/// entity may have at most 10,000 periods).
 fn periods(n: usize) -> Workspace {
     let ws = base(CATALOG);
-    ws.write("data/e.toml", b"id = \"e\"\n");
+    ws.write("data/entities.csv", b"id,name,kind,tags\ne0,,,\ne1,,,\ne2,,,\ne3,,,\n");
     let mut csv = String::from("entity,period,metric,value,qualifier,unit,source\n");
     for p in 0..n {
-        let _ = writeln!(csv, "e,p{p},a,{p},,,");
+        let _ = writeln!(csv, "e{},p{p},a,{p},,,", p % 4);
     }
     ws.write("data/figures.csv", csv.as_bytes());
     ws
@@ -87,7 +89,7 @@ fn assert_linear(what: &str, make: fn(usize) -> Workspace, n: usize) {
     let ratio = t4.as_secs_f64() / t1.as_secs_f64().max(1e-6);
     eprintln!("{what}: {n}: {t1:?}, {}: {t4:?}, ratio {ratio:.1}", 4 * n);
     assert!(
-        t4 < NOISE || ratio < 8.0,
+        t4 < NOISE || ratio < 10.0,
         "{what}: {n} took {t1:?}, {} took {t4:?}: {ratio:.1} times as long for 4 times the input ({})",
         4 * n,
         binary().display()

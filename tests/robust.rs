@@ -393,3 +393,76 @@ fn a_look_alike_kind_is_named_in_a_warning() {
          \x20 = help: did you mean `pilot`?\n"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Limits (CONTRACT §9; docs/formats.md lists them)
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_without_reading_it() {
+    let ws = workspace(&[("data/e.toml", ENTITY)]);
+    let big = std::fs::File::create(ws.path("data/huge.toml")).unwrap_or_else(|e| panic!("{e}"));
+    big.set_len(33 << 20).unwrap_or_else(|e| panic!("{e}"));
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "data/huge.toml: this file is 33 MiB; kaohe reads files of up to 32 MiB\n  = help: split it into several files (one per entity, or CSV files of fewer rows)\n"
+    );
+}
+
+#[test]
+fn nesting_past_the_limit_is_a_clear_error() {
+    let deep = format!("id = \"e\"\nx = {}{}\n", "[".repeat(81), "]".repeat(81));
+    let ws = workspace(&[("data/e.toml", deep.as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.starts_with(
+            "data/e.toml:2:85: invalid TOML: nested more than 80 deep (arrays, inline tables or dotted keys); kaohe reads nesting up to 80\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn periods_past_the_limit_are_a_clear_error() {
+    let mut toml = String::from("id = \"e\"\n");
+    let mut csv = String::from(CSV_HEADER);
+    for p in 0..10_001 {
+        toml.push_str(&format!("[period.p{p}]\na = 1\n"));
+        csv.push_str(&format!("f,p{p},a,1,,,\n"));
+    }
+    let ws = workspace(&[
+        ("data/e.toml", toml.as_bytes()),
+        ("data/f.toml", b"id = \"f\"\n"),
+        ("data/figures.csv", csv.as_bytes()),
+    ]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let firsts: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("data/")).collect();
+    assert_eq!(
+        firsts,
+        [
+            "data/e.toml:20002:9: more than 10,000 periods of one entity: kaohe reads at most 10,000, and what follows is not read",
+            "data/figures.csv:10002:3: more than 10,000 periods of one entity: kaohe reads at most 10,000, and what follows is not read",
+        ]
+    );
+}
+
+#[test]
+fn rules_past_the_limit_are_a_clear_error() {
+    let mut rules = String::from("id = \"r\"\nperiod = \"2015\"\n");
+    for r in 0..10_001 {
+        rules.push_str(&format!("[[rule]]\nid = \"x{r}\"\nmetric = \"a\"\nop = \">=\"\ntarget = 1\n"));
+    }
+    let ws = workspace(&[("data/e.toml", ENTITY), ("rules/r.toml", rules.as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("rules/r.toml:50003:1: more than 10,000 rules in one rule set: kaohe reads at most 10,000, and what follows is not read\n"),
+        "{}",
+        out.stderr
+    );
+}

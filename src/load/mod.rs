@@ -4,6 +4,7 @@
 //! types, unknown keys) are found here; cross-file checks happen in `validate`.
 
 mod files;
+pub mod limits;
 pub mod raw;
 mod spreadsheet;
 mod toml_value;
@@ -12,6 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use self::files::{Budget, Tree};
+use self::limits::Tally;
 use crate::diagnostic::{Diagnostic, FileId, Sources};
 
 pub use raw::{RawCatalog, RawEntity, RawRuleSet};
@@ -38,6 +40,7 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     let data = paths.data.clone().unwrap_or_else(|| PathBuf::from("data"));
     let mut ws = RawWorkspace::default();
     let mut budget = Budget::default();
+    let mut tally = Tally::default();
 
     let rule_files = files::collect(&rules, Tree::Rules, diags);
     let catalog_path = match &paths.metrics {
@@ -73,7 +76,17 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
         if let Some(id) = read_text(&path, &mut budget, sources, diags)
             && let Some(rs) = raw::ruleset(sources, id, diags)
         {
-            ws.rulesets.push(rs);
+            let over = tally
+                .over(tally.rulesets, 1, limits::MAX_RULESETS, "rule sets")
+                .or_else(|| tally.over(tally.rules, rs.rules.len(), limits::MAX_RULES, "rules"));
+            match over {
+                None => {
+                    tally.rulesets += 1;
+                    tally.rules += rs.rules.len();
+                    ws.rulesets.push(rs);
+                }
+                Some(message) => diags.extend(message.map(|m| Diagnostic::error(rs.loc.clone(), m))),
+            }
         }
     }
     // Entities first (TOML files and entities.csv), then the CSV figures, attached
@@ -83,20 +96,41 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
         let Some(id) = read_text(&path, &mut budget, sources, diags) else { continue };
         if files::extension(&path).as_deref() == Some("csv") {
             if files::is_named(&path, "entities.csv") {
-                ws.entities.extend(spreadsheet::entities(sources, id, diags));
+                for entity in spreadsheet::entities(sources, id, diags) {
+                    add_entity(&mut ws.entities, entity, &mut tally, diags);
+                }
             } else {
                 figure_files.push(id);
             }
         } else if let Some(entity) = raw::entity(sources, id, diags) {
-            ws.entities.push(entity);
+            add_entity(&mut ws.entities, entity, &mut tally, diags);
         }
     }
-    let mut merger = spreadsheet::Merger::new(&ws.entities);
+    let mut merger = spreadsheet::Merger::new(&ws.entities, tally);
     for id in figure_files {
         spreadsheet::figures(sources, id, &mut ws.entities, &mut merger, diags);
     }
     merger.finish(&mut ws.entities, sources, diags);
     ws
+}
+
+/// Keep an entity if the workspace-wide limits allow it.
+fn add_entity(entities: &mut Vec<RawEntity>, entity: RawEntity, tally: &mut Tally, diags: &mut Vec<Diagnostic>) {
+    let periods = entity.periods.len();
+    let figures: usize = entity.periods.iter().map(|p| p.values.len()).sum();
+    let over = tally
+        .over(tally.entities, 1, limits::MAX_ENTITIES, "entities")
+        .or_else(|| tally.over(tally.periods, periods, limits::MAX_PERIODS, "periods in all"))
+        .or_else(|| tally.over(tally.figures, figures, limits::MAX_FIGURES, "figures in all"));
+    match over {
+        None => {
+            tally.entities += 1;
+            tally.periods += periods;
+            tally.figures += figures;
+            entities.push(entity);
+        }
+        Some(message) => diags.extend(message.map(|m| Diagnostic::error(entity.loc.clone(), m))),
+    }
 }
 
 /// `path`, or a file beside it whose name differs only in case.

@@ -6,6 +6,7 @@
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
+use super::limits::{MAX_METRICS, MAX_PERIODS_PER_ENTITY, MAX_RULES_PER_RULESET, over_message};
 use super::toml_value::{
     Cx, Fields, Unknown, Value, expect_bool, expect_decimal, expect_str, expect_table, number, span_in_string,
     string_list, type_name,
@@ -154,7 +155,15 @@ fn parse<'s>(sources: &'s Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
     if !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            diags.push(Diagnostic::error(Loc::new(file, span), format!("invalid TOML: {}", e.message())));
+            let message = if e.message().contains("recurse") {
+                format!(
+                    "invalid TOML: nested more than {} deep (arrays, inline tables or dotted keys); kaohe reads nesting up to {0}",
+                    super::limits::MAX_NESTING
+                )
+            } else {
+                format!("invalid TOML: {}", e.message())
+            };
+            diags.push(Diagnostic::error(Loc::new(file, span), message));
         }
         return None;
     }
@@ -235,6 +244,10 @@ pub fn catalog(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
             && let Some(t) = expect_table(&mut cx, v, "`metric`")
         {
             for (key, value) in t.iter() {
+                if metrics.len() == MAX_METRICS {
+                    cx.error(key.span(), over_message(MAX_METRICS, "metrics in the catalog"));
+                    break;
+                }
                 let id = key.get_ref().to_string();
                 check_id(&mut cx, &id, key.span(), "metric id", true);
                 let Some(mt) = expect_table(&mut cx, value, &format!("metric `{id}`")) else { continue };
@@ -293,6 +306,10 @@ pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> O
             && let Some(t) = expect_table(&mut cx, v, "`period`")
         {
             for (key, value) in t.iter() {
+                if periods.len() == MAX_PERIODS_PER_ENTITY {
+                    cx.error(key.span(), over_message(MAX_PERIODS_PER_ENTITY, "periods of one entity"));
+                    break;
+                }
                 let pid = key.get_ref().to_string();
                 let Some(pt) = expect_table(&mut cx, value, &format!("period `{pid}`")) else { continue };
                 let loc = cx.loc(key.span());
@@ -496,6 +513,10 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
             match v.get_ref() {
                 DeValue::Array(items) => {
                     for item in items.iter() {
+                        if rules.len() == MAX_RULES_PER_RULESET {
+                            cx.error(item.span(), over_message(MAX_RULES_PER_RULESET, "rules in one rule set"));
+                            break;
+                        }
                         if let Some(t) = expect_table(&mut cx, item, "each `[[rule]]`")
                             && let Some(r) = rule(&mut cx, item.span(), t)
                         {

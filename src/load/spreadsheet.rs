@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
+use super::limits::{MAX_FIGURES, MAX_PERIODS, MAX_PERIODS_PER_ENTITY, Tally, over_message};
 use super::raw::{RawEntity, RawExtra, RawPeriod, RawValue, is_id, is_metric_id};
 use super::toml_value::{exact, is_numeric_string};
 use crate::diagnostic::{Diagnostic, FileId, Loc, Sources, suggestion};
@@ -389,17 +390,23 @@ pub struct Merger {
     touched: std::collections::HashSet<(usize, usize)>,
     /// "did you mean" for each unknown entity id seen.
     unknown: HashMap<String, Option<String>>,
+    /// The workspace-wide counts, which CSV rows add to.
+    tally: Tally,
+    /// The entities that have as many periods as one may have.
+    full: std::collections::HashSet<usize>,
 }
 
 impl Merger {
     /// For these entities (every entity must be read before any figure is added).
-    pub fn new(entities: &[RawEntity]) -> Self {
+    pub fn new(entities: &[RawEntity], tally: Tally) -> Self {
         Merger {
             index: entities.iter().enumerate().rev().map(|(i, e)| (e.id.clone(), i)).collect(),
             periods: HashMap::new(),
             indexed: vec![false; entities.len()],
             touched: std::collections::HashSet::new(),
             unknown: HashMap::new(),
+            tally,
+            full: std::collections::HashSet::new(),
         }
     }
 
@@ -421,15 +428,32 @@ impl Merger {
                 self.periods.insert((i, period.id.clone()), p);
             }
         }
-        let p = *self.periods.entry((i, f.period.to_string())).or_insert_with(|| {
-            entity.periods.push(RawPeriod {
-                id: f.period.to_string(),
-                loc: f.period_loc.clone(),
-                as_of: None,
-                values: Vec::new(),
-            });
-            entity.periods.len() - 1
-        });
+        let key = (i, f.period.to_string());
+        let p = match self.periods.get(&key) {
+            Some(&p) => p,
+            None => {
+                let over = if entity.periods.len() >= MAX_PERIODS_PER_ENTITY {
+                    // Counted per entity: said once for each.
+                    let first = self.full.insert(i);
+                    Some(first.then(|| over_message(MAX_PERIODS_PER_ENTITY, "periods of one entity")))
+                } else {
+                    self.tally.over(self.tally.periods, 1, MAX_PERIODS, "periods in all")
+                };
+                if let Some(message) = over {
+                    diags.extend(message.map(|m| Diagnostic::error(f.period_loc.clone(), m)));
+                    return;
+                }
+                self.tally.periods += 1;
+                entity.periods.push(RawPeriod {
+                    id: f.period.to_string(),
+                    loc: f.period_loc.clone(),
+                    as_of: None,
+                    values: Vec::new(),
+                });
+                self.periods.insert(key, entity.periods.len() - 1);
+                entity.periods.len() - 1
+            }
+        };
         let period = &mut entity.periods[p];
         if let Some((d, loc)) = f.as_of {
             match period.as_of {
@@ -446,6 +470,11 @@ impl Merger {
                 _ => period.as_of = Some(d),
             }
         }
+        if let Some(message) = self.tally.over(self.tally.figures, 1, MAX_FIGURES, "figures in all") {
+            diags.extend(message.map(|m| Diagnostic::error(f.value.loc.clone(), m)));
+            return;
+        }
+        self.tally.figures += 1;
         self.touched.insert((i, p));
         period.values.push(f.value);
     }
