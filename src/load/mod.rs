@@ -170,11 +170,14 @@ fn read_text(path: &Path, budget: &mut Budget, sources: &mut Sources, diags: &mu
             }
             Some(sources.add(shown, text))
         }
-        Err(e) => {
-            let (text, at) = e.context;
+        Err(DecodeError { context: None, message, .. }) => {
+            diags.push(Diagnostic::file_error(shown, message));
+            None
+        }
+        Err(DecodeError { context: Some((text, at)), message, .. }) => {
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             let id = sources.add(shown, text);
-            diags.push(Diagnostic::error(crate::diagnostic::Loc::new(id, at..end), e.message));
+            diags.push(Diagnostic::error(crate::diagnostic::Loc::new(id, at..end), message));
             None
         }
     }
@@ -190,19 +193,28 @@ pub struct DecodeError {
     pub message: String,
     /// The text up to the end of the line in question (decoded as far as it goes,
     /// the rest lossily) and the problem's byte offset in it, so that it can be shown
-    /// at its line and column.
-    pub context: (String, usize),
+    /// at its line and column; `None` for a problem of the whole file.
+    pub context: Option<(String, usize)>,
 }
 
 /// Decode file bytes to text: UTF-8 (BOM dropped), else GB18030 with a notice
 /// (CONTRACT §1). A NUL character, or bytes that are neither, are not text.
 pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(DecodeError {
+            offset: 0,
+            message: "this file is UTF-16 text; kaohe reads UTF-8 (or GB18030): save it as UTF-8".into(),
+            context: None,
+        });
+    }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let nul_message = "this is not a text file: it contains a NUL byte (the first is here)";
     let utf8_err = match std::str::from_utf8(bytes) {
         Ok(text) => {
             return match text.find('\0') {
-                Some(at) => Err(DecodeError { offset: at, message: nul_message.into(), context: context(text, at) }),
+                Some(at) => {
+                    Err(DecodeError { offset: at, message: nul_message.into(), context: Some(context(text, at)) })
+                }
                 None => Ok((text.to_string(), None)),
             };
         }
@@ -213,7 +225,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
             // NUL is one byte in GB18030 too; find it in the file by its place in the text.
             let chars_before = text[..at].chars().count();
             let offset = byte_of_gb18030_char(bytes, chars_before).unwrap_or(0);
-            return Err(DecodeError { offset, message: nul_message.into(), context: context(&text, at) });
+            return Err(DecodeError { offset, message: nul_message.into(), context: Some(context(&text, at)) });
         }
         let notice = "file is not UTF-8; read as GB18030 (consider saving it as UTF-8)".to_string();
         return Ok((text.into_owned(), Some(notice)));
@@ -229,7 +241,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
     let mut text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
     let at = text.len();
     text.push_str(&String::from_utf8_lossy(&bytes[offset..line_end]));
-    Err(DecodeError { offset, message: message.into(), context: (text, at) })
+    Err(DecodeError { offset, message: message.into(), context: Some((text, at)) })
 }
 
 /// `text` up to the end of the line holding byte `at`, and `at`.
