@@ -491,3 +491,77 @@ mod tests {
         assert_eq!(did_you_mean("population", ids), None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Line and column the slow way: lines end at `\n`, `\r\n` or a lone `\r`.
+    fn naive(text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let (mut line, mut col) = (1, 1);
+        for (i, c) in text[..offset].char_indices() {
+            match c {
+                // The `\r` of a `\r\n` is part of the line end: the line ends after `\n`.
+                '\r' if text[i + 1..].starts_with('\n') => col += 1,
+                '\n' | '\r' => {
+                    line += 1;
+                    col = 1;
+                }
+                _ => col += 1,
+            }
+        }
+        (line, col)
+    }
+
+    proptest! {
+        #[test]
+        fn the_line_index_agrees_with_counting(text in "[a\n\r名\t]{0,30}", offsets in prop::collection::vec(0usize..40, 1..8)) {
+            let mut sources = Sources::default();
+            let id = sources.add("f".into(), text.clone());
+            for offset in offsets {
+                prop_assert_eq!(sources.line_col(id, offset), naive(&text, offset), "{:?} at {}", text, offset);
+            }
+        }
+
+        /// Whatever the text, the file name and the span, a rendered diagnostic holds no
+        /// control character but its own line ends, and names the place it is about.
+        #[test]
+        fn rendering_is_clean(text in "(?s).{0,60}", path in "(?s).{0,8}", start in 0usize..70, len in 0usize..10, help: bool) {
+            let mut sources = Sources::default();
+            let id = sources.add(path.clone(), text.clone());
+            let mut d = Diagnostic::error(Loc::new(id, start..start + len), format!("bad `{text}`"));
+            if help {
+                d = d.with_help(format!("see `{path}`"));
+            }
+            let out = d.render(&sources);
+            prop_assert!(!out.chars().any(|c| c != '\n' && crate::escape::needs_escape(c)), "{:?}", out);
+            let (line, col) = sources.line_col(id, start);
+            let place = format!("{}:{line}:{col}: ", escape_text(&path));
+            prop_assert!(out.starts_with(&place), "{:?}", out);
+        }
+
+        /// Past MAX_PER_FILE problems in a file, the rest are one count.
+        #[test]
+        fn problems_are_capped_per_file(counts in prop::collection::vec(0usize..450, 1..4)) {
+            let mut sources = Sources::default();
+            let mut diags = Vec::new();
+            for (f, n) in counts.iter().enumerate() {
+                let id = sources.add(format!("f{f}"), "x\n".repeat(*n));
+                diags.extend((0..*n).map(|i| Diagnostic::error(Loc::new(id, 2 * i..2 * i + 1), "bad")));
+            }
+            limit_per_file(&mut diags, &sources);
+            for (f, n) in counts.iter().enumerate() {
+                let of_file: Vec<&Diagnostic> = diags.iter().filter(|d| d.loc.as_ref().is_some_and(|l| l.file == f)).collect();
+                let summaries = of_file.iter().filter(|d| d.summary).count();
+                prop_assert_eq!(of_file.len() - summaries, (*n).min(MAX_PER_FILE));
+                prop_assert_eq!(summaries, usize::from(*n > MAX_PER_FILE));
+            }
+        }
+    }
+}
