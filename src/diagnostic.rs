@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -141,6 +141,29 @@ pub struct Diagnostic {
     /// A count of the problems of a file that are not shown ([`limit_per_file`]):
     /// printed as `path: message`, after that file's other problems.
     pub summary: bool,
+    /// A "did you mean" searched for only when the diagnostic is printed (a file may
+    /// hold thousands of unknown ids, and only 200 of its problems are printed):
+    /// the word, where to look, and the help to give when nothing is close.
+    pub suggest: Option<(String, Candidates, Option<String>)>,
+}
+
+/// Ids to look in for a "did you mean", shared among diagnostics without copying.
+#[derive(Clone, Debug, Default)]
+pub struct Candidates(Vec<Arc<Vec<String>>>);
+
+impl Candidates {
+    pub fn new(ids: impl IntoIterator<Item = String>) -> Self {
+        Candidates(vec![Arc::new(ids.into_iter().collect())])
+    }
+
+    /// These and `more`.
+    pub fn and(&self, more: &Candidates) -> Candidates {
+        Candidates(self.0.iter().chain(&more.0).cloned().collect())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().flat_map(|list| list.iter().map(String::as_str))
+    }
 }
 
 impl Diagnostic {
@@ -152,6 +175,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             summary: false,
+            suggest: None,
         }
     }
 
@@ -168,6 +192,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             summary: false,
+            suggest: None,
         }
     }
 
@@ -184,6 +209,21 @@ impl Diagnostic {
         self
     }
 
+    /// "did you mean" the closest of `candidates` to `word`, found when printed; else
+    /// `otherwise` as the help.
+    pub fn with_suggestion(mut self, word: &str, candidates: &Candidates, otherwise: Option<&str>) -> Self {
+        self.suggest = Some((word.to_string(), candidates.clone(), otherwise.map(str::to_string)));
+        self
+    }
+
+    /// The help line: given, or the suggestion searched for now.
+    pub fn help_text(&self) -> Option<String> {
+        self.help.clone().or_else(|| {
+            let (word, candidates, otherwise) = self.suggest.as_ref()?;
+            suggestion(word, candidates.iter()).or_else(|| otherwise.clone())
+        })
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -198,7 +238,8 @@ impl Diagnostic {
             Severity::Notice => "notice: ",
         };
         let message = escape_text(&self.message);
-        let help = self.help.as_deref().map(escape_text);
+        let help_text = self.help_text();
+        let help = help_text.as_deref().map(escape_text);
         let mut out = String::new();
         let located = self.loc.as_ref().filter(|_| !self.summary);
         let Some(loc) = located else {
@@ -325,7 +366,7 @@ pub fn limit_per_file(diags: &mut Vec<Diagnostic>, sources: &Sources) {
             let len = sources.get(l.file).text.len();
             Loc::new(l.file, len..len)
         });
-        let d = Diagnostic { severity, loc, path: Some(path), message, help: None, summary: true };
+        let d = Diagnostic { severity, loc, path: Some(path), message, help: None, summary: true, suggest: None };
         diags.push(d);
     }
 }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{Diagnostic, Loc, Sources, is_near_miss, look_alikes, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, Loc, Sources, is_near_miss, look_alikes, suggestion};
 use crate::expr::{Expr, PeriodRef};
 use crate::load::RawWorkspace;
 use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, RawTarget};
@@ -24,23 +24,26 @@ pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic
         None => Catalog::default(),
     };
     let selected = Selected::by(&raw.rulesets, &raw.entities);
-    let entities = entities(raw.entities, &catalog, &selected, diags);
+    let names = metric_names(&catalog);
+    let entities = entities(raw.entities, &catalog, &names, &selected, diags);
     let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
     crate::diagnostic::limit_per_file(diags, sources);
     Model { catalog, entities, rulesets }
 }
 
-/// "unknown metric", with a suggestion; nothing when there is no catalog at all.
-fn unknown_metric(loc: Loc, id: &str, catalog: &Catalog, also: &[&str]) -> Option<Diagnostic> {
+/// "unknown metric", with a suggestion among `names` (found only if it is printed);
+/// nothing when there is no catalog at all.
+fn unknown_metric(loc: Loc, id: &str, catalog: &Catalog, names: &Candidates) -> Option<Diagnostic> {
     if !catalog.present {
         return None;
     }
-    let candidates = catalog.metrics.keys().map(String::as_str).chain(also.iter().copied());
     let d = Diagnostic::error(loc, format!("unknown metric `{id}`"));
-    Some(match suggestion(id, candidates) {
-        Some(s) => d.with_help(s),
-        None => d.with_help("every metric must be declared in metrics.toml"),
-    })
+    Some(d.with_suggestion(id, names, Some("every metric must be declared in metrics.toml")))
+}
+
+/// The catalog's metric ids, for suggestions.
+fn metric_names(catalog: &Catalog) -> Candidates {
+    Candidates::new(catalog.metrics.keys().cloned())
 }
 
 fn formula(raw: &RawFormula) -> Formula {
@@ -68,11 +71,12 @@ fn catalog(raw: &RawCatalog, sources: &Sources, diags: &mut Vec<Diagnostic>) -> 
         );
     }
     let catalog = Catalog { metrics, present: true };
+    let names = metric_names(&catalog);
     for m in &raw.metrics {
         let Some(f) = &m.formula else { continue };
         for (name, _, span) in f.expr.references() {
             if catalog.get(name).is_none() {
-                diags.extend(unknown_metric(f.sub_loc(sources, span.start..span.end), name, &catalog, &[]));
+                diags.extend(unknown_metric(f.sub_loc(sources, span.start..span.end), name, &catalog, &names));
             }
         }
     }
@@ -218,7 +222,13 @@ fn cycle_error(raw: &RawCatalog, catalog: &Catalog, cycle: &[&str]) -> Diagnosti
 
 /// The raw entities are consumed period by period (their texts move into the model),
 /// so that a large workspace is not held twice.
-fn entities(raw: Vec<RawEntity>, catalog: &Catalog, selected: &Selected, diags: &mut Vec<Diagnostic>) -> Vec<Entity> {
+fn entities(
+    raw: Vec<RawEntity>,
+    catalog: &Catalog,
+    names: &Candidates,
+    selected: &Selected,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Entity> {
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for e in raw {
@@ -233,7 +243,7 @@ fn entities(raw: Vec<RawEntity>, catalog: &Catalog, selected: &Selected, diags: 
             let mut figures = BTreeMap::new();
             for v in p.values {
                 let Some(metric) = catalog.get(&v.metric) else {
-                    diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, &[]));
+                    diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, names));
                     continue;
                 };
                 if metric.formula.is_some() {
@@ -440,12 +450,13 @@ fn rulesets(
     let mut seen: HashSet<&str> = HashSet::new();
     let mut out = Vec::new();
     let known = Known::of(entities);
+    let names = metric_names(catalog);
     for rs in raw {
         if !seen.insert(&rs.id) {
             diags.push(Diagnostic::error(rs.loc.clone(), format!("rule set `{}` is defined twice", rs.id)));
             continue;
         }
-        out.push(ruleset(rs, catalog, &known, sources, diags));
+        out.push(ruleset(rs, catalog, &names, &known, sources, diags));
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
@@ -454,6 +465,7 @@ fn rulesets(
 fn ruleset(
     rs: &RawRuleSet,
     catalog: &Catalog,
+    names: &Candidates,
     known: &Known,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
@@ -472,7 +484,7 @@ fn ruleset(
                 .with_help("add at least one [[rule]]"),
         );
     }
-    let param_ids: Vec<&str> = params.keys().map(String::as_str).collect();
+    let with_params = names.and(&Candidates::new(params.keys().cloned()));
     let check_refs = |f: &RawFormula, diags: &mut Vec<Diagnostic>| {
         for (name, period, span) in f.expr.references() {
             let loc = f.sub_loc(sources, span.start..span.end);
@@ -481,7 +493,7 @@ fn ruleset(
                     diags.push(Diagnostic::error(loc, format!("`{name}` is a param: it has no periods")));
                 }
             } else if catalog.get(name).is_none() {
-                diags.extend(unknown_metric(loc, name, catalog, &param_ids));
+                diags.extend(unknown_metric(loc, name, catalog, &with_params));
             }
         }
     };
@@ -499,7 +511,7 @@ fn ruleset(
         let actual = match (&r.metric, &r.expr) {
             (Some((m, loc)), _) => {
                 if catalog.get(m).is_none() {
-                    diags.extend(unknown_metric(loc.clone(), m, catalog, &[]));
+                    diags.extend(unknown_metric(loc.clone(), m, catalog, names));
                 }
                 Actual::Metric(m.clone())
             }

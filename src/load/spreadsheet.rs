@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::limits::{MAX_FIGURES, MAX_PERIODS, MAX_PERIODS_PER_ENTITY, Tally, over_message};
 use super::raw::{RawEntity, RawExtra, RawPeriod, RawValue, is_id, is_metric_id};
 use super::toml_value::{exact, is_numeric_string};
-use crate::diagnostic::{Diagnostic, FileId, Loc, Sources, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, FileId, Loc, Sources, suggestion};
 use crate::model::{Date, Qualifier};
 
 const FIGURE_HEADER: [&str; 7] = ["entity", "period", "metric", "value", "qualifier", "unit", "source"];
@@ -389,8 +389,8 @@ pub struct Merger {
     /// The (entity, period) pairs that CSV rows added figures to, to be checked for
     /// figures given twice once every file is read.
     touched: std::collections::HashSet<(usize, usize)>,
-    /// "did you mean" for each unknown entity id seen.
-    unknown: HashMap<String, Option<String>>,
+    /// The entity ids, for "did you mean" (searched only when printed).
+    ids: Candidates,
     /// The workspace-wide counts, which CSV rows add to.
     tally: Tally,
     /// The entities that have as many periods as one may have.
@@ -405,7 +405,7 @@ impl Merger {
             periods: HashMap::new(),
             indexed: vec![false; entities.len()],
             touched: std::collections::HashSet::new(),
-            unknown: HashMap::new(),
+            ids: Candidates::new(entities.iter().map(|e| e.id.clone())),
             tally,
             full: std::collections::HashSet::new(),
         }
@@ -413,13 +413,11 @@ impl Merger {
 
     fn add(&mut self, entities: &mut [RawEntity], f: CsvFigure, diags: &mut Vec<Diagnostic>) {
         let Some(&i) = self.index.get(f.entity) else {
-            let hint = self
-                .unknown
-                .entry(f.entity.to_string())
-                .or_insert_with(|| suggestion(f.entity, entities.iter().map(|e| e.id.as_str())))
-                .clone()
-                .unwrap_or_else(|| "declare it in entities.csv (id,name,kind,tags) or in a TOML data file".into());
-            diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_help(hint));
+            diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_suggestion(
+                f.entity,
+                &self.ids,
+                Some("declare it in entities.csv (id,name,kind,tags) or in a TOML data file"),
+            ));
             return;
         };
         let entity = &mut entities[i];

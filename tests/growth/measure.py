@@ -63,6 +63,19 @@ def periods_one_entity(root, n):
     periods(root, n, entities=1)
 
 
+def unknown_metrics(root, n):
+    """n CSV rows naming metrics that are not in a catalog of 400 (each an error with
+    a "did you mean")."""
+    catalog = "".join(f'[metric.indicator_number_{i}]\nunit = "件"\n' for i in range(400))
+    workspace(root, catalog=catalog, rules=RULES.replace('"a"', '"indicator_number_0"'))
+    with open(os.path.join(root, "data", "e.toml"), "w") as f:
+        f.write('id = "e"\n')
+    with open(os.path.join(root, "data", "figures.csv"), "w") as f:
+        f.write("entity,period,metric,value,qualifier,unit,source\n")
+        for r in range(n):
+            f.write(f"e,2015,indicator_numbr_{r},1,,,\n")
+
+
 def big_csv(root, mib):
     """A CSV of about `mib` MiB of short rows: 100 entities, 10 metrics, many periods."""
     catalog = "".join(f'[metric.m{j}]\nunit = "件"\n' for j in range(10))
@@ -89,6 +102,7 @@ CASES = {
     "chain": (chain, 25_000, "metrics in one formula chain"),
     "periods": (periods, 20_000, "periods of 8 entities in one CSV"),
     "periods-one-entity": (periods_one_entity, 20_000, "periods of one entity in one CSV"),
+    "unknown-metrics": (unknown_metrics, 2_500, "CSV rows naming unknown metrics"),
     "big-csv": (big_csv, 4, "MiB of CSV figures"),
 }
 
