@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -141,6 +141,29 @@ pub struct Diagnostic {
     /// A count of the problems of a file that are not shown ([`limit_per_file`]):
     /// printed as `path: message`, after that file's other problems.
     pub summary: bool,
+    /// A "did you mean" searched for only when the diagnostic is printed (a file may
+    /// hold thousands of unknown ids, and only 200 of its problems are printed):
+    /// the word, where to look, and the help to give when nothing is close.
+    pub suggest: Option<(String, Candidates, Option<String>)>,
+}
+
+/// Ids to look in for a "did you mean", shared among diagnostics without copying.
+#[derive(Clone, Debug, Default)]
+pub struct Candidates(Vec<Arc<Vec<String>>>);
+
+impl Candidates {
+    pub fn new(ids: impl IntoIterator<Item = String>) -> Self {
+        Candidates(vec![Arc::new(ids.into_iter().collect())])
+    }
+
+    /// These and `more`.
+    pub fn and(&self, more: &Candidates) -> Candidates {
+        Candidates(self.0.iter().chain(&more.0).cloned().collect())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().flat_map(|list| list.iter().map(String::as_str))
+    }
 }
 
 impl Diagnostic {
@@ -152,6 +175,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             summary: false,
+            suggest: None,
         }
     }
 
@@ -168,7 +192,12 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             summary: false,
+            suggest: None,
         }
+    }
+
+    pub fn file_warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::file_error(path, message) }
     }
 
     pub fn file_notice(path: impl Into<String>, message: impl Into<String>) -> Self {
@@ -178,6 +207,21 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// "did you mean" the closest of `candidates` to `word`, found when printed; else
+    /// `otherwise` as the help.
+    pub fn with_suggestion(mut self, word: &str, candidates: &Candidates, otherwise: Option<&str>) -> Self {
+        self.suggest = Some((word.to_string(), candidates.clone(), otherwise.map(str::to_string)));
+        self
+    }
+
+    /// The help line: given, or the suggestion searched for now.
+    pub fn help_text(&self) -> Option<String> {
+        self.help.clone().or_else(|| {
+            let (word, candidates, otherwise) = self.suggest.as_ref()?;
+            suggestion(word, candidates.iter()).or_else(|| otherwise.clone())
+        })
     }
 
     pub fn is_error(&self) -> bool {
@@ -194,7 +238,8 @@ impl Diagnostic {
             Severity::Notice => "notice: ",
         };
         let message = escape_text(&self.message);
-        let help = self.help.as_deref().map(escape_text);
+        let help_text = self.help_text();
+        let help = help_text.as_deref().map(escape_text);
         let mut out = String::new();
         let located = self.loc.as_ref().filter(|_| !self.summary);
         let Some(loc) = located else {
@@ -321,7 +366,7 @@ pub fn limit_per_file(diags: &mut Vec<Diagnostic>, sources: &Sources) {
             let len = sources.get(l.file).text.len();
             Loc::new(l.file, len..len)
         });
-        let d = Diagnostic { severity, loc, path: Some(path), message, help: None, summary: true };
+        let d = Diagnostic { severity, loc, path: Some(path), message, help: None, summary: true, suggest: None };
         diags.push(d);
     }
 }
@@ -334,6 +379,92 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .filter(|(d, c)| *d <= (word.chars().count().max(c.chars().count()) / 3).max(2))
         .min_by_key(|(d, c)| (*d, c.len()))
         .map(|(_, c)| c)
+}
+
+/// Whether `word` is a near miss of `known` (CONTRACT §9): within two edits (one
+/// for keys of up to six characters, so that short keys are not all near each
+/// other), one a prefix of the other (`applies` for `applies_to`), the same but for
+/// case, `_` and `-`, or the same once look-alike letters are read as the ASCII they
+/// imitate (a Cyrillic `е` in `prefecturе`).
+pub fn is_near_miss(word: &str, known: &str) -> bool {
+    if word == known {
+        return false;
+    }
+    let (w, k) = (word.chars().count(), known.chars().count());
+    let edits = if k <= 6 { 1 } else { 2 };
+    let normal = |s: &str| -> String {
+        skeleton(s).chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+    };
+    strsim::damerau_levenshtein(word, known) <= edits
+        || (w.min(k) >= 4 && (known.starts_with(word) || word.starts_with(known)))
+        || normal(word) == normal(known)
+}
+
+/// `s` with look-alike letters (Cyrillic and Greek letters shaped like Latin ones,
+/// full-width ASCII) replaced by the ASCII letters they look like.
+pub fn skeleton(s: &str) -> String {
+    s.chars().map(look_alike).collect()
+}
+
+fn look_alike(c: char) -> char {
+    match c {
+        // Full-width ASCII.
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ё' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ї' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' => 'm',
+        'п' | 'η' => 'n',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'ԝ' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' => 'I',
+        'Ј' => 'J',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Ѕ' => 'S',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' | 'Υ' => 'Y',
+        'Ζ' => 'Z',
+        _ => c,
+    }
+}
+
+/// "`е` is U+0435, not `e`" for each look-alike letter in `word`, for messages
+/// about text that looks right but is not.
+pub fn look_alikes(word: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in word.chars() {
+        let plain = look_alike(c);
+        if plain != c {
+            let note = format!("`{c}` is U+{:04X}, not `{plain}`", u32::from(c));
+            if !out.contains(&note) {
+                out.push(note);
+            }
+        }
+    }
+    out
 }
 
 /// "did you mean `x`?" or nothing.
@@ -368,9 +499,110 @@ mod tests {
     }
 
     #[test]
+    fn near_misses() {
+        for (word, known) in [
+            ("applies", "applies_to"),
+            ("aplies_to", "applies_to"),
+            ("applies_ot", "applies_to"),
+            ("appliesTo", "applies_to"),
+            ("Applies-To", "applies_to"),
+            ("pass_scor", "pass_score"),
+            ("peroid", "period"),
+            ("rules", "rule"),
+            ("nmae", "name"),
+            ("prefectur\u{0435}", "prefecture"),
+            ("\u{0440}r\u{0435}f\u{0435}\u{0441}tur\u{0435}", "prefecture"),
+            ("ｐｒｅｆｅｃｔｕｒｅ", "prefecture"),
+            ("countylevel", "county-level"),
+        ] {
+            assert!(is_near_miss(word, known), "{word} / {known}");
+        }
+        for (word, known) in
+            [("founded", "kind"), ("ok", "id"), ("notes", "name"), ("applies_to", "applies_to"), ("park", "pilot")]
+        {
+            assert!(!is_near_miss(word, known), "{word} / {known}");
+        }
+        assert_eq!(look_alikes("prefectur\u{0435}"), ["`\u{0435}` is U+0435, not `e`"]);
+    }
+
+    #[test]
     fn did_you_mean_finds_near_misses_only() {
         let ids = ["patent_applications", "invention_applications", "gdp"];
         assert_eq!(did_you_mean("patent_aplications", ids), Some("patent_applications"));
         assert_eq!(did_you_mean("population", ids), None);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Line and column the slow way: lines end at `\n`, `\r\n` or a lone `\r`.
+    fn naive(text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let (mut line, mut col) = (1, 1);
+        for (i, c) in text[..offset].char_indices() {
+            match c {
+                // The `\r` of a `\r\n` is part of the line end: the line ends after `\n`.
+                '\r' if text[i + 1..].starts_with('\n') => col += 1,
+                '\n' | '\r' => {
+                    line += 1;
+                    col = 1;
+                }
+                _ => col += 1,
+            }
+        }
+        (line, col)
+    }
+
+    proptest! {
+        #[test]
+        fn the_line_index_agrees_with_counting(text in "[a\n\r名\t]{0,30}", offsets in prop::collection::vec(0usize..40, 1..8)) {
+            let mut sources = Sources::default();
+            let id = sources.add("f".into(), text.clone());
+            for offset in offsets {
+                prop_assert_eq!(sources.line_col(id, offset), naive(&text, offset), "{:?} at {}", text, offset);
+            }
+        }
+
+        /// Whatever the text, the file name and the span, a rendered diagnostic holds no
+        /// control character but its own line ends, and names the place it is about.
+        #[test]
+        fn rendering_is_clean(text in "(?s).{0,60}", path in "(?s).{0,8}", start in 0usize..70, len in 0usize..10, help: bool) {
+            let mut sources = Sources::default();
+            let id = sources.add(path.clone(), text.clone());
+            let mut d = Diagnostic::error(Loc::new(id, start..start + len), format!("bad `{text}`"));
+            if help {
+                d = d.with_help(format!("see `{path}`"));
+            }
+            let out = d.render(&sources);
+            prop_assert!(!out.chars().any(|c| c != '\n' && crate::escape::needs_escape(c)), "{:?}", out);
+            let (line, col) = sources.line_col(id, start);
+            let place = format!("{}:{line}:{col}: ", escape_text(&path));
+            prop_assert!(out.starts_with(&place), "{:?}", out);
+        }
+
+        /// Past MAX_PER_FILE problems in a file, the rest are one count.
+        #[test]
+        fn problems_are_capped_per_file(counts in prop::collection::vec(0usize..450, 1..4)) {
+            let mut sources = Sources::default();
+            let mut diags = Vec::new();
+            for (f, n) in counts.iter().enumerate() {
+                let id = sources.add(format!("f{f}"), "x\n".repeat(*n));
+                diags.extend((0..*n).map(|i| Diagnostic::error(Loc::new(id, 2 * i..2 * i + 1), "bad")));
+            }
+            limit_per_file(&mut diags, &sources);
+            for (f, n) in counts.iter().enumerate() {
+                let of_file: Vec<&Diagnostic> = diags.iter().filter(|d| d.loc.as_ref().is_some_and(|l| l.file == f)).collect();
+                let summaries = of_file.iter().filter(|d| d.summary).count();
+                prop_assert_eq!(of_file.len() - summaries, (*n).min(MAX_PER_FILE));
+                prop_assert_eq!(summaries, usize::from(*n > MAX_PER_FILE));
+            }
+        }
     }
 }

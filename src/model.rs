@@ -217,6 +217,16 @@ impl Figures {
     }
 }
 
+impl<'a> IntoIterator for &'a Figures {
+    type Item = (&'a str, &'a Figure);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (Box<str>, Figure)>, fn(&'a (Box<str>, Figure)) -> (&'a str, &'a Figure)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, f)| (k.as_ref(), f))
+    }
+}
+
 /// From (metric id, figure) pairs in any order; of two figures of one metric the later wins.
 impl FromIterator<(String, Figure)> for Figures {
     fn from_iter<I: IntoIterator<Item = (String, Figure)>>(items: I) -> Self {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{Diagnostic, Loc, Sources, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, Loc, Sources, is_near_miss, look_alikes, suggestion};
 use crate::expr::{Expr, PeriodRef};
 use crate::load::RawWorkspace;
 use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, RawTarget};
@@ -23,23 +23,27 @@ pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic
         Some(c) => catalog(c, sources, diags),
         None => Catalog::default(),
     };
-    let entities = entities(raw.entities, &catalog, diags);
+    let selected = Selected::by(&raw.rulesets, &raw.entities);
+    let names = metric_names(&catalog);
+    let entities = entities(raw.entities, &catalog, &names, &selected, diags);
     let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
     crate::diagnostic::limit_per_file(diags, sources);
     Model { catalog, entities, rulesets }
 }
 
-/// "unknown metric", with a suggestion; nothing when there is no catalog at all.
-fn unknown_metric(loc: Loc, id: &str, catalog: &Catalog, also: &[&str]) -> Option<Diagnostic> {
+/// "unknown metric", with a suggestion among `names` (found only if it is printed);
+/// nothing when there is no catalog at all.
+fn unknown_metric(loc: Loc, id: &str, catalog: &Catalog, names: &Candidates) -> Option<Diagnostic> {
     if !catalog.present {
         return None;
     }
-    let candidates = catalog.metrics.keys().map(String::as_str).chain(also.iter().copied());
     let d = Diagnostic::error(loc, format!("unknown metric `{id}`"));
-    Some(match suggestion(id, candidates) {
-        Some(s) => d.with_help(s),
-        None => d.with_help("every metric must be declared in metrics.toml"),
-    })
+    Some(d.with_suggestion(id, names, Some("every metric must be declared in metrics.toml")))
+}
+
+/// The catalog's metric ids, for suggestions.
+fn metric_names(catalog: &Catalog) -> Candidates {
+    Candidates::new(catalog.metrics.keys().cloned())
 }
 
 fn formula(raw: &RawFormula) -> Formula {
@@ -67,11 +71,12 @@ fn catalog(raw: &RawCatalog, sources: &Sources, diags: &mut Vec<Diagnostic>) -> 
         );
     }
     let catalog = Catalog { metrics, present: true };
+    let names = metric_names(&catalog);
     for m in &raw.metrics {
         let Some(f) = &m.formula else { continue };
         for (name, _, span) in f.expr.references() {
             if catalog.get(name).is_none() {
-                diags.extend(unknown_metric(f.sub_loc(sources, span.start..span.end), name, &catalog, &[]));
+                diags.extend(unknown_metric(f.sub_loc(sources, span.start..span.end), name, &catalog, &names));
             }
         }
     }
@@ -217,10 +222,17 @@ fn cycle_error(raw: &RawCatalog, catalog: &Catalog, cycle: &[&str]) -> Diagnosti
 
 /// The raw entities are consumed period by period (their texts move into the model),
 /// so that a large workspace is not held twice.
-fn entities(raw: Vec<RawEntity>, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Entity> {
+fn entities(
+    raw: Vec<RawEntity>,
+    catalog: &Catalog,
+    names: &Candidates,
+    selected: &Selected,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Entity> {
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for e in raw {
+        selected.check_entity(&e, diags);
         if seen.contains(e.id.as_str()) {
             diags.push(Diagnostic::error(e.loc.clone(), format!("entity `{}` is defined twice", e.id)));
             continue;
@@ -231,7 +243,7 @@ fn entities(raw: Vec<RawEntity>, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
             let mut figures = Vec::with_capacity(p.values.len());
             for v in p.values {
                 let Some(metric) = catalog.get(&v.metric) else {
-                    diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, &[]));
+                    diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, names));
                     continue;
                 };
                 if metric.formula.is_some() {
@@ -307,6 +319,120 @@ fn entities(raw: Vec<RawEntity>, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
 }
 
 // ---------------------------------------------------------------------------
+// Selection: `applies_to` values that select nothing, and entities that a near miss
+// leaves out (a `kind = "prefecturе"` with a Cyrillic `е`).
+
+/// The kinds and tags rule sets select and some entity has, with the first rule set
+/// selecting each. (A value no entity has is the rule set's problem, reported there.)
+struct Selected {
+    kinds: BTreeMap<String, String>,
+    tags: BTreeMap<String, String>,
+}
+
+impl Selected {
+    fn by(rulesets: &[RawRuleSet], entities: &[RawEntity]) -> Self {
+        let kinds: HashSet<&str> = entities.iter().filter_map(|e| e.kind.as_deref()).collect();
+        let tags: HashSet<&str> = entities.iter().flat_map(|e| e.tags.iter().map(String::as_str)).collect();
+        let mut out = Selected { kinds: BTreeMap::new(), tags: BTreeMap::new() };
+        for rs in rulesets {
+            for k in rs.applies_to.kinds.iter().flatten().filter(|k| kinds.contains(k.as_str())) {
+                out.kinds.entry(k.clone()).or_insert_with(|| rs.id.clone());
+            }
+            for t in rs.applies_to.tags.iter().flatten().filter(|t| tags.contains(t.as_str())) {
+                out.tags.entry(t.clone()).or_insert_with(|| rs.id.clone());
+            }
+        }
+        out
+    }
+
+    /// Warn when an entity's kind or tag is not one a rule set selects but a near
+    /// miss of one (CONTRACT §7 says nothing may drop an entity silently).
+    fn check_entity(&self, e: &RawEntity, diags: &mut Vec<Diagnostic>) {
+        let near = |word: &str, names: &BTreeMap<String, String>| -> Option<(String, String)> {
+            if names.contains_key(word) {
+                return None;
+            }
+            names.iter().find(|(n, _)| is_near_miss(word, n)).map(|(n, rs)| (n.clone(), rs.clone()))
+        };
+        let mut warn = |what: &str, word: &str, loc: Option<&Loc>, (name, rs): (String, String)| {
+            let message = format!(
+                "{what} `{word}` is not `{name}`, which rule set `{rs}` selects: `{rs}` does not apply to `{}`",
+                e.id
+            );
+            let looks = look_alikes(word);
+            let help = if looks.is_empty() {
+                format!("did you mean `{name}`?")
+            } else {
+                format!("it looks like `{name}`, but {}", looks.join(", "))
+            };
+            let loc = loc.cloned().unwrap_or_else(|| e.loc.clone());
+            diags.push(Diagnostic::warning(loc, message).with_help(help));
+        };
+        if let Some(kind) = &e.kind
+            && let Some(hit) = near(kind, &self.kinds)
+        {
+            warn("kind", kind, e.kind_loc.as_ref(), hit);
+        }
+        for (i, tag) in e.tags.iter().enumerate() {
+            if let Some(hit) = near(tag, &self.tags) {
+                warn("tag", tag, e.tag_locs.get(i), hit);
+            }
+        }
+    }
+}
+
+/// The entity ids, kinds and tags the data define.
+struct Known<'a> {
+    ids: HashSet<&'a str>,
+    kinds: HashSet<&'a str>,
+    tags: HashSet<&'a str>,
+}
+
+impl<'a> Known<'a> {
+    fn of(entities: &'a [Entity]) -> Self {
+        let mut known = Known { ids: HashSet::new(), kinds: HashSet::new(), tags: HashSet::new() };
+        for e in entities {
+            known.ids.insert(&e.id);
+            known.kinds.extend(e.kind.as_deref());
+            known.tags.extend(e.tags.iter().map(String::as_str));
+        }
+        known
+    }
+
+    /// Warn about each `applies_to` value that no entity has.
+    fn check_applies_to(&self, rs: &RawRuleSet, diags: &mut Vec<Diagnostic>) {
+        let lists = [
+            ("entities", &rs.applies_to.entities, &rs.applies_locs.entities, &self.ids, "which no data file defines"),
+            ("kinds", &rs.applies_to.kinds, &rs.applies_locs.kinds, &self.kinds, "which no entity has"),
+            ("tags", &rs.applies_to.tags, &rs.applies_locs.tags, &self.tags, "which no entity has"),
+        ];
+        for (key, values, locs, have, none) in lists {
+            for (i, value) in values.iter().flatten().enumerate() {
+                if have.contains(value.as_str()) {
+                    continue;
+                }
+                let loc = locs.get(i).cloned().unwrap_or_else(|| rs.loc.clone());
+                let mut d = Diagnostic::warning(loc, format!("`applies_to.{key}` names `{value}`, {none}"));
+                let mut candidates: Vec<&str> = have.iter().copied().collect();
+                candidates.sort_unstable();
+                let near = candidates.iter().find(|h| is_near_miss(value, h)).map(|h| {
+                    let looks = look_alikes(h);
+                    if looks.is_empty() {
+                        format!("did you mean `{h}`?")
+                    } else {
+                        format!("the data have `{h}`, which looks the same, but {}", looks.join(", "))
+                    }
+                });
+                if let Some(s) = near.or_else(|| suggestion(value, candidates.iter().copied())) {
+                    d = d.with_help(s);
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 
 fn rulesets(
     raw: &[RawRuleSet],
@@ -317,12 +443,14 @@ fn rulesets(
 ) -> Vec<RuleSet> {
     let mut seen: HashSet<&str> = HashSet::new();
     let mut out = Vec::new();
+    let known = Known::of(entities);
+    let names = metric_names(catalog);
     for rs in raw {
         if !seen.insert(&rs.id) {
             diags.push(Diagnostic::error(rs.loc.clone(), format!("rule set `{}` is defined twice", rs.id)));
             continue;
         }
-        out.push(ruleset(rs, catalog, entities, sources, diags));
+        out.push(ruleset(rs, catalog, &names, &known, sources, diags));
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
@@ -331,7 +459,8 @@ fn rulesets(
 fn ruleset(
     rs: &RawRuleSet,
     catalog: &Catalog,
-    entities: &[Entity],
+    names: &Candidates,
+    known: &Known,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> RuleSet {
@@ -342,27 +471,14 @@ fn ruleset(
         }
         params.insert(id.clone(), *value);
     }
-    if let Some(ids) = &rs.applies_to.entities {
-        for id in ids {
-            if !entities.iter().any(|e| &e.id == id) {
-                let mut d = Diagnostic::warning(
-                    rs.loc.clone(),
-                    format!("`applies_to.entities` names `{id}`, which no data file defines"),
-                );
-                if let Some(s) = suggestion(id, entities.iter().map(|e| e.id.as_str())) {
-                    d = d.with_help(s);
-                }
-                diags.push(d);
-            }
-        }
-    }
+    known.check_applies_to(rs, diags);
     if rs.rules.is_empty() {
         diags.push(
             Diagnostic::error(rs.loc.clone(), format!("rule set `{}` has no rules", rs.id))
                 .with_help("add at least one [[rule]]"),
         );
     }
-    let param_ids: Vec<&str> = params.keys().map(String::as_str).collect();
+    let with_params = names.and(&Candidates::new(params.keys().cloned()));
     let check_refs = |f: &RawFormula, diags: &mut Vec<Diagnostic>| {
         for (name, period, span) in f.expr.references() {
             let loc = f.sub_loc(sources, span.start..span.end);
@@ -371,7 +487,7 @@ fn ruleset(
                     diags.push(Diagnostic::error(loc, format!("`{name}` is a param: it has no periods")));
                 }
             } else if catalog.get(name).is_none() {
-                diags.extend(unknown_metric(loc, name, catalog, &param_ids));
+                diags.extend(unknown_metric(loc, name, catalog, &with_params));
             }
         }
     };
@@ -389,7 +505,7 @@ fn ruleset(
         let actual = match (&r.metric, &r.expr) {
             (Some((m, loc)), _) => {
                 if catalog.get(m).is_none() {
-                    diags.extend(unknown_metric(loc.clone(), m, catalog, &[]));
+                    diags.extend(unknown_metric(loc.clone(), m, catalog, names));
                 }
                 Actual::Metric(m.clone())
             }

@@ -51,7 +51,7 @@ fn bytes_that_are_not_text_are_reported_at_their_place() {
 
 #[test]
 fn control_characters_in_file_names_are_escaped() {
-    let ws = workspace(&[("data/\u{1b}]0;pwned\u{7}\u{202e}x.toml", b"id = \"e\"\nnmae = 1\n")]);
+    let ws = workspace(&[("data/\u{1b}]0;pwned\u{7}\u{202e}x.toml", b"id = \"e\"\nfounded = 1\n")]);
     let out = kaohe_in(&ws, &["check"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("data/\\u{1b}]0;pwned\\u{7}\\u{202e}x.toml:2:1: warning:"), "{}", out.stderr);
@@ -218,6 +218,257 @@ fn a_figure_given_twice_in_csv_names_both_places() {
             "data/figures.csv:4:8: `a` of `e` in period `2015` is given twice",
             "  = help: it is first given at data/figures.csv:2:8",
         ],
+        "{}",
+        out.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Files (CONTRACT §1)
+
+#[cfg(unix)]
+fn symlink(target: &str, link: &std::path::Path) {
+    std::os::unix::fs::symlink(target, link).unwrap_or_else(|e| panic!("symlink {}: {e}", link.display()));
+}
+
+const ENTITY: &[u8] = b"id = \"e\"\n[period.2015]\na = 5\n";
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_toml_is_an_error_naming_it() {
+    let ws = workspace(&[("data/e.toml", ENTITY)]);
+    common::mkfifo(&ws.path("data/x.toml"));
+    common::mkfifo(&ws.path("rules/y.toml"));
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "data/x.toml: this is a FIFO (named pipe), not a file or a folder: kaohe reads only regular files\n\
+         rules/y.toml: this is a FIFO (named pipe), not a file or a folder: kaohe reads only regular files\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn data_at_a_fifo_says_what_it_is() {
+    let ws = workspace(&[]);
+    common::mkfifo(&ws.path("pipe"));
+    let out = kaohe_in(&ws, &["check", "--data", "pipe"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "pipe: this is a FIFO (named pipe), not a file or a folder: kaohe reads only regular files\n"
+    );
+    let out = kaohe_in(&ws, &["check", "--data", "nowhere"]);
+    assert_eq!(out.stderr, "nowhere: the data path does not exist (expected a file or a folder)\n");
+    ws.write("data/e.toml", ENTITY);
+    let out = kaohe_in(&ws, &["check", "--metrics", "pipe"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "pipe: this is a FIFO (named pipe), not a file or a folder: kaohe reads only regular files\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_folders_and_files_are_followed_and_each_real_file_read_once() {
+    let ws = workspace(&[
+        ("data/e.toml", ENTITY),
+        ("shared/plans/p.toml", RULES.replace("\"r\"", "\"plan\"").as_bytes()),
+        ("shared/f.toml", b"id = \"f\"\n"),
+    ]);
+    symlink("../shared/plans", &ws.path("rules/plans"));
+    symlink("../shared/plans", &ws.path("rules/plans-again"));
+    symlink("../shared/f.toml", &ws.path("data/f.toml"));
+    symlink("e.toml", &ws.path("data/same-e.toml"));
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{out:?}");
+    assert_eq!(out.stdout, "ok: 2 metrics, 2 entities (1 figures), 2 rule sets (2 rules)\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn link_loops_and_dangling_links_are_errors_naming_them() {
+    let ws = workspace(&[("data/e.toml", ENTITY)]);
+    ws.mkdir("data/sub");
+    symlink("..", &ws.path("data/sub/back"));
+    symlink("loop.toml", &ws.path("data/loop.toml"));
+    symlink("missing.toml", &ws.path("data/gone.toml"));
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "data/gone.toml: this link points to `missing.toml`, which does not exist (a dangling link)\n\
+         data/loop.toml: this link leads round in a loop and never reaches a file or a folder\n\
+         data/sub/back: this link leads back into a folder that holds it (a link loop); it is not followed\n"
+    );
+}
+
+#[test]
+fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
+    let ws = workspace(&[
+        ("data/e.TOML", ENTITY),
+        ("data/F.Csv", format!("{CSV_HEADER}e,2015,b,3,,,\n").as_bytes()),
+        ("data/plan.xls", b"x"),
+        ("data/book.xlsx", b"x"),
+        ("data/notes.docx", b"x"),
+        ("rules/figures.csv", b"x"),
+        ("data/README.md", b"x"),
+        ("data/notes.TXT", b"x"),
+        ("data/.hidden.toml", b"x"),
+        ("data/.git/config", b"x"),
+        ("data/~$book.xlsx", b"x"),
+        ("data/e.toml~", b"x"),
+    ]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "ok: 2 metrics, 1 entities (2 figures), 1 rule sets (1 rules)\n");
+    assert_eq!(
+        out.stderr,
+        "data/book.xlsx: warning: skipped: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
+         data/notes.docx: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
+         data/plan.xls: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
+         rules/figures.csv: warning: skipped: kaohe reads *.toml files in a rules folder\n"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Selection: near misses of keys, kinds and tags (CONTRACT §9)
+
+#[test]
+fn a_near_miss_of_applies_to_is_an_error() {
+    let rules = "id = \"r\"\nperiod = \"2015\"\napplies = { kinds = [\"county-level\"] }\n[[rule]]\nid = \"x\"\nmetric = \"a\"\nop = \">=\"\ntarget = 1\n";
+    let ws = workspace(&[("data/e.toml", ENTITY), ("rules/r.toml", rules.as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "rules/r.toml:3:1: unknown key `applies` in a rule set\n  |\n3 | applies = { kinds = [\"county-level\"] }\n  | ^^^^^^^\n  |\n  = help: did you mean `applies_to`? (a key this close to a known one is taken for a misspelling)\n"
+    );
+    // Other unknown top-level keys stay warnings.
+    let ws = workspace(&[("data/e.toml", ENTITY), ("rules/r.toml", format!("owner = \"x\"\n{RULES}").as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.starts_with("rules/r.toml:1:1: warning: unknown key `owner` in a rule set"), "{}", out.stderr);
+}
+
+#[test]
+fn a_look_alike_kind_selected_by_no_one_is_named_at_the_rule_set() {
+    let rules = RULES.replace("period = \"2015\"\n", "period = \"2015\"\napplies_to = { kinds = \"prefecture\" }\n");
+    let ws = workspace(&[
+        ("rules/r.toml", rules.as_bytes()),
+        ("data/e.toml", "id = \"e\"\nkind = \"prefectur\u{0435}\"\n".as_bytes()),
+    ]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("rules/r.toml:3:24: warning: `applies_to.kinds` names `prefecture`, which no entity has\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.ends_with(
+            "= help: the data have `prefectur\u{0435}`, which looks the same, but `\u{0435}` is U+0435, not `e`\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_look_alike_kind_is_named_in_a_warning() {
+    let rules = RULES.replace(
+        "period = \"2015\"\n",
+        "period = \"2015\"\napplies_to = { kinds = [\"prefecture\"], tags = [\"pilt\"] }\n",
+    );
+    let ws = workspace(&[
+        ("rules/r.toml", rules.as_bytes()),
+        ("data/d.toml", "id = \"d\"\nkind = \"prefecture\"\ntags = [\"pilot\"]\n".as_bytes()),
+        ("data/e.toml", "id = \"e\"\nkind = \"prefectur\u{0435}\"\ntags = [\"pilot\"]\n".as_bytes()),
+    ]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "data/e.toml:2:8: warning: kind `prefectur\u{0435}` is not `prefecture`, which rule set `r` selects: `r` does not apply to `e`\n\
+         \x20 |\n2 | kind = \"prefectur\u{0435}\"\n  |        ^^^^^^^^^^^^\n  |\n\
+         \x20 = help: it looks like `prefecture`, but `\u{0435}` is U+0435, not `e`\n\
+         rules/r.toml:3:48: warning: `applies_to.tags` names `pilt`, which no entity has\n\
+         \x20 |\n3 | applies_to = { kinds = [\"prefecture\"], tags = [\"pilt\"] }\n  |                                                ^^^^^^\n  |\n\
+         \x20 = help: did you mean `pilot`?\n"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Limits (CONTRACT §9; docs/formats.md lists them)
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_without_reading_it() {
+    let ws = workspace(&[("data/e.toml", ENTITY)]);
+    let big = std::fs::File::create(ws.path("data/huge.toml")).unwrap_or_else(|e| panic!("{e}"));
+    big.set_len(33 << 20).unwrap_or_else(|e| panic!("{e}"));
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "data/huge.toml: this file is 33 MiB; kaohe reads files of up to 32 MiB\n  = help: split it into several files (one per entity, or CSV files of fewer rows)\n"
+    );
+}
+
+#[test]
+fn nesting_past_the_limit_is_a_clear_error() {
+    let deep = format!("id = \"e\"\nx = {}{}\n", "[".repeat(81), "]".repeat(81));
+    let ws = workspace(&[("data/e.toml", deep.as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.starts_with(
+            "data/e.toml:2:85: invalid TOML: nested more than 80 deep (arrays, inline tables or dotted keys); kaohe reads nesting up to 80\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn periods_past_the_limit_are_a_clear_error() {
+    let mut toml = String::from("id = \"e\"\n");
+    let mut csv = String::from(CSV_HEADER);
+    for p in 0..10_001 {
+        toml.push_str(&format!("[period.p{p}]\na = 1\n"));
+        csv.push_str(&format!("f,p{p},a,1,,,\n"));
+    }
+    let ws = workspace(&[
+        ("data/e.toml", toml.as_bytes()),
+        ("data/f.toml", b"id = \"f\"\n"),
+        ("data/figures.csv", csv.as_bytes()),
+    ]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let firsts: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("data/")).collect();
+    assert_eq!(
+        firsts,
+        [
+            "data/e.toml:20002:9: more than 10,000 periods of one entity: kaohe reads at most 10,000, and what follows is not read",
+            "data/figures.csv:10002:3: more than 10,000 periods of one entity: kaohe reads at most 10,000, and what follows is not read",
+        ]
+    );
+}
+
+#[test]
+fn rules_past_the_limit_are_a_clear_error() {
+    let mut rules = String::from("id = \"r\"\nperiod = \"2015\"\n");
+    for r in 0..10_001 {
+        rules.push_str(&format!("[[rule]]\nid = \"x{r}\"\nmetric = \"a\"\nop = \">=\"\ntarget = 1\n"));
+    }
+    let ws = workspace(&[("data/e.toml", ENTITY), ("rules/r.toml", rules.as_bytes())]);
+    let out = kaohe_in(&ws, &["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("rules/r.toml:50003:1: more than 10,000 rules in one rule set: kaohe reads at most 10,000, and what follows is not read\n"),
         "{}",
         out.stderr
     );

@@ -3,6 +3,8 @@
 //! and turn each file into a raw mirror of its contents (`raw`). Shape errors (wrong
 //! types, unknown keys) are found here; cross-file checks happen in `validate`.
 
+mod files;
+pub mod limits;
 pub mod raw;
 mod spreadsheet;
 mod toml_value;
@@ -12,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
 
+use self::files::{Budget, Tree};
+use self::limits::Tally;
 use crate::diagnostic::{Diagnostic, FileId, Sources};
 
 pub use raw::{RawCatalog, RawEntity, RawRuleSet};
@@ -32,16 +36,15 @@ pub struct RawWorkspace {
     pub entities: Vec<RawEntity>,
 }
 
-/// Files larger than this are refused rather than read (CONTRACT §9 asks for 16 MiB).
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// Read the whole workspace. Problems go to `diags`; what could be read is returned.
 pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> RawWorkspace {
     let rules = paths.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
     let data = paths.data.clone().unwrap_or_else(|| PathBuf::from("data"));
     let mut ws = RawWorkspace::default();
+    let mut budget = Budget::default();
+    let mut tally = Tally::default();
 
-    let rule_files = collect(&rules, &["toml"], "rules", diags);
+    let rule_files = files::collect(&rules, Tree::Rules, diags);
     let catalog_path = match &paths.metrics {
         Some(p) => Some(p.clone()),
         None if rules.is_dir() => Some(rules.join("metrics.toml")),
@@ -49,46 +52,58 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
         None => None,
     };
     if let Some(path) = catalog_path {
-        if path.is_file() {
-            if let Some(id) = read_text(&path, sources, diags) {
+        let missing = "the metric catalog is missing: every metric must be declared in a metrics.toml";
+        // Look for it in any case of its name (Metrics.TOML) beside the rules.
+        let path = if paths.metrics.is_none() { find_any_case(&path) } else { path };
+        let mut found = Vec::new();
+        if files::named_file(&path, missing, &mut found) {
+            if let Some(id) = read_text(&path, &mut budget, sources, diags) {
                 ws.catalog = raw::catalog(sources, id, diags);
             }
         } else {
-            diags.push(
-                Diagnostic::file_error(
-                    display(&path),
-                    "the metric catalog is missing: every metric must be declared in a metrics.toml",
-                )
-                .with_help("put metrics.toml at the top of the rules folder, or pass --metrics FILE"),
-            );
+            for d in found {
+                let d = if d.message == missing {
+                    d.with_help("put metrics.toml at the top of the rules folder, or pass --metrics FILE")
+                } else {
+                    d
+                };
+                diags.push(d);
+            }
         }
     }
     for path in rule_files {
-        if path.file_name().is_some_and(|n| n == "metrics.toml") {
+        if files::is_named(&path, "metrics.toml") {
             continue;
         }
-        if let Some(id) = read_text(&path, sources, diags)
+        if let Some(id) = read_text(&path, &mut budget, sources, diags)
             && let Some(rs) = raw::ruleset(sources, id, diags)
         {
-            ws.rulesets.push(rs);
+            let over = tally
+                .over(tally.rulesets, 1, limits::MAX_RULESETS, "rule sets")
+                .or_else(|| tally.over(tally.rules, rs.rules.len(), limits::MAX_RULES, "rules"));
+            match over {
+                None => {
+                    tally.rulesets += 1;
+                    tally.rules += rs.rules.len();
+                    ws.rulesets.push(rs);
+                }
+                Some(message) => diags.extend(message.map(|m| Diagnostic::error(rs.loc.clone(), m))),
+            }
         }
     }
     // Entities first (TOML files and entities.csv), then the CSV figures, attached
     // to them row by row.
-    // Files are read, decoded and parsed on every core; what they give is taken in
-    // file order, so the result is the same on one core or many.
-    let data_files = collect(&data, &["toml", "csv"], "data", diags);
-    let read: Vec<Read> = data_files.par_iter().map(|p| read_file(p)).collect();
-    let ids: Vec<Option<FileId>> =
-        data_files.iter().zip(read).map(|(path, r)| register(path, r, sources, diags)).collect();
-    let is_csv = |path: &Path| path.extension().is_some_and(|e| e == "csv");
+    // TOML data files are parsed on every core; what they give is taken in file
+    // order, so the result is the same on one core or many.
+    let data_files = files::collect(&data, Tree::Data, diags);
+    let ids: Vec<Option<FileId>> = data_files.iter().map(|p| read_text(p, &mut budget, sources, diags)).collect();
     let shared: &Sources = sources;
     let parsed: Vec<Option<(Option<RawEntity>, Vec<Diagnostic>)>> = data_files
         .par_iter()
         .zip(&ids)
         .map(|(path, id)| {
             let id = (*id)?;
-            (!is_csv(path)).then(|| {
+            (files::extension(path).as_deref() != Some("csv")).then(|| {
                 let mut found = Vec::new();
                 let entity = raw::entity(shared, id, &mut found);
                 (entity, found)
@@ -100,14 +115,18 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
         let Some(id) = id else { continue };
         if let Some((entity, found)) = parsed {
             diags.extend(found);
-            ws.entities.extend(entity);
-        } else if path.file_name().is_some_and(|n| n == "entities.csv") {
-            ws.entities.extend(spreadsheet::entities(sources, id, diags));
+            if let Some(entity) = entity {
+                add_entity(&mut ws.entities, entity, &mut tally, diags);
+            }
+        } else if files::is_named(path, "entities.csv") {
+            for entity in spreadsheet::entities(sources, id, diags) {
+                add_entity(&mut ws.entities, entity, &mut tally, diags);
+            }
         } else {
             figure_files.push(id);
         }
     }
-    let mut merger = spreadsheet::Merger::new(&ws.entities);
+    let mut merger = spreadsheet::Merger::new(&ws.entities, tally);
     for id in figure_files {
         spreadsheet::figures(sources, id, &mut ws.entities, &mut merger, diags);
     }
@@ -115,107 +134,73 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     ws
 }
 
+/// Keep an entity if the workspace-wide limits allow it.
+fn add_entity(entities: &mut Vec<RawEntity>, entity: RawEntity, tally: &mut Tally, diags: &mut Vec<Diagnostic>) {
+    let periods = entity.periods.len();
+    let figures: usize = entity.periods.iter().map(|p| p.values.len()).sum();
+    let over = tally
+        .over(tally.entities, 1, limits::MAX_ENTITIES, "entities")
+        .or_else(|| tally.over(tally.periods, periods, limits::MAX_PERIODS, "periods in all"))
+        .or_else(|| tally.over(tally.figures, figures, limits::MAX_FIGURES, "figures in all"));
+    match over {
+        None => {
+            tally.entities += 1;
+            tally.periods += periods;
+            tally.figures += figures;
+            entities.push(entity);
+        }
+        Some(message) => diags.extend(message.map(|m| Diagnostic::error(entity.loc.clone(), m))),
+    }
+}
+
+/// `path`, or a file beside it whose name differs only in case.
+fn find_any_case(path: &Path) -> PathBuf {
+    if files::is_file(path) {
+        return path.to_path_buf();
+    }
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else { return path.to_path_buf() };
+    let name = name.to_string_lossy();
+    let dir = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    let mut names: Vec<std::ffi::OsString> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name())
+                .filter(|n| n.to_string_lossy().eq_ignore_ascii_case(&name))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.first().map_or_else(|| path.to_path_buf(), |n| parent.join(n))
+}
+
 fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// The files to read under `root` (a file or a folder, read recursively), sorted.
-fn collect(root: &Path, exts: &[&str], what: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    if root.is_file() {
-        return vec![root.to_path_buf()];
-    }
-    if !root.is_dir() {
-        diags.push(Diagnostic::file_error(
-            display(root),
-            format!("the {what} path does not exist (expected a file or a folder)"),
-        ));
-        return Vec::new();
-    }
-    let mut found = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::file_error(display(&dir), format!("cannot read folder: {e}")));
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            // Follow links to files, but not into folders: a link cycle must not hang us.
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if is_dir {
-                stack.push(path);
-            } else if path.is_file() && path.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e)) {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
-/// A file's content as read from disk: what `register` turns into a source file and
-/// diagnostics. Reading touches no shared state, so files are read in parallel.
-enum Read {
-    Text(String, Option<String>),
-    NotText(DecodeError),
-    TooLarge(u64),
-    Failed(std::io::Error),
-}
-
-/// Read and decode one file: UTF-8 (BOM dropped), else GB18030 with a notice.
-fn read_file(path: &Path) -> Read {
-    match fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => return Read::TooLarge(m.len()),
-        Ok(_) => {}
-        Err(e) => return Read::Failed(e),
-    }
-    match fs::read(path) {
-        Ok(bytes) => match decode(&bytes) {
-            Ok((text, notice)) => Read::Text(text, notice),
-            Err(e) => Read::NotText(e),
-        },
-        Err(e) => Read::Failed(e),
-    }
-}
-
-/// Add what was read to `sources`; a file that is not text is an error at the place
-/// that shows it.
-fn register(path: &Path, read: Read, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
+/// Read a file as text: UTF-8 (BOM dropped), else GB18030 with a notice; a file that
+/// is not text is an error at the place that shows it.
+fn read_text(path: &Path, budget: &mut Budget, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
     let shown = display(path);
-    match read {
-        Read::TooLarge(len) => {
-            diags.push(Diagnostic::file_error(
-                shown,
-                format!("file is {len} bytes; kaohe reads files up to {MAX_FILE_BYTES} bytes"),
-            ));
-            None
-        }
-        Read::Failed(e) => {
-            diags.push(Diagnostic::file_error(shown, format!("cannot read file: {e}")));
-            None
-        }
-        Read::Text(text, notice) => {
+    let bytes = files::read_bytes(path, budget, diags)?;
+    match decode(&bytes) {
+        Ok((text, notice)) => {
             if let Some(notice) = notice {
                 diags.push(Diagnostic::file_notice(shown.clone(), notice));
             }
             Some(sources.add(shown, text))
         }
-        Read::NotText(e) => {
-            let (text, at) = e.context;
+        Err(DecodeError { context: None, message, .. }) => {
+            diags.push(Diagnostic::file_error(shown, message));
+            None
+        }
+        Err(DecodeError { context: Some((text, at)), message, .. }) => {
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             let id = sources.add(shown, text);
-            diags.push(Diagnostic::error(crate::diagnostic::Loc::new(id, at..end), e.message));
+            diags.push(Diagnostic::error(crate::diagnostic::Loc::new(id, at..end), message));
             None
         }
     }
-}
-
-/// Read a file as text and add it to `sources`.
-fn read_text(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
-    register(path, read_file(path), sources, diags)
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -228,19 +213,28 @@ pub struct DecodeError {
     pub message: String,
     /// The text up to the end of the line in question (decoded as far as it goes,
     /// the rest lossily) and the problem's byte offset in it, so that it can be shown
-    /// at its line and column.
-    pub context: (String, usize),
+    /// at its line and column; `None` for a problem of the whole file.
+    pub context: Option<(String, usize)>,
 }
 
 /// Decode file bytes to text: UTF-8 (BOM dropped), else GB18030 with a notice
 /// (CONTRACT §1). A NUL character, or bytes that are neither, are not text.
 pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(DecodeError {
+            offset: 0,
+            message: "this file is UTF-16 text; kaohe reads UTF-8 (or GB18030): save it as UTF-8".into(),
+            context: None,
+        });
+    }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let nul_message = "this is not a text file: it contains a NUL byte (the first is here)";
     let utf8_err = match std::str::from_utf8(bytes) {
         Ok(text) => {
             return match text.find('\0') {
-                Some(at) => Err(DecodeError { offset: at, message: nul_message.into(), context: context(text, at) }),
+                Some(at) => {
+                    Err(DecodeError { offset: at, message: nul_message.into(), context: Some(context(text, at)) })
+                }
                 None => Ok((text.to_string(), None)),
             };
         }
@@ -251,7 +245,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
             // NUL is one byte in GB18030 too; find it in the file by its place in the text.
             let chars_before = text[..at].chars().count();
             let offset = byte_of_gb18030_char(bytes, chars_before).unwrap_or(0);
-            return Err(DecodeError { offset, message: nul_message.into(), context: context(&text, at) });
+            return Err(DecodeError { offset, message: nul_message.into(), context: Some(context(&text, at)) });
         }
         let notice = "file is not UTF-8; read as GB18030 (consider saving it as UTF-8)".to_string();
         return Ok((text.into_owned(), Some(notice)));
@@ -267,7 +261,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
     let mut text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
     let at = text.len();
     text.push_str(&String::from_utf8_lossy(&bytes[offset..line_end]));
-    Err(DecodeError { offset, message: message.into(), context: (text, at) })
+    Err(DecodeError { offset, message: message.into(), context: Some((text, at)) })
 }
 
 /// `text` up to the end of the line holding byte `at`, and `at`.

@@ -6,6 +6,7 @@
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
+use super::limits::{MAX_METRICS, MAX_PERIODS_PER_ENTITY, MAX_RULES_PER_RULESET, over_message};
 use super::toml_value::{
     Cx, Fields, Unknown, Value, expect_bool, expect_decimal, expect_str, expect_table, number, span_in_string,
     string_list, type_name,
@@ -94,7 +95,10 @@ pub struct RawEntity {
     pub loc: Loc,
     pub name: Option<String>,
     pub kind: Option<String>,
+    pub kind_loc: Option<Loc>,
     pub tags: Vec<String>,
+    /// Where each tag is written (parallel to `tags`).
+    pub tag_locs: Vec<Loc>,
     pub periods: Vec<RawPeriod>,
 }
 
@@ -132,6 +136,8 @@ pub struct RawRuleSet {
     pub name: Option<String>,
     pub period: Option<String>,
     pub applies_to: AppliesTo,
+    /// Where each value of `applies_to` is written (parallel to its lists).
+    pub applies_locs: AppliesLocs,
     pub pass_score: Option<Decimal>,
     pub params: Vec<(String, Decimal, Loc)>,
     pub groups: Vec<(String, Option<Decimal>, Loc)>,
@@ -149,7 +155,15 @@ fn parse<'s>(sources: &'s Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
     if !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            diags.push(Diagnostic::error(Loc::new(file, span), format!("invalid TOML: {}", e.message())));
+            let message = if e.message().contains("recurse") {
+                format!(
+                    "invalid TOML: nested more than {} deep (arrays, inline tables or dotted keys); kaohe reads nesting up to {0}",
+                    super::limits::MAX_NESTING
+                )
+            } else {
+                format!("invalid TOML: {}", e.message())
+            };
+            diags.push(Diagnostic::error(Loc::new(file, span), message));
         }
         return None;
     }
@@ -230,6 +244,10 @@ pub fn catalog(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
             && let Some(t) = expect_table(&mut cx, v, "`metric`")
         {
             for (key, value) in t.iter() {
+                if metrics.len() == MAX_METRICS {
+                    cx.error(key.span(), over_message(MAX_METRICS, "metrics in the catalog"));
+                    break;
+                }
                 let id = key.get_ref().to_string();
                 check_id(&mut cx, &id, key.span(), "metric id", true);
                 let Some(mt) = expect_table(&mut cx, value, &format!("metric `{id}`")) else { continue };
@@ -275,13 +293,23 @@ pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> O
         let id_value = f.get("id");
         let id = id_value.and_then(|v| expect_str(&mut cx, v, "`id`"));
         let name = opt_str(&mut cx, &mut f, "name", "`name`");
+        let kind_loc = f.get("kind").map(|v| cx.loc(v.span()));
         let kind = opt_str(&mut cx, &mut f, "kind", "`kind`");
-        let tags = f.get("tags").and_then(|v| string_list(&mut cx, v, "`tags`")).unwrap_or_default();
+        let (tags, tag_locs) = f
+            .get("tags")
+            .and_then(|v| string_list_spanned(&mut cx, v, "`tags`"))
+            .unwrap_or_default()
+            .into_iter()
+            .unzip();
         let mut periods = Vec::new();
         if let Some(v) = f.get("period")
             && let Some(t) = expect_table(&mut cx, v, "`period`")
         {
             for (key, value) in t.iter() {
+                if periods.len() == MAX_PERIODS_PER_ENTITY {
+                    cx.error(key.span(), over_message(MAX_PERIODS_PER_ENTITY, "periods of one entity"));
+                    break;
+                }
                 let pid = key.get_ref().to_string();
                 let Some(pt) = expect_table(&mut cx, value, &format!("period `{pid}`")) else { continue };
                 let loc = cx.loc(key.span());
@@ -297,7 +325,7 @@ pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> O
         };
         let span = id_value.map(|v| v.span()).unwrap_or(0..0);
         check_id(&mut cx, &id, span.clone(), "entity id", false);
-        Some(RawEntity { id, loc: cx.loc(span), name, kind, tags, periods })
+        Some(RawEntity { id, loc: cx.loc(span), name, kind, kind_loc, tags, tag_locs, periods })
     }
 }
 
@@ -454,7 +482,7 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
                 None
             }
         });
-        let applies_to = f.get("applies_to").map(|v| applies_to(&mut cx, v)).unwrap_or_default();
+        let (applies_to, applies_locs) = f.get("applies_to").map(|v| applies_to(&mut cx, v)).unwrap_or_default();
         let pass_score = f.get("pass_score").and_then(|v| expect_decimal(&mut cx, v, "`pass_score`"));
         let mut params = Vec::new();
         if let Some(v) = f.get("params")
@@ -486,6 +514,10 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
             match v.get_ref() {
                 DeValue::Array(items) => {
                     for item in items.iter() {
+                        if rules.len() == MAX_RULES_PER_RULESET {
+                            cx.error(item.span(), over_message(MAX_RULES_PER_RULESET, "rules in one rule set"));
+                            break;
+                        }
                         if let Some(t) = expect_table(&mut cx, item, "each `[[rule]]`")
                             && let Some(r) = rule(&mut cx, item.span(), t)
                         {
@@ -508,20 +540,57 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
         };
         let span = id_value.map(|v| v.span()).unwrap_or(0..0);
         check_id(&mut cx, &id, span.clone(), "rule set id", false);
-        Some(RawRuleSet { file, id, loc: cx.loc(span), name, period, applies_to, pass_score, params, groups, rules })
+        Some(RawRuleSet {
+            file,
+            id,
+            loc: cx.loc(span),
+            name,
+            period,
+            applies_to,
+            applies_locs,
+            pass_score,
+            params,
+            groups,
+            rules,
+        })
     }
 }
 
-fn applies_to(cx: &mut Cx, v: &Value) -> AppliesTo {
-    let Some(t) = expect_table(cx, v, "`applies_to`") else { return AppliesTo::default() };
+/// Where the values of an `applies_to` are written.
+#[derive(Clone, Debug, Default)]
+pub struct AppliesLocs {
+    pub entities: Vec<Loc>,
+    pub kinds: Vec<Loc>,
+    pub tags: Vec<Loc>,
+}
+
+fn applies_to(cx: &mut Cx, v: &Value) -> (AppliesTo, AppliesLocs) {
+    let Some(t) = expect_table(cx, v, "`applies_to`") else { return Default::default() };
     let mut f = Fields::new(t);
-    let out = AppliesTo {
-        entities: f.get("entities").and_then(|x| string_list(cx, x, "`applies_to.entities`")),
-        kinds: f.get("kinds").and_then(|x| string_list(cx, x, "`applies_to.kinds`")),
-        tags: f.get("tags").and_then(|x| string_list(cx, x, "`applies_to.tags`")),
+    let mut list = |cx: &mut Cx, key: &str| {
+        let items = f.get(key).and_then(|x| string_list_spanned(cx, x, &format!("`applies_to.{key}`")));
+        items.map(|items| items.into_iter().unzip::<String, Loc, Vec<String>, Vec<Loc>>())
     };
+    let entities = list(cx, "entities");
+    let kinds = list(cx, "kinds");
+    let tags = list(cx, "tags");
     f.finish(cx, "`applies_to`", &["entities", "kinds", "tags"], Unknown::Error);
-    out
+    let split = |x: Option<(Vec<String>, Vec<Loc>)>| match x {
+        Some((values, locs)) => (Some(values), locs),
+        None => (None, Vec::new()),
+    };
+    let ((entities, e), (kinds, k), (tags, t)) = (split(entities), split(kinds), split(tags));
+    (AppliesTo { entities, kinds, tags }, AppliesLocs { entities: e, kinds: k, tags: t })
+}
+
+/// A string or a list of strings, each with where it is written.
+fn string_list_spanned(cx: &mut Cx, v: &Value, what: &str) -> Option<Vec<(String, Loc)>> {
+    let values = string_list(cx, v, what)?;
+    let locs: Vec<Loc> = match v.get_ref() {
+        DeValue::Array(items) => items.iter().map(|i| cx.loc(i.span())).collect(),
+        _ => vec![cx.loc(v.span())],
+    };
+    Some(values.into_iter().zip(locs).collect())
 }
 
 fn rule(cx: &mut Cx, span: std::ops::Range<usize>, t: &DeTable) -> Option<RawRule> {

@@ -9,9 +9,10 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
+use super::limits::{MAX_FIGURES, MAX_PERIODS, MAX_PERIODS_PER_ENTITY, Tally, over_message};
 use super::raw::{RawEntity, RawExtra, RawPeriod, RawValue, is_id, is_metric_id};
 use super::toml_value::{exact, is_numeric_string};
-use crate::diagnostic::{Diagnostic, FileId, Loc, Sources, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, FileId, Loc, Sources, suggestion};
 use crate::model::{Date, Qualifier};
 
 const FIGURE_HEADER: [&str; 7] = ["entity", "period", "metric", "value", "qualifier", "unit", "source"];
@@ -220,8 +221,12 @@ pub fn entities(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
             return;
         }
         let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
-        let tags = row.field(3).split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
-        out.push(RawEntity { id, loc, name: opt(row.field(1)), kind: opt(row.field(2)), tags, periods: Vec::new() });
+        let tags: Vec<String> =
+            row.field(3).split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
+        let kind = opt(row.field(2));
+        let kind_loc = kind.as_ref().map(|_| Loc::new(file, row.span(2)));
+        let tag_locs = vec![Loc::new(file, row.span(3)); tags.len()];
+        out.push(RawEntity { id, loc, name: opt(row.field(1)), kind, kind_loc, tags, tag_locs, periods: Vec::new() });
     });
     if header.is_none() {
         check_header(None, &ENTITY_HEADER, None, file, diags);
@@ -297,15 +302,16 @@ fn figure<'r>(row: &'r Row<'_>, file: FileId, has_as_of: bool, diags: &mut Vec<D
             return None;
         }
     };
-    let source = Some(field(6).to_string()).filter(|s| !s.is_empty());
+    let mut source = Some(field(6).to_string()).filter(|s| !s.is_empty());
     let text = field(3);
     let (value, is_bool) = if field(4) == "missing" {
         if !text.is_empty() {
             error(3, "a missing figure has no value: leave `value` empty and say why in `source`".into());
             return None;
         }
-        match &source {
-            Some(why) => (Err(why.clone()), false),
+        // The `source` cell says why: it is the reason, as `missing = "…"` is in TOML.
+        match source.take() {
+            Some(why) => (Err(why), false),
             None => {
                 error(6, "a missing figure needs `source` saying why it is missing".into());
                 return None;
@@ -383,31 +389,35 @@ pub struct Merger {
     /// The (entity, period) pairs that CSV rows added figures to, to be checked for
     /// figures given twice once every file is read.
     touched: std::collections::HashSet<(usize, usize)>,
-    /// "did you mean" for each unknown entity id seen.
-    unknown: HashMap<String, Option<String>>,
+    /// The entity ids, for "did you mean" (searched only when printed).
+    ids: Candidates,
+    /// The workspace-wide counts, which CSV rows add to.
+    tally: Tally,
+    /// The entities that have as many periods as one may have.
+    full: std::collections::HashSet<usize>,
 }
 
 impl Merger {
     /// For these entities (every entity must be read before any figure is added).
-    pub fn new(entities: &[RawEntity]) -> Self {
+    pub fn new(entities: &[RawEntity], tally: Tally) -> Self {
         Merger {
             index: entities.iter().enumerate().rev().map(|(i, e)| (e.id.clone(), i)).collect(),
             periods: HashMap::new(),
             indexed: vec![false; entities.len()],
             touched: std::collections::HashSet::new(),
-            unknown: HashMap::new(),
+            ids: Candidates::new(entities.iter().map(|e| e.id.clone())),
+            tally,
+            full: std::collections::HashSet::new(),
         }
     }
 
     fn add(&mut self, entities: &mut [RawEntity], f: CsvFigure, diags: &mut Vec<Diagnostic>) {
         let Some(&i) = self.index.get(f.entity) else {
-            let hint = self
-                .unknown
-                .entry(f.entity.to_string())
-                .or_insert_with(|| suggestion(f.entity, entities.iter().map(|e| e.id.as_str())))
-                .clone()
-                .unwrap_or_else(|| "declare it in entities.csv (id,name,kind,tags) or in a TOML data file".into());
-            diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_help(hint));
+            diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_suggestion(
+                f.entity,
+                &self.ids,
+                Some("declare it in entities.csv (id,name,kind,tags) or in a TOML data file"),
+            ));
             return;
         };
         let entity = &mut entities[i];
@@ -417,15 +427,32 @@ impl Merger {
                 self.periods.insert((i, period.id.clone()), p);
             }
         }
-        let p = *self.periods.entry((i, f.period.to_string())).or_insert_with(|| {
-            entity.periods.push(RawPeriod {
-                id: f.period.to_string(),
-                loc: f.period_loc.clone(),
-                as_of: None,
-                values: Vec::new(),
-            });
-            entity.periods.len() - 1
-        });
+        let key = (i, f.period.to_string());
+        let p = match self.periods.get(&key) {
+            Some(&p) => p,
+            None => {
+                let over = if entity.periods.len() >= MAX_PERIODS_PER_ENTITY {
+                    // Counted per entity: said once for each.
+                    let first = self.full.insert(i);
+                    Some(first.then(|| over_message(MAX_PERIODS_PER_ENTITY, "periods of one entity")))
+                } else {
+                    self.tally.over(self.tally.periods, 1, MAX_PERIODS, "periods in all")
+                };
+                if let Some(message) = over {
+                    diags.extend(message.map(|m| Diagnostic::error(f.period_loc.clone(), m)));
+                    return;
+                }
+                self.tally.periods += 1;
+                entity.periods.push(RawPeriod {
+                    id: f.period.to_string(),
+                    loc: f.period_loc.clone(),
+                    as_of: None,
+                    values: Vec::new(),
+                });
+                self.periods.insert(key, entity.periods.len() - 1);
+                entity.periods.len() - 1
+            }
+        };
         let period = &mut entity.periods[p];
         if let Some((d, loc)) = f.as_of {
             match period.as_of {
@@ -442,6 +469,11 @@ impl Merger {
                 _ => period.as_of = Some(d),
             }
         }
+        if let Some(message) = self.tally.over(self.tally.figures, 1, MAX_FIGURES, "figures in all") {
+            diags.extend(message.map(|m| Diagnostic::error(f.value.loc.clone(), m)));
+            return;
+        }
+        self.tally.figures += 1;
         self.touched.insert((i, p));
         period.values.push(f.value);
     }
@@ -543,5 +575,59 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let (_, errors) = split("x,\"ab\ny,\"c\"d\n");
         assert!(errors[0].starts_with("the quoted field that opens here runs on for 1 more line"), "{errors:?}");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A field as RFC 4180 writes it: quoted when it holds `,`, `"` or a line end.
+    fn write_field(f: &str) -> String {
+        if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() }
+    }
+
+    proptest! {
+        /// Records written with RFC 4180 quoting read back as the same fields, each
+        /// span covering the field as written.
+        #[test]
+        fn records_round_trip(
+            records in prop::collection::vec(prop::collection::vec("[a-z0-9 ,\"\n\r余件.-]{0,8}", 1..6), 1..6),
+            crlf: bool,
+        ) {
+            // A record of one empty field is a blank line, which reads as nothing.
+            let records: Vec<Vec<String>> = records.into_iter().filter(|r| !(r.len() == 1 && r[0].is_empty())).collect();
+            let end = if crlf { "\r\n" } else { "\n" };
+            let text: String = records.iter().map(|r| r.iter().map(|f| write_field(f)).collect::<Vec<_>>().join(",") + end).collect();
+            let mut diags = Vec::new();
+            let mut read: Vec<Vec<(String, Range<usize>)>> = Vec::new();
+            rows(&text, 0, &mut diags, |row, _| read.push(row.fields.into_iter().map(|(f, s)| (f.into_owned(), s)).collect()));
+            prop_assert!(diags.is_empty(), "{:?}", diags.iter().map(|d| &d.message).collect::<Vec<_>>());
+            let fields: Vec<Vec<String>> = read.iter().map(|r| r.iter().map(|(f, _)| f.clone()).collect()).collect();
+            prop_assert_eq!(&fields, &records, "{:?}", text);
+            for (r, rec) in read.iter().zip(&records) {
+                for ((_, span), f) in r.iter().zip(rec) {
+                    prop_assert_eq!(&text[span.clone()], write_field(f));
+                }
+            }
+        }
+
+        /// Any text: no panic, and every span is a piece of the text, in order.
+        #[test]
+        fn any_text_splits_into_ordered_spans(text in "[a,\"\n\r 余]{0,40}") {
+            let mut diags = Vec::new();
+            let mut last = 0;
+            let mut ok = true;
+            rows(&text, 0, &mut diags, |row, _| {
+                for (_, span) in &row.fields {
+                    ok &= span.start >= last && span.end >= span.start && span.end <= text.len();
+                    ok &= text.get(span.clone()).is_some();
+                    last = span.end;
+                }
+            });
+            prop_assert!(ok, "{:?}", text);
+        }
     }
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, FileId, Loc, suggestion};
+use crate::diagnostic::{Diagnostic, FileId, Loc, is_near_miss, suggestion};
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -69,9 +69,18 @@ impl<'t, 'i> Fields<'t, 'i> {
             }
             let name = key.get_ref().as_ref();
             let message = format!("unknown key `{name}` in {what}");
-            let mut d = match severity {
-                Unknown::Error => Diagnostic::error(cx.loc(key.span()), message),
-                Unknown::Warning => Diagnostic::warning(cx.loc(key.span()), message),
+            // A near miss of a known key is an error even where unknown keys are only
+            // warnings (CONTRACT §9): `applies = …` must not quietly apply to everyone.
+            let near = known.iter().find(|k| is_near_miss(name, k));
+            let mut d = match (severity, near) {
+                (Unknown::Warning, Some(k)) => {
+                    cx.push(Diagnostic::error(cx.loc(key.span()), message).with_help(format!(
+                        "did you mean `{k}`? (a key this close to a known one is taken for a misspelling)"
+                    )));
+                    continue;
+                }
+                (Unknown::Error, _) => Diagnostic::error(cx.loc(key.span()), message),
+                (Unknown::Warning, None) => Diagnostic::warning(cx.loc(key.span()), message),
             };
             d = match suggestion(name, known.iter().copied()) {
                 Some(s) => d.with_help(s),
@@ -426,6 +435,62 @@ mod properties {
             let y = exact(&format!("0.{b:06}"));
             let sum = exact(&format!("{}.{:06}", (a + b) / 1_000_000, (a + b) % 1_000_000));
             prop_assert_eq!(x.and_then(|x| Ok(x + y?)), sum);
+        }
+    }
+
+    /// The plain decimal text of `digits` × 10^`exp` (no exponent), built by moving
+    /// the point: an oracle independent of the parser.
+    fn plain(negative: bool, int: &str, frac: &str, exp: i32) -> String {
+        let digits = format!("{int}{frac}");
+        let point = int.len() as i64 + i64::from(exp);
+        let body = if point <= 0 {
+            format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+        } else if point as usize >= digits.len() {
+            format!("{digits}{}", "0".repeat(point as usize - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+        };
+        format!("{}{body}", if negative { "-" } else { "" })
+    }
+
+    proptest! {
+        /// `1.25e-3` is the number `0.00125`, exactly, in every way TOML writes a float;
+        /// and it is an error exactly when that plain decimal is one (CONTRACT §9).
+        #[test]
+        fn floats_with_exponents_are_their_plain_decimal(
+            negative: bool,
+            int in "[0-9]{1,12}",
+            frac in proptest::option::of("[0-9]{1,12}"),
+            exp in -40i32..40,
+            upper: bool,
+        ) {
+            let frac_text = frac.clone().unwrap_or_default();
+            let text = format!(
+                "{}{int}{}{}{exp}",
+                if negative { "-" } else { "" },
+                frac.as_ref().map(|f| format!(".{f}")).unwrap_or_default(),
+                if upper { "E" } else { "e" },
+            );
+            let expected = exact(&plain(negative, &int, &frac_text, exp));
+            let got = float(&text);
+            prop_assert_eq!(got.as_ref().ok().map(|d| d.normalize()), expected.as_ref().ok().map(|d| d.normalize()), "{}", text);
+            prop_assert_eq!(got.is_ok(), expected.is_ok(), "{}", text);
+        }
+
+        /// Hex, octal and binary integers are their value.
+        #[test]
+        fn integers_in_any_radix_are_their_value(v in 0u128..(1u128 << 100), radix in prop::sample::select(vec![2u32, 8, 16])) {
+            let text = match radix {
+                2 => format!("{v:b}"),
+                8 => format!("{v:o}"),
+                _ => format!("{v:X}"),
+            };
+            let got = integer(&text, radix);
+            if v < (1u128 << 96) {
+                prop_assert_eq!(got.map(|d| d.to_string()), Ok(v.to_string()));
+            } else {
+                prop_assert!(got.is_err());
+            }
         }
     }
 

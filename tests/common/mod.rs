@@ -1,9 +1,11 @@
 //! Shared helpers for the integration tests that build workspaces at run time.
 #![allow(dead_code)]
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// The binary under test: `KAOHE_BIN` if set (to run the tests against another
 /// build), else the one cargo built.
@@ -57,21 +59,61 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// Run the binary in `dir` with `LANG=C`.
+/// Run the binary in `dir` with `LANG=C`; a run that takes more than a minute (a
+/// FIFO opened and waited on) is killed and fails the test.
 pub fn kaohe_at(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(binary())
+    let mut child = Command::new(binary())
         .args(args)
         .current_dir(dir)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env("LANG", "C")
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|e| panic!("run kaohe: {e}"));
+    let (mut stdout, mut stderr) = (child.stdout.take(), child.stderr.take());
+    let out = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(o) = stdout.as_mut() {
+            let _ = o.read_to_end(&mut s);
+        }
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(e) = stderr.as_mut() {
+            let _ = e.read_to_end(&mut s);
+        }
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("kaohe {args:?} did not finish within a minute in {}", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
     Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.join().unwrap_or_default()).into_owned(),
+        stderr: String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned(),
     }
+}
+
+/// Make a FIFO at `path` (with Python, which the test suite needs anyway).
+pub fn mkfifo(path: &Path) {
+    let status = Command::new("python3")
+        .args(["-c", "import os, sys; os.mkfifo(sys.argv[1])"])
+        .arg(path)
+        .status()
+        .unwrap_or_else(|e| panic!("python3: {e}"));
+    assert!(status.success(), "mkfifo {}", path.display());
 }
 
 pub fn kaohe_in(ws: &Workspace, args: &[&str]) -> Output {

@@ -46,15 +46,34 @@ def chain(root, n):
     workspace(root, catalog="".join(parts), rules=RULES.replace('"a"', '"m0"'))
 
 
-def periods(root, n):
-    """One entity with n periods, one figure each, in a CSV file."""
+def periods(root, n, entities=8):
+    """n periods, one figure each, in a CSV file, spread over `entities` entities
+    (one entity may have at most 10,000 periods)."""
     workspace(root)
+    with open(os.path.join(root, "data", "entities.csv"), "w") as f:
+        f.write("id,name,kind,tags\n" + "".join(f"e{e},,,\n" for e in range(entities)))
+    with open(os.path.join(root, "data", "figures.csv"), "w") as f:
+        f.write("entity,period,metric,value,qualifier,unit,source\n")
+        for p in range(n):
+            f.write(f"e{p % entities},p{p},a,{p},,,\n")
+
+
+def periods_one_entity(root, n):
+    """n periods of one entity in a CSV file (past 10,000, refused)."""
+    periods(root, n, entities=1)
+
+
+def unknown_metrics(root, n):
+    """n CSV rows naming metrics that are not in a catalog of 400 (each an error with
+    a "did you mean")."""
+    catalog = "".join(f'[metric.indicator_number_{i}]\nunit = "件"\n' for i in range(400))
+    workspace(root, catalog=catalog, rules=RULES.replace('"a"', '"indicator_number_0"'))
     with open(os.path.join(root, "data", "e.toml"), "w") as f:
         f.write('id = "e"\n')
     with open(os.path.join(root, "data", "figures.csv"), "w") as f:
         f.write("entity,period,metric,value,qualifier,unit,source\n")
-        for p in range(n):
-            f.write(f"e,p{p},a,{p},,,\n")
+        for r in range(n):
+            f.write(f"e,2015,indicator_numbr_{r},1,,,\n")
 
 
 def big_csv(root, mib):
@@ -81,7 +100,9 @@ def big_csv(root, mib):
 CASES = {
     "lines": (lines, 12_500, "lines of `a:b:c:d` (one data file)"),
     "chain": (chain, 25_000, "metrics in one formula chain"),
-    "periods": (periods, 20_000, "periods of one entity in one CSV"),
+    "periods": (periods, 20_000, "periods of 8 entities in one CSV"),
+    "periods-one-entity": (periods_one_entity, 20_000, "periods of one entity in one CSV"),
+    "unknown-metrics": (unknown_metrics, 2_500, "CSV rows naming unknown metrics"),
     "big-csv": (big_csv, 4, "MiB of CSV figures"),
 }
 

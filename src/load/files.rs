@@ -1,0 +1,363 @@
+//! Finding and reading the workspace's files (CONTRACT §1): folders are read
+//! recursively, symbolic links are followed (each real file read once, however many
+//! links reach it), and every entry is either read, skipped quietly (hidden files and
+//! folders, lock files, notes), skipped with a warning naming it (any other file), or
+//! an error naming it (a link loop, a dangling link, a FIFO, a device, a socket).
+//! Nothing is ever opened but regular files, and those only for reading, so a FIFO
+//! named `x.toml` cannot make kaohe wait.
+
+use std::collections::HashSet;
+use std::fs::{self, Metadata};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+
+/// Files larger than this are refused rather than read (CONTRACT §9 asks for at
+/// least 16 MiB; parsing a TOML file takes about 30 times its size in memory).
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// All the files of one run together (the national benchmark is about 90 MB).
+pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What a folder holds, which decides the extensions read from it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Tree {
+    Rules,
+    Data,
+}
+
+impl Tree {
+    fn name(self) -> &'static str {
+        match self {
+            Tree::Rules => "rules",
+            Tree::Data => "data",
+        }
+    }
+
+    /// Whether a file with this (lowercased) extension is read in this tree.
+    fn reads(self, ext: &str) -> bool {
+        match self {
+            Tree::Rules => ext == "toml",
+            Tree::Data => ext == "toml" || ext == "csv",
+        }
+    }
+
+    fn what_is_read(self) -> &'static str {
+        match self {
+            Tree::Rules => "kaohe reads *.toml files in a rules folder",
+            Tree::Data => "kaohe reads *.toml and *.csv files in a data folder",
+        }
+    }
+}
+
+/// The lowercased extension of `path`, if it has one.
+pub fn extension(path: &Path) -> Option<String> {
+    path.extension().map(|e| e.to_string_lossy().to_lowercase())
+}
+
+/// Whether the file name is `name`, in any case (`Metrics.TOML` is the catalog's name too).
+pub fn is_named(path: &Path, name: &str) -> bool {
+    path.file_name().is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(name))
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Entries skipped without a word: hidden files and folders (`.git/`, `.DS_Store`),
+/// editor and office lock and backup files (`~$name`, `name~`, `#name#`), and notes
+/// (`*.md`, `*.txt`).
+fn is_quiet(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || lower.ends_with(".md")
+        || lower.ends_with(".txt")
+}
+
+/// What a path that is neither a regular file nor a folder is, in words.
+fn special_kind(meta: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "neither a regular file nor a folder"
+}
+
+fn is_link_loop(e: &io::Error) -> bool {
+    // ELOOP: 40 on Linux, 62 on the BSDs and macOS.
+    matches!(e.raw_os_error(), Some(40) if cfg!(target_os = "linux"))
+        || matches!(e.raw_os_error(), Some(62) if cfg!(any(target_os = "macos", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")))
+}
+
+/// The identity of a real file or folder, whatever path reaches it.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+enum Identity {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+fn identity(path: &Path, meta: &Metadata) -> Identity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = path;
+        Identity::Inode(meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Identity::Path(fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
+}
+
+/// What a path turned out to be, links followed.
+enum Kind {
+    File(Metadata),
+    Folder(Metadata),
+    /// An error naming the path has been reported.
+    Refused,
+}
+
+/// Look at `path` (following links) without opening it; report what makes it
+/// unusable. `missing` words the error for a path that does not exist.
+fn classify(path: &Path, missing: &str, diags: &mut Vec<Diagnostic>) -> Kind {
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => {
+            let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            let message = if is_link && e.kind() == io::ErrorKind::NotFound {
+                let target = fs::read_link(path).map(|t| display(&t)).unwrap_or_default();
+                format!("this link points to `{target}`, which does not exist (a dangling link)")
+            } else if is_link && is_link_loop(&e) {
+                "this link leads round in a loop and never reaches a file or a folder".to_string()
+            } else if e.kind() == io::ErrorKind::NotFound {
+                missing.to_string()
+            } else {
+                format!("cannot read: {e}")
+            };
+            diags.push(Diagnostic::file_error(display(path), message));
+            return Kind::Refused;
+        }
+    };
+    if meta.is_dir() {
+        Kind::Folder(meta)
+    } else if meta.is_file() {
+        Kind::File(meta)
+    } else {
+        diags.push(Diagnostic::file_error(
+            display(path),
+            format!("this is {}, not a file or a folder: kaohe reads only regular files", special_kind(&meta)),
+        ));
+        Kind::Refused
+    }
+}
+
+/// Whether `path` names a regular file (links followed), without reporting anything.
+pub fn is_file(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// Check a file named directly (the catalog): `Some` when it can be read, else an
+/// error naming it has been reported (`missing` words the one for a missing file).
+pub fn named_file(path: &Path, missing: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    match classify(path, missing, diags) {
+        Kind::File(_) => true,
+        Kind::Folder(_) => {
+            diags.push(Diagnostic::file_error(display(path), "this is a folder, not a file"));
+            false
+        }
+        Kind::Refused => false,
+    }
+}
+
+/// The files to read under `root` (a file, read whatever its name, or a folder, read
+/// recursively), sorted by path, each real file once (by the first path in that
+/// order that reaches it).
+pub fn collect(root: &Path, tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let missing = format!("the {} path does not exist (expected a file or a folder)", tree.name());
+    let root_meta = match classify(root, &missing, diags) {
+        Kind::File(_) => return vec![root.to_path_buf()],
+        Kind::Folder(meta) => meta,
+        Kind::Refused => return Vec::new(),
+    };
+    let mut found: Vec<(PathBuf, Identity)> = Vec::new();
+    let mut seen_folders: HashSet<Identity> = HashSet::new();
+    // Each folder with the identities of the folders above it, to tell a link loop
+    // (a folder inside itself) from two links to one folder.
+    let root_id = identity(root, &root_meta);
+    seen_folders.insert(root_id.clone());
+    let mut stack: Vec<(PathBuf, Vec<Identity>)> = vec![(root.to_path_buf(), vec![root_id])];
+    while let Some((dir, above)) = stack.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::file_error(display(&dir), format!("cannot read folder: {e}")));
+                continue;
+            }
+        };
+        let mut entries: Vec<fs::DirEntry> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_quiet(&name) {
+                continue;
+            }
+            let path = entry.path();
+            match classify(&path, "this file disappeared while kaohe was reading the folder", diags) {
+                Kind::Folder(meta) => {
+                    let id = identity(&path, &meta);
+                    if above.contains(&id) {
+                        diags.push(Diagnostic::file_error(
+                            display(&path),
+                            "this link leads back into a folder that holds it (a link loop); it is not followed",
+                        ));
+                    } else if seen_folders.insert(id.clone()) {
+                        let mut chain = above.clone();
+                        chain.push(id);
+                        stack.push((path, chain));
+                    }
+                }
+                Kind::File(meta) => {
+                    let ext = extension(&path);
+                    if ext.as_deref().is_some_and(|e| tree.reads(e)) {
+                        found.push((path.clone(), identity(&path, &meta)));
+                    } else if tree == Tree::Data && ext.as_deref() == Some("xlsx") {
+                        diags.push(
+                            Diagnostic::file_warning(
+                                display(&path),
+                                "skipped: this version of kaohe does not read workbooks (.xlsx) yet",
+                            )
+                            .with_help("save each sheet as CSV in the layout of CONTRACT §6"),
+                        );
+                    } else {
+                        diags.push(Diagnostic::file_warning(
+                            display(&path),
+                            format!("skipped: {}", tree.what_is_read()),
+                        ));
+                    }
+                }
+                Kind::Refused => {}
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut real: HashSet<Identity> = HashSet::new();
+    found.into_iter().filter(|(_, id)| real.insert(id.clone())).map(|(p, _)| p).collect()
+}
+
+/// The bytes read so far in this run, against [`MAX_TOTAL_BYTES`].
+#[derive(Debug, Default)]
+pub struct Budget {
+    read: u64,
+    exhausted: bool,
+}
+
+/// Read a regular file's bytes, within the size limits. Opened read-only and without
+/// waiting (a path swapped for a FIFO after it was looked at does not block), and
+/// checked to be a regular file once open.
+pub fn read_bytes(path: &Path, budget: &mut Budget, diags: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
+    let shown = display(path);
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK
+        options.custom_flags(0o4000);
+    }
+    let file = options.open(path).and_then(|f| f.metadata().map(|m| (f, m)));
+    let (file, meta) = match file {
+        Ok(fm) => fm,
+        Err(e) => {
+            diags.push(Diagnostic::file_error(shown, format!("cannot read file: {e}")));
+            return None;
+        }
+    };
+    if !meta.is_file() {
+        diags.push(Diagnostic::file_error(
+            shown,
+            format!("this is {}, not a file or a folder: kaohe reads only regular files", special_kind(&meta)),
+        ));
+        return None;
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        diags.push(too_large(shown, meta.len()));
+        return None;
+    }
+    if budget.exhausted || budget.read + meta.len() > MAX_TOTAL_BYTES {
+        if !budget.exhausted {
+            budget.exhausted = true;
+            diags.push(Diagnostic::file_error(
+                shown,
+                format!(
+                    "the input files add up to more than {} MiB, the most kaohe reads in one run; this file and the rest are not read",
+                    MAX_TOTAL_BYTES >> 20
+                ),
+            ));
+        }
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The file may grow while it is read: never past the limit.
+    if let Err(e) = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
+        diags.push(Diagnostic::file_error(shown, format!("cannot read file: {e}")));
+        return None;
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        diags.push(too_large(shown, bytes.len() as u64));
+        return None;
+    }
+    budget.read += bytes.len() as u64;
+    Some(bytes)
+}
+
+fn too_large(shown: String, len: u64) -> Diagnostic {
+    Diagnostic::file_error(
+        shown,
+        format!("this file is {} MiB; kaohe reads files of up to {} MiB", len.div_ceil(1 << 20), MAX_FILE_BYTES >> 20),
+    )
+    .with_help("split it into several files (one per entity, or CSV files of fewer rows)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_names() {
+        for name in [".git", ".DS_Store", "~$plan.xlsx", "plan.toml~", "#plan.toml#", "README.md", "notes.TXT"] {
+            assert!(is_quiet(name), "{name}");
+        }
+        for name in ["plan.toml", "plan.docx", "plan.xls", "a~b.toml", "md", "x.mdx"] {
+            assert!(!is_quiet(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn extensions_in_any_case() {
+        assert_eq!(extension(Path::new("a/B.TOML")).as_deref(), Some("toml"));
+        assert_eq!(extension(Path::new("a/b.Csv")).as_deref(), Some("csv"));
+        assert!(Tree::Data.reads("csv") && !Tree::Rules.reads("csv"));
+        assert!(is_named(Path::new("rules/Metrics.TOML"), "metrics.toml"));
+    }
+}
