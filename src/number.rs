@@ -13,7 +13,9 @@ pub fn exact_number(d: Decimal) -> String {
 
 /// [`exact_number`], written to `out`.
 pub fn write_number(out: &mut dyn std::fmt::Write, d: Decimal) -> std::fmt::Result {
-    let r = d.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero).normalize();
+    // Most figures have six places or fewer: nothing to round then.
+    let r = if d.scale() <= 6 { d } else { d.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero) };
+    let r = r.normalize();
     if r.is_zero() { out.write_str("0") } else { write!(out, "{r}") }
 }
 

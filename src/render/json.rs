@@ -173,7 +173,8 @@ impl Emitter for JsonEmitter {
     fn section(&self, out: &mut dyn Write, s: &Section, index: usize) -> io::Result<()> {
         let mut buf = Vec::with_capacity(16 * 1024);
         buf.extend_from_slice(if index > 0 { b",\n    " } else { b"\n    " });
-        let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested { depth: 2, has_value: false });
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut buf, Nested { depth: 2, has_value: false, in_key: false });
         evaluation(s.evaluation).serialize(&mut ser).map_err(io::Error::other)?;
         out.write_all(&buf)
     }
@@ -188,6 +189,8 @@ impl Emitter for JsonEmitter {
 struct Nested {
     depth: usize,
     has_value: bool,
+    /// Writing an object key (ours, never input text).
+    in_key: bool,
 }
 
 impl Nested {
@@ -240,11 +243,13 @@ impl Formatter for Nested {
     }
 
     fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.in_key = true;
         w.write_all(if first { b"\n" } else { b",\n" })?;
         self.indent(w)
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.in_key = false;
         w.write_all(b": ")
     }
 
@@ -257,6 +262,11 @@ impl Formatter for Nested {
     /// bidirectional controls reach this as plain text, and are escaped the same way
     /// (CONTRACT §7).
     fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        // Keys are our own. Every character to escape starts with one of these bytes
+        // (DEL, and the UTF-8 lead bytes of U+0080–U+009F and U+2000–U+2FFF).
+        if self.in_key || !fragment.bytes().any(|b| matches!(b, 0x7f | 0xc2 | 0xe2)) {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if needs_escape(c) {
@@ -273,7 +283,8 @@ impl Formatter for Nested {
 /// contract's escaping, and a final newline.
 pub fn to_pretty(value: &impl Serialize) -> String {
     let mut buf = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested { depth: 0, has_value: false });
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut buf, Nested { depth: 0, has_value: false, in_key: false });
     // Writing to a Vec cannot fail, and these values always serialize.
     let _ = value.serialize(&mut ser);
     buf.push(b'\n');
