@@ -1,11 +1,14 @@
-//! Evaluation of a formula over intervals.
+//! Evaluation of a formula tree over intervals: the reference semantics that the
+//! compiled programs (`compile`) are checked against, and the evaluator of formulas
+//! that are not part of a plan.
 //!
 //! The caller resolves references (it knows the entity, the period and the params);
-//! this file only combines intervals. Every operand is evaluated even after another
+//! this file only combines intervals, with the operations `compile` defines. Every operand is evaluated even after another
 //! has failed, because a user fetching missing figures wants the whole list at once
 //! (CONTRACT §9), not one name per run.
 
-use super::{BinOp, Expr, Func, Missing, PeriodRef, Unknown};
+use super::compile::{apply, call};
+use super::{Expr, PeriodRef, Unknown};
 use crate::interval::Interval;
 
 pub(super) fn eval(
@@ -32,57 +35,11 @@ pub(super) fn eval(
             acc
         }
         Expr::Call { func, args, .. } => {
-            let results: Vec<_> = args.iter().map(|a| eval(a, resolve)).collect();
-            let values = combine(results)?;
             // The parser guarantees the arity; a tree built by hand gets an answer
-            // rather than a panic.
-            match (func, values.as_slice()) {
-                (Func::Abs, [x]) => Ok(x.abs()),
-                (Func::Min, [_, ..]) => Ok(Interval::min(&values)),
-                (Func::Max, [_, ..]) => Ok(Interval::max(&values)),
-                (Func::Abs, _) | (Func::Min | Func::Max, []) => Err(Unknown::Arity(*func)),
-            }
+            // (`Unknown::Arity`) rather than a panic.
+            let results: Vec<_> = args.iter().map(|a| eval(a, resolve)).collect();
+            call(*func, results)
         }
-    }
-}
-
-fn apply(op: BinOp, l: &Interval, r: &Interval) -> Result<Interval, Unknown> {
-    let result = match op {
-        BinOp::Add => l.add(r),
-        BinOp::Sub => l.sub(r),
-        BinOp::Mul => l.mul(r),
-        BinOp::Div => l.div(r),
-    };
-    result.map_err(Unknown::from)
-}
-
-/// All values, or why not: any missing input wins, with every missing input listed
-/// once in first-seen order; otherwise the first other failure.
-fn combine(results: Vec<Result<Interval, Unknown>>) -> Result<Vec<Interval>, Unknown> {
-    let mut values = Vec::with_capacity(results.len());
-    let mut missing: Vec<Missing> = Vec::new();
-    let mut other: Option<Unknown> = None;
-    for result in results {
-        match result {
-            Ok(v) => values.push(v),
-            Err(Unknown::Missing(items)) => {
-                for item in items {
-                    if !missing.contains(&item) {
-                        missing.push(item);
-                    }
-                }
-            }
-            Err(e) => {
-                other.get_or_insert(e);
-            }
-        }
-    }
-    if !missing.is_empty() {
-        return Err(Unknown::Missing(missing));
-    }
-    match other {
-        Some(e) => Err(e),
-        None => Ok(values),
     }
 }
 
