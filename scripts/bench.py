@@ -91,9 +91,10 @@ class Timeout(Exception):
 
 
 def run_once(args, cwd, env=None, pin=False, timeout=None):
-    """Run `args` with stdout to /dev/null; return (wall seconds, peak KiB)."""
+    """Run `args` with stdout to /dev/null; return (wall seconds, peak KiB, CPU seconds),
+    CPU being user + system time (on a shared machine it varies less than wall time)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
-        cmd = ["/usr/bin/time", "-f", "%M", "-o", tf.name, *args]
+        cmd = ["/usr/bin/time", "-f", "%M %U %S", "-o", tf.name, *args]
         if pin:
             cmd = ["taskset", "-c", "0", *cmd]
         start = time.perf_counter()
@@ -114,14 +115,14 @@ def run_once(args, cwd, env=None, pin=False, timeout=None):
         wall = time.perf_counter() - start
         if proc.returncode not in (0, 1):
             sys.exit(f"{' '.join(args)} failed ({proc.returncode}) in {cwd}:\n{err.decode(errors='replace')[:2000]}")
-        lines = [line for line in tf.read().splitlines() if line.strip()]
-        return wall, int(lines[-1])
+        peak, user, system = [line for line in tf.read().splitlines() if line.strip()][-1].split()
+        return wall, int(peak), float(user) + float(system)
 
 
 def measure(args, cwd, runs, **kw):
-    """Median wall time and median peak memory (KiB) of `runs` runs."""
+    """Medians of wall time, peak memory (KiB) and CPU time over `runs` runs."""
     results = [run_once(args, cwd, **kw) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+    return tuple(statistics.median(r[i] for r in results) for i in range(3))
 
 
 def output_hash(args, cwd, env):
@@ -175,6 +176,7 @@ def mb(kib):
 
 
 def table(header, rows):
+    """A Markdown table, the first column left-aligned and the others right-aligned."""
     out = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" if i else "---" for i in range(len(header))) + "|"]
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(out)
@@ -228,7 +230,7 @@ def national(args):
                     s(f["json"][0]),
                     s(f["csv"][0]),
                     f"{f['json'][0] / f['floor'][0]:.1f}×",
-                    mb(f["floor"][1]),
+                    s(f["json"][2]),
                     mb(f["json"][1]),
                     mb(f["csv"][1]),
                     f"{f['json'][1] * 1024 / size:.1f}×",
@@ -248,7 +250,7 @@ def national(args):
                     "eval json",
                     "eval csv",
                     "json ÷ floor",
-                    "floor peak",
+                    "json CPU",
                     "json peak",
                     "csv peak",
                     "json peak ÷ input",
@@ -264,26 +266,27 @@ def national(args):
                     continue
                 ws = os.path.join(work, f"stress-{k}")
                 gen_national.write_stress(ws, k)
-                times = []
+                runs = []
                 for _ in range(args.runs):
                     try:
-                        times.append(
-                            run_once([kaohe, "eval", "--format", "json"], ws, timeout=args.stress_timeout)[0]
-                        )
+                        runs.append(run_once([kaohe, "eval", "--format", "json"], ws, timeout=args.stress_timeout))
                     except Timeout:
-                        times = None
+                        runs = None
                         break
-                    if times[-1] > REPEAT_BELOW_S:
+                    if runs[-1][0] > REPEAT_BELOW_S:
                         break
-                stress[k] = statistics.median(times) if times else None
+                stress[k] = tuple(statistics.median(r[i] for r in runs) for i in range(3)) if runs else None
                 if not args.keep:
                     shutil.rmtree(ws)
+            cut = f"> {args.stress_timeout:.0f} s (cut off)"
             print()
             print(
                 table(
-                    ["solver stress: raw inputs", "eval json"],
-                    [[f"{k:,}", s(t) if t is not None else f"> {args.stress_timeout:.0f} s (cut off)"]
-                     for k, t in stress.items()],
+                    ["solver stress: raw inputs", "eval json", "CPU", "peak"],
+                    [
+                        [f"{k:,}", *((s(t[0]), s(t[2]), mb(t[1])) if t else (cut, "", ""))]
+                        for k, t in stress.items()
+                    ],
                 )
             )
         print()
@@ -299,11 +302,12 @@ def ratios(figures, stress, args):
         f = figures[3000]
         lines.append(
             f"- 3,000 entities, eval json ÷ parse floor: **{f['json'][0] / f['floor'][0]:.1f}×** "
-            f"(target ≤ 1.5×); eval csv ÷ floor: {f['csv'][0] / f['floor'][0]:.1f}×"
+            f"(target ≤ 1.5×); eval csv ÷ floor: {f['csv'][0] / f['floor'][0]:.1f}×; in CPU time (user + system), "
+            f"json {f['json'][2] / f['floor'][2]:.1f}× the floor's {s(f['floor'][2])}; the floor peaks at {mb(f['floor'][1])}"
         )
         p = f["pinned"]
         lines.append(
-            f"- 3,000 entities pinned to one core (`taskset -c 0`): eval json {s(p[0])}, peak {mb(p[1])}; "
+            f"- 3,000 entities pinned to one core (`taskset -c 0`): eval json {s(p[0])} (CPU {s(p[2])}), peak {mb(p[1])}; "
             f"{p[0] / f['json'][0]:.2f}× the unpinned run, {p[0] / f['floor'][0]:.1f}× the floor"
         )
         same = ", ".join(
@@ -322,7 +326,7 @@ def ratios(figures, stress, args):
             f"eval csv {f['csv'][1] * 1024 / f['bytes']:.1f}× (target ≤ 1.5×)"
         )
     if len(stress) == 2:
-        (k1, t1), (k2, t2) = stress.items()
+        (k1, t1), (k2, t2) = ((k, t and t[0]) for k, t in stress.items())
         if t1 is not None and t2 is not None:
             lines.append(
                 f"- solver stress, {k2:,} ÷ {k1:,} inputs: **{t2 / t1:.1f}×** the time for {k2 / k1:.0f}× the inputs "
@@ -340,13 +344,16 @@ def ratios(figures, stress, args):
 
 
 def profile(args):
-    kaohe, _ = binaries() if args.no_build else build()
-    if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
+    if not shutil.which("callgrind_annotate"):
         sys.exit("profile needs valgrind (callgrind and callgrind_annotate)")
-    with tempfile.TemporaryDirectory(prefix="kaohe-profile-") as work:
+    if args.from_file:
+        out, wall = args.from_file, None
+    else:
+        kaohe, _ = binaries() if args.no_build else build()
+        work = tempfile.mkdtemp(prefix="kaohe-profile-")
         ws = os.path.join(work, "ws")
         gen_national.write_national(ws, args.entities)
-        out = os.path.join(work, "callgrind.out")
+        out = args.save or os.path.join(work, "callgrind.out")
         start = time.perf_counter()
         subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", kaohe, "eval", "--format", args.format],
@@ -356,31 +363,45 @@ def profile(args):
             stderr=subprocess.DEVNULL,
         )
         wall = time.perf_counter() - start
-        if args.save:
-            shutil.copy(out, args.save)
-        print(f"<!-- python3 scripts/bench.py profile {' '.join(sys.argv[2:])} -->")
+    print(f"<!-- python3 scripts/bench.py profile {' '.join(sys.argv[2:])} -->")
+    if wall is not None:
         print(
             f"callgrind, `kaohe eval --format {args.format}` on {args.entities:,} entities "
             f"({wall:.0f} s under valgrind); {machine()}.\n"
         )
-        for inclusive in (True, False):
-            text = subprocess.run(
-                ["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}", "--threshold=100", out],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            total, rows = annotate_rows(text)
-            picked = []
+    for inclusive in (True, False):
+        text = subprocess.run(
+            ["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}", "--threshold=100", out],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        total, rows = annotate_rows(text)
+        if not inclusive:
+            # The same function may come from two objects (libc's `free` and valgrind's).
+            merged = {}
             for ir, name in rows:
-                if inclusive and skip_inclusive(name):
-                    continue
-                picked.append([f"{ir / total * 100:.1f}%", f"`{short(name)}`"])
-                if len(picked) == args.top:
-                    break
-            print(f"Total {total:,} instructions. Top {args.top} by {'inclusive' if inclusive else 'self'} cost:\n")
-            print(table(["share", "function"], picked))
-            print()
+                merged[short(name)] = merged.get(short(name), 0) + ir
+            rows = sorted(((ir, name) for name, ir in merged.items()), reverse=True)
+        picked = []
+        for ir, name in rows:
+            name = short(name)
+            if inclusive and not own_frame(name):
+                continue
+            picked.append([f"`{name}`", f"{ir / total * 100:.1f}%"])
+            if len(picked) == args.top:
+                break
+        if inclusive:
+            print(
+                f"Total {total:,} instructions. kaohe's own functions by inclusive cost (the function and "
+                f"everything it calls; recursive re-entries left out, as callgrind counts them twice):\n"
+            )
+        else:
+            print("Every function by self cost (its own instructions only):\n")
+        print(table(["function", "share"], picked))
+        print()
+    if not args.from_file:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def annotate_rows(text):
@@ -404,37 +425,22 @@ def annotate_rows(text):
     return total, rows
 
 
-def skip_inclusive(name):
-    """Start-up frames that wrap the whole run say nothing in an inclusive list."""
-    wrappers = (
-        "_start",
-        "__libc_start",
-        "std::rt::",
-        "std::sys::",
-        "core::ops::function::",
-        "std::panicking::",
-        "std::panic::",
-        "__rust_begin_short_backtrace",
-        "start_thread",
-        "clone",
-        "main",
-        "kaohe::main",
-        "std::thread::",
-        "core::panic::",
-        "thread_start",
-    )
-    fn = short(name)
-    return any(fn.startswith(w) for w in wrappers) or ("{{closure}}" in fn and "main" in fn)
+def own_frame(name):
+    """A kaohe function (or a drop of a kaohe type), not a recursive re-entry ('2)
+    and not the frames that wrap the whole run."""
+    if "kaohe::" not in name or name in ("kaohe::main", "kaohe::run"):
+        return False
+    return not (len(name) > 2 and name[-2] == "'" and name[-1].isdigit())
 
 
 def short(name):
-    """Drop the file prefix, the object suffix and the generic hash of a symbol."""
-    if ":" in name and not name.startswith("<") and name.split(":", 1)[0].endswith((".rs", ".c", ".S", "???")):
-        name = name.split(":", 1)[1]
+    """Drop the file prefix and the object suffix of a callgrind_annotate line."""
     if name.endswith("]") and " [" in name:
         name = name.rsplit(" [", 1)[0]
-    if "::h" in name and len(name.rsplit("::h", 1)[1]) == 16:
-        name = name.rsplit("::h", 1)[0]
+    if name.startswith("???:"):
+        name = name[4:]
+    elif ":" in name and name.split(":", 1)[0].endswith((".rs", ".c", ".S", ".h")):
+        name = name.split(":", 1)[1]
     return name
 
 
@@ -497,8 +503,9 @@ def main():
     p = sub.add_parser("profile", parents=[common], help="callgrind profile of one eval run")
     p.add_argument("--entities", type=int, default=300)
     p.add_argument("--format", choices=["json", "csv"], default="json")
-    p.add_argument("--top", type=int, default=12, help="functions listed (default 12)")
+    p.add_argument("--top", type=int, default=15, help="functions listed (default 15)")
     p.add_argument("--save", metavar="FILE", help="keep the callgrind output as FILE")
+    p.add_argument("--from", dest="from_file", metavar="FILE", help="only summarise an earlier callgrind output")
     p = sub.add_parser("big-file", parents=[common], help="one data file of about 16 MiB")
     p.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
