@@ -483,9 +483,9 @@ def big_file(args):
             ("`kaohe check`", [kaohe, "check"]),
             ("`kaohe eval --format json`", [kaohe, "eval", "--format", "json"]),
         ):
-            t, peak = measure(cmd, tmp, args.runs)
-            rows.append([label, s(t), mb(peak)])
-        print(table(["command", "median", "peak memory"], rows))
+            t, peak, cpu = measure(cmd, tmp, args.runs)
+            rows.append([label, s(t), s(cpu), mb(peak)])
+        print(table(["command", "median", "CPU", "peak memory"], rows))
 
 
 def main():
