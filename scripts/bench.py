@@ -45,6 +45,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.dont_write_bytecode = True  # no scripts/__pycache__ from the import below
 import gen_national  # noqa: E402
 
 SIZES = [300, 1000, 3000, 10000]
