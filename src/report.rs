@@ -189,8 +189,28 @@ pub struct SummaryCell {
     pub score: Decimal,
     pub max_score: Decimal,
     pub verdict: Verdict,
-    /// 1 + how many entities scored strictly more in this rule set.
+    /// 1 + how many entities of this rule set stand strictly better: passes before
+    /// incompletes before fails, then by score; ties share a rank (1, 2, 2, 4).
     pub rank: usize,
+}
+
+/// Where an evaluation stands in its rule set's ranking; smaller is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Standing {
+    verdict: u8,
+    /// The score, negated so that a higher score sorts first.
+    score: std::cmp::Reverse<Decimal>,
+}
+
+impl Standing {
+    fn of(e: &SummaryEntry) -> Standing {
+        let verdict = match e.verdict {
+            Verdict::Pass => 0,
+            Verdict::Incomplete => 1,
+            Verdict::Fail => 2,
+        };
+        Standing { verdict, score: std::cmp::Reverse(e.score) }
+    }
 }
 
 /// Entities × rule sets, with score, verdict and rank within the rule set.
@@ -214,15 +234,15 @@ impl<'m> Summary<'m> {
         let mut rulesets: Vec<&'m RuleSet> = entries.iter().map(|e| e.ruleset).collect();
         rulesets.sort_by(|a, b| a.id.cmp(&b.id));
         rulesets.dedup_by(|a, b| a.id == b.id);
-        // Each rule set's scores, highest first, so a rank is a binary search.
-        let mut scores: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
+        // Each rule set's standings, best first, so a rank is a binary search.
+        let mut standings: BTreeMap<&str, Vec<Standing>> = BTreeMap::new();
         let mut by_pair: BTreeMap<(&str, &str), &SummaryEntry> = BTreeMap::new();
         for e in entries {
-            scores.entry(e.ruleset.id.as_str()).or_default().push(e.score);
+            standings.entry(e.ruleset.id.as_str()).or_default().push(Standing::of(e));
             by_pair.insert((e.entity.id.as_str(), e.ruleset.id.as_str()), e);
         }
-        for list in scores.values_mut() {
-            list.sort_by(|a, b| b.cmp(a));
+        for list in standings.values_mut() {
+            list.sort();
         }
         let mut rows: Vec<(&'m Entity, Vec<Option<SummaryCell>>)> = entities
             .iter()
@@ -231,7 +251,8 @@ impl<'m> Summary<'m> {
                     .iter()
                     .map(|rs| {
                         let e = by_pair.get(&(entity.id.as_str(), rs.id.as_str()))?;
-                        let rank = 1 + scores.get(rs.id.as_str()).map_or(0, |l| l.partition_point(|s| *s > e.score));
+                        let me = Standing::of(e);
+                        let rank = 1 + standings.get(rs.id.as_str()).map_or(0, |l| l.partition_point(|s| *s < me));
                         Some(SummaryCell { score: e.score, max_score: e.max_score, verdict: e.verdict, rank })
                     })
                     .collect();
@@ -243,5 +264,65 @@ impl<'m> Summary<'m> {
             rows.sort_by_key(|(_, cells)| cells.first().and_then(|c| c.as_ref().map(|c| c.rank)).unwrap_or(usize::MAX));
         }
         Some(Summary { rulesets, rows })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::diagnostic::Loc;
+
+    fn entity(id: &str) -> Entity {
+        Entity {
+            id: id.into(),
+            name: None,
+            kind: None,
+            tags: Vec::new(),
+            periods: Default::default(),
+            loc: Loc::new(0, 0..0),
+        }
+    }
+
+    #[test]
+    fn ranking_puts_passes_before_incompletes_before_fails_and_ties_share_a_rank() {
+        let rs = RuleSet {
+            id: "rs".into(),
+            name: None,
+            period: None,
+            applies_to: Default::default(),
+            pass_score: None,
+            params: Default::default(),
+            groups: Vec::new(),
+            rules: Vec::new(),
+            loc: Loc::new(0, 0..0),
+        };
+        let ids = ["a", "b", "c", "d", "e", "f"];
+        let entities: Vec<Entity> = ids.iter().map(|id| entity(id)).collect();
+        let table = [
+            (80, Verdict::Fail),
+            (78, Verdict::Pass),
+            (60, Verdict::Pass),
+            (60, Verdict::Pass),
+            (90, Verdict::Incomplete),
+            (80, Verdict::Fail),
+        ];
+        let entries: Vec<SummaryEntry> = entities
+            .iter()
+            .zip(table)
+            .map(|(entity, (score, verdict))| SummaryEntry {
+                entity,
+                ruleset: &rs,
+                score: Decimal::from(score),
+                max_score: Decimal::from(100),
+                verdict,
+            })
+            .collect();
+        let summary = Summary::new(&entries).unwrap_or_else(|| panic!("two entities or more"));
+        let ranked: Vec<(&str, usize)> =
+            summary.rows.iter().map(|(e, cells)| (e.id.as_str(), cells[0].as_ref().map_or(0, |c| c.rank))).collect();
+        // One rule set: best first. A fail with 80 ranks below a pass with 60.
+        assert_eq!(ranked, vec![("b", 1), ("c", 2), ("d", 2), ("e", 4), ("a", 5), ("f", 5)]);
     }
 }

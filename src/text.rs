@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use crate::escape::escape_text;
-use crate::evaluate::{Pace, Reason, Status, TargetValue, Verdict};
+use crate::evaluate::{Decider, Pace, Reason, Status, TargetValue, Verdict};
 use crate::expr::{Func, Unknown};
 use crate::interval::Interval;
 use crate::model::{Metric, Qualifier};
@@ -579,6 +579,57 @@ pub fn need(metric: Option<&Metric>, id: &str, change: Decimal, to: Decimal, lan
         (true, true) => format!("{label}: {amount} less (down to {to_text})"),
     };
     format!("{when}{body}")
+}
+
+/// What decided a verdict that is not `pass`, in plain words: "一票否决项「设立知识产权局」
+/// 未达标", "group 运用 cannot reach 10". `label` words a rule (its name or metric label,
+/// shown). Long lists of rules are cut after five.
+pub fn decided(deciders: &[Decider], label: &dyn Fn(&crate::model::Rule) -> String, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let list = |rules: Vec<String>| {
+        let (shown_list, rest) = (rules.iter().take(5).cloned().collect::<Vec<_>>(), rules.len().saturating_sub(5));
+        let joined = shown_list.join(if zh { "、" } else { ", " });
+        match (rest, zh) {
+            (0, _) => joined,
+            (n, true) => format!("{joined}等 {} 项", n + 5),
+            (n, false) => format!("{joined} and {n} more"),
+        }
+    };
+    let mut parts = Vec::new();
+    for d in deciders {
+        match d {
+            Decider::Veto(r) => parts.push(match lang {
+                Lang::Zh => format!("一票否决项「{}」未达标", label(r)),
+                Lang::En => format!("veto rule {} not met", label(r)),
+            }),
+            Decider::GroupMin(g, m) => parts.push(match lang {
+                Lang::Zh => format!("{}组达不到基本分 {}", shown(g), short_number(*m)),
+                Lang::En => format!("group {} cannot reach {}", shown(g), short_number(*m)),
+            }),
+            Decider::PassScore(p) => parts.push(match lang {
+                Lang::Zh => format!("达不到合格线 {}", short_number(*p)),
+                Lang::En => format!("the pass line {} cannot be reached", short_number(*p)),
+            }),
+            Decider::NotMet(_) | Decider::Unknown(_) => {}
+        }
+    }
+    let named = |unknown: bool| -> Vec<String> {
+        deciders
+            .iter()
+            .filter_map(|d| match (d, unknown) {
+                (Decider::NotMet(r), false) | (Decider::Unknown(r), true) => Some(label(r)),
+                _ => None,
+            })
+            .collect()
+    };
+    let (not_met, unknown) = (named(false), named(true));
+    if !not_met.is_empty() {
+        parts.push(format!("{}{}", lang.pick("未达标：", "not met: "), list(not_met)));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!("{}{}", lang.pick("取决于", "waiting for "), list(unknown)));
+    }
+    parts.join(lang.pick("；", "; "))
 }
 
 /// A need without a figure, in plain words (its note says why).

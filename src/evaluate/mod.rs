@@ -159,8 +159,47 @@ pub struct Evaluation<'m> {
     pub max_score: Decimal,
     pub pass_score: Option<Decimal>,
     pub verdict: Verdict,
+    /// Why the verdict is not `pass`; empty for `pass`.
+    pub decided_by: Vec<Decider<'m>>,
     pub groups: Vec<GroupResult>,
     pub rules: Vec<RuleResult<'m>>,
+}
+
+/// What decided a verdict that is not `pass` (CONTRACT §8 `decided_by`), with each
+/// rule's status as the verdict sees it (a mid-year `not_met` `>=` rule is unknown).
+#[derive(Clone, Debug)]
+pub enum Decider<'m> {
+    /// A veto rule is not met.
+    Veto(&'m Rule),
+    /// A group cannot reach its `min_score` (the group, its minimum).
+    GroupMin(String, Decimal),
+    /// The pass score cannot be reached.
+    PassScore(Decimal),
+    /// Without a pass score: a non-bonus rule is not met.
+    NotMet(&'m Rule),
+    /// The rule counts as unknown for the verdict.
+    Unknown(&'m Rule),
+}
+
+impl<'m> Decider<'m> {
+    /// The rule it names, if it names one.
+    pub fn rule(&self) -> Option<&'m Rule> {
+        match self {
+            Decider::Veto(r) | Decider::NotMet(r) | Decider::Unknown(r) => Some(r),
+            Decider::GroupMin(..) | Decider::PassScore(_) => None,
+        }
+    }
+
+    /// The contract's `kind`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Decider::Veto(_) => "veto",
+            Decider::GroupMin(..) => "group_min",
+            Decider::PassScore(_) => "pass_score",
+            Decider::NotMet(_) => "not_met",
+            Decider::Unknown(_) => "unknown",
+        }
+    }
 }
 
 /// Options that change how data are read.
@@ -246,6 +285,29 @@ pub fn evaluate<'m>(
     } else {
         Verdict::Incomplete
     };
+    // Why the verdict is not `pass` (CONTRACT §8), in the contract's order.
+    let decided_by = match verdict {
+        Verdict::Pass => Vec::new(),
+        Verdict::Fail => {
+            let mut why: Vec<Decider> =
+                rules.iter().filter(|r| r.rule.veto && counted_not_met(r)).map(|r| Decider::Veto(r.rule)).collect();
+            why.extend(
+                groups
+                    .iter()
+                    .filter(|g| g.min_score.is_some_and(|m| group_reachable(&g.name) < m))
+                    .map(|g| Decider::GroupMin(g.name.clone(), g.min_score.unwrap_or_default())),
+            );
+            match ruleset.pass_score {
+                Some(p) if reachable < p => why.push(Decider::PassScore(p)),
+                Some(_) => {}
+                None => why.extend(
+                    rules.iter().filter(|r| !r.rule.bonus && counted_not_met(r)).map(|r| Decider::NotMet(r.rule)),
+                ),
+            }
+            why
+        }
+        Verdict::Incomplete => rules.iter().filter(|r| r.open).map(|r| Decider::Unknown(r.rule)).collect(),
+    };
 
     Evaluation {
         entity,
@@ -257,6 +319,7 @@ pub fn evaluate<'m>(
         max_score,
         pass_score: ruleset.pass_score,
         verdict,
+        decided_by,
         groups,
         rules,
     }
@@ -611,6 +674,59 @@ unit = "bool"
         // 3. incomplete: a group's min_score reachable only with its unknown rule.
         let grouped_unknown = rule("gu", "group = \"G\"\nmetric = \"c\"\nop = \">=\"\ntarget = 1\nweight = 5");
         verdict_case(&[met, grouped_unknown], data, "pass_score = 5\n[groups.G]\nmin_score = 5", Verdict::Incomplete);
+    }
+
+    /// `decided_by` as (kind, rule or group) pairs.
+    fn decided(rules: &[String], data: &str, header: &str) -> (Verdict, Vec<(&'static str, String)>) {
+        let e = run(&format!("{header}\n{}", rules.concat()), data);
+        let why = e
+            .decided_by
+            .iter()
+            .map(|d| {
+                let what = match d {
+                    Decider::GroupMin(g, _) => g.clone(),
+                    other => other.rule().map(|r| r.id.clone()).unwrap_or_default(),
+                };
+                (d.key(), what)
+            })
+            .collect();
+        (e.verdict, why)
+    }
+
+    #[test]
+    fn decided_by_says_why_in_the_contracts_order() {
+        let met = rule("met", "metric = \"a\"\nop = \">=\"\ntarget = 10\nweight = 5");
+        let not_met = rule("not-met", "metric = \"b\"\nop = \">=\"\ntarget = 100\nweight = 5");
+        let unknown = rule("unknown", "metric = \"c\"\nop = \">=\"\ntarget = 1\nweight = 5");
+        let veto = rule("veto", "metric = \"flag\"\nop = \"==\"\ntarget = false\nveto = true\nweight = 0");
+        let bonus = rule("bonus", "metric = \"b\"\nop = \">=\"\ntarget = 100\nbonus = true\nweight = 2");
+        let grouped = rule("g", "group = \"G\"\nmetric = \"b\"\nop = \">=\"\ntarget = 100\nweight = 5");
+        let data = "a = 20\nb = 50\nflag = true\n";
+        let s = |k: &'static str, w: &str| (k, w.to_string());
+        // pass: nothing.
+        assert_eq!(decided(&[met.clone(), bonus.clone()], data, ""), (Verdict::Pass, vec![]));
+        // fail: vetoes first, then groups, then the pass score.
+        assert_eq!(
+            decided(&[met.clone(), veto.clone(), grouped.clone()], data, "pass_score = 100\n[groups.G]\nmin_score = 1"),
+            (Verdict::Fail, vec![s("veto", "veto"), s("group_min", "G"), s("pass_score", "")])
+        );
+        // fail without pass_score: every non-bonus rule not met, a veto among them too.
+        assert_eq!(
+            decided(&[met.clone(), veto.clone(), not_met.clone(), bonus.clone()], data, ""),
+            (Verdict::Fail, vec![s("veto", "veto"), s("not_met", "veto"), s("not_met", "not-met")])
+        );
+        // incomplete: every rule that counts as unknown for the verdict.
+        assert_eq!(
+            decided(&[met.clone(), unknown.clone()], data, ""),
+            (Verdict::Incomplete, vec![s("unknown", "unknown")])
+        );
+        // With a pass score, a rule that could still lift the score past it.
+        assert_eq!(
+            decided(&[met.clone(), not_met.clone(), unknown.clone()], data, "pass_score = 10"),
+            (Verdict::Incomplete, vec![s("unknown", "unknown")])
+        );
+        // A pass with an unknown rule: nothing decided it against.
+        assert_eq!(decided(&[met, not_met, unknown], data, "pass_score = 5"), (Verdict::Pass, vec![]));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::ser::Formatter;
 use crate::escape::needs_escape;
 
 use super::Emitter;
-use crate::evaluate::{Evaluation, RuleResult, TargetValue};
+use crate::evaluate::{Decider, Evaluation, RuleResult, TargetValue};
 use crate::number::write_number;
 use crate::report::{Section, Summary};
 use crate::text::{self, Lang};
@@ -49,8 +49,18 @@ struct EvaluationJson<'a> {
     max_score: Num,
     pass_score: Option<Num>,
     verdict: &'static str,
+    decided_by: Vec<DeciderJson<'a>>,
     groups: Vec<GroupJson<'a>>,
     rules: Vec<RuleJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct DeciderJson<'a> {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -147,6 +157,18 @@ fn evaluation<'a>(e: &'a Evaluation) -> EvaluationJson<'a> {
         max_score: Num(e.max_score),
         pass_score: num(e.pass_score),
         verdict: e.verdict.key(),
+        decided_by: e
+            .decided_by
+            .iter()
+            .map(|d| DeciderJson {
+                kind: d.key(),
+                rule: d.rule().map(|r| r.id.as_str()),
+                group: match d {
+                    Decider::GroupMin(g, _) => Some(g.as_str()),
+                    _ => None,
+                },
+            })
+            .collect(),
         groups: e
             .groups
             .iter()

@@ -160,7 +160,15 @@ pub fn footer(s: &Section, lang: Lang) -> String {
         let _ = write!(out, " · {} {}", l.pass_line, short_number(p));
     }
     let (sep, space) = (l.colon, l.colon_space);
-    let _ = writeln!(out, " · {}{sep}{space}{}", l.verdict, text::verdict(e.verdict, lang));
+    let _ = write!(out, " · {}{sep}{space}{}", l.verdict, text::verdict(e.verdict, lang));
+    if !e.decided_by.is_empty() {
+        let label = |rule: &crate::model::Rule| {
+            let metric = s.rules().find(|r| std::ptr::eq(r.result.rule, rule)).and_then(|r| r.metric);
+            text::rule_label(rule, metric, lang).into_owned()
+        };
+        let _ = write!(out, "{sep}{space}{}", text::decided(&e.decided_by, &label, lang));
+    }
+    out.push('\n');
     // What it takes, one line per rule: each need alone would meet it.
     let with_needs: Vec<&RuleRow> = s.rules().filter(|r| !r.needs.is_empty()).collect();
     if !with_needs.is_empty() {
