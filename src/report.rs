@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::evaluate::{Evaluation, GroupResult, RuleResult, Status, TargetValue, Verdict};
+use crate::interval::Interval;
 use crate::model::{Actual, Entity, Metric, Model, Op, RuleSet, Target};
 
 /// The target as shown: an operator and a value (or two for `between`).
@@ -17,8 +18,10 @@ pub enum TargetCell {
     Value(Op, Decimal),
     Bool(Op, bool),
     Between(Decimal, Decimal),
-    /// An interval or unknown target: its formula as written.
-    Text(Op, String),
+    /// A target that is not a single figure: its interval (or, for `between`, its ends).
+    Interval(Op, Interval, Option<Interval>),
+    /// A target that cannot be computed: the unknown list says what it waits for.
+    Unknown(Op),
 }
 
 /// A need with a figure, ready to be worded.
@@ -123,8 +126,9 @@ fn rule_row<'a, 'm>(model: &'m Model, e: &Evaluation<'m>, r: &'a RuleResult<'m>)
         (_, Ok(TargetValue::Between(l, h))) if l.as_point().is_some() && h.as_point().is_some() => {
             TargetCell::Between(l.as_point().unwrap_or_default(), h.as_point().unwrap_or_default())
         }
-        (Target::Value { formula, .. }, _) => TargetCell::Text(r.rule.op, formula.text.clone()),
-        (Target::Between(l, h), _) => TargetCell::Text(r.rule.op, format!("{} .. {}", l.text, h.text)),
+        (_, Ok(TargetValue::Single(t))) => TargetCell::Interval(r.rule.op, *t, None),
+        (_, Ok(TargetValue::Between(l, h))) => TargetCell::Interval(r.rule.op, *l, Some(*h)),
+        (_, Err(_)) => TargetCell::Unknown(r.rule.op),
     };
     let projection = match (&r.actual, e.elapsed_pct, e.as_of) {
         (Ok(a), Some(elapsed), Some(d))

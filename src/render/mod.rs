@@ -85,7 +85,9 @@ pub fn target_text(t: &TargetCell) -> String {
         TargetCell::Value(op, v) => format!("{} {}", op.symbol(), short_number(*v)),
         TargetCell::Bool(op, b) => format!("{} {}", op.symbol(), b),
         TargetCell::Between(l, h) => format!("{}–{}", short_number(*l), short_number(*h)),
-        TargetCell::Text(op, text) => format!("{} {}", op.symbol(), text),
+        TargetCell::Interval(op, t, None) => format!("{} {}", op.symbol(), interval_text(t, false)),
+        TargetCell::Interval(_, l, Some(h)) => format!("{} .. {}", interval_text(l, false), interval_text(h, false)),
+        TargetCell::Unknown(op) => format!("{} —", op.symbol()),
     }
 }
 
