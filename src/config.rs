@@ -67,6 +67,8 @@ pub enum Job {
 pub struct Config {
     pub paths: Paths,
     pub lang: Lang,
+    /// Today: `KAOHE_TODAY` (YYYY-MM-DD, for tests and reruns), else the system clock.
+    pub today: Option<Date>,
     pub job: Job,
 }
 
@@ -81,6 +83,12 @@ fn as_of(text: Option<&str>) -> Result<Option<Date>, UsageError> {
             .map(Some)
             .ok_or_else(|| UsageError(format!("--as-of `{t}` is not a date such as 2016-06-30"))),
     }
+}
+
+/// Today by the system clock (UTC), if the clock can say.
+fn system_today() -> Option<Date> {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    Date::from_unix_days(i64::try_from(secs / 86_400).ok()?)
 }
 
 fn paths(p: &PathArgs) -> Paths {
@@ -131,7 +139,14 @@ impl Config {
                 }),
             ),
         };
-        Ok(Config { paths, lang: Lang::resolve(lang, env), job })
+        let today = match env("KAOHE_TODAY").filter(|t| !t.is_empty()) {
+            Some(t) => Some(
+                Date::parse(&t)
+                    .ok_or_else(|| UsageError(format!("KAOHE_TODAY `{t}` is not a date such as 2016-06-30")))?,
+            ),
+            None => system_today(),
+        };
+        Ok(Config { paths, lang: Lang::resolve(lang, env), today, job })
     }
 }
 
@@ -162,5 +177,21 @@ mod tests {
             Err(UsageError("--as-of `2016-6-30` is not a date such as 2016-06-30".into()))
         );
         assert_eq!(config(&["check", "--data", "d"], "C").map(|c| c.lang), Ok(Lang::En));
+    }
+
+    #[test]
+    fn today_comes_from_kaohe_today_else_the_clock() {
+        let cli = Cli::try_parse_from(["kaohe", "check"]).unwrap_or_else(|e| panic!("{e}"));
+        let with = |today: &'static str| {
+            Config::new(&cli, &move |k| (k == "KAOHE_TODAY").then(|| today.to_string())).map(|c| c.today)
+        };
+        assert_eq!(with("2026-09-30"), Ok(Date::new(2026, 9, 30)));
+        assert_eq!(
+            with("2026-13-01"),
+            Err(UsageError("KAOHE_TODAY `2026-13-01` is not a date such as 2016-06-30".into()))
+        );
+        // Unset: the system clock, some day after this code was written.
+        let clock = Config::new(&cli, &|_| None).map(|c| c.today);
+        assert!(matches!(clock, Ok(Some(d)) if d.year >= 2026), "{clock:?}");
     }
 }

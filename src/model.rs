@@ -287,6 +287,21 @@ impl Date {
         !(self.month == 12 && self.day == 31)
     }
 
+    /// The date `days` days after 1970-01-01 (negative: before), in the proleptic
+    /// Gregorian calendar (H. Hinnant's `civil_from_days`).
+    pub fn from_unix_days(days: i64) -> Option<Date> {
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(i32::try_from(year).ok()?, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+    }
+
     /// YYYY-MM-DD, parsed strictly.
     pub fn parse(text: &str) -> Option<Date> {
         let mut parts = text.split('-');
@@ -520,6 +535,9 @@ mod tests {
         assert_eq!(Date::new(2016, 12, 31).map(Date::days_in_year), Some(366));
         assert!(Date::new(2015, 2, 29).is_none());
         assert_eq!(Date::parse("2016-06-30"), Date::new(2016, 6, 30));
+        for (days, date) in [(0, "1970-01-01"), (-1, "1969-12-31"), (11_016, "2000-02-29"), (20_423, "2025-12-01")] {
+            assert_eq!(Date::from_unix_days(days), Date::parse(date), "{days}");
+        }
         assert_eq!(Date::parse("2016-6-30"), None);
     }
 }

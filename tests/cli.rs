@@ -3,7 +3,8 @@
 //!
 //! Each folder under `tests/cases/` holds a workspace (`rules/`, `data/`, …) and a
 //! file `cmd`: one kaohe command line per line (arguments separated by spaces;
-//! `#` starts a comment). The commands run in that folder with `LANG=C`. Folders are
+//! `#` starts a comment). The commands run in that folder with `LANG=C` and
+//! `KAOHE_TODAY=2026-12-01`. Folders are
 //! named after the CONTRACT section they exercise (`s5-semantics` is §5).
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ fn run_case(name: &str) -> String {
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env("LANG", "C")
+            .env("KAOHE_TODAY", "2026-12-01")
             .output()
             .unwrap_or_else(|e| panic!("run kaohe: {e}"));
         out.push_str(&format!("$ kaohe {line}\nexit: {}\n", output.status.code().unwrap_or(-1)));
@@ -70,6 +72,7 @@ cases! {
     s7_command_line_and_exit_codes => "s7-cli",
     s7_bad_inputs_every_problem_reported => "s7-bad-inputs",
     s7_hostile_text_is_escaped_in_every_format => "s7-hostile-text",
+    unfinished_year_without_as_of_is_warned_about => "unfinished-year",
     s8_contract_example_json_csv => "s8-contract-example",
     s9_fine_print => "s9-fine-print",
     trend_and_compare => "trend-compare",

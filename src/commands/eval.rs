@@ -58,6 +58,7 @@ pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write
     if work.is_empty() {
         let _ = writeln!(err, "notice: nothing to evaluate: no selected rule set applies to a selected entity");
     }
+    warn_unfinished_years(&work, job, config.today, err);
     let emitter = render::emitter(job.format, config.lang);
     let options = Options { as_of: job.as_of, trace: false };
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
@@ -125,6 +126,46 @@ fn select<'p, 'm>(plan: &'p Plan<'m>, job: &EvalJob) -> Result<Vec<Work<'p, 'm>>
         }
     }
     Ok(work)
+}
+
+/// A warning for each period that is a calendar year not over yet (by `today`) and is
+/// evaluated without an `as_of`: its figures would be judged as a whole year's, and a
+/// plan on pace would read as failed. One line per period, naming the entities.
+fn warn_unfinished_years(work: &[Work], job: &EvalJob, today: Option<crate::model::Date>, err: &mut dyn Write) {
+    let Some(today) = today else { return };
+    if job.as_of.is_some() {
+        return;
+    }
+    let mut unfinished: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for w in work {
+        for rs in &w.rulesets {
+            let period = job.period.as_deref().or(rs.ruleset.period.as_deref()).unwrap_or_default();
+            let open = crate::model::is_year(period) && period.parse::<i32>().is_ok_and(|y| y >= today.year);
+            let dated = w.entity.periods.get(period).is_some_and(|p| p.as_of.is_some());
+            if open && !dated {
+                let names = unfinished.entry(period).or_default();
+                if names.last() != Some(&w.entity.id.as_str()) {
+                    names.push(&w.entity.id);
+                }
+            }
+        }
+    }
+    for (period, ids) in unfinished {
+        let shown: Vec<&str> = ids.iter().take(5).copied().collect();
+        let more = if ids.len() > 5 { format!(", and {} more", ids.len() - 5) } else { String::new() };
+        let _ = writeln!(
+            err,
+            "warning: period {} is not over yet (today is {today}), but {} without an as_of date: {}{more}; \
+             their figures are judged as the whole year's (add as_of to the data or pass --as-of)",
+            crate::text::shown(period),
+            if ids.len() == 1 {
+                "1 entity is evaluated".to_string()
+            } else {
+                format!("{} entities are evaluated", ids.len())
+            },
+            shown.join(", "),
+        );
+    }
 }
 
 /// `--as-of` must lie inside the year of every period it is applied to (CONTRACT §7).
