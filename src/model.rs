@@ -43,8 +43,15 @@ pub struct Metric {
     /// Counts whole things: `needs` rounds to whole numbers.
     pub whole: bool,
     /// A level at a date (trademarks held), not a flow summed over the year: a
-    /// year-to-date figure of it has no run-rate projection.
+    /// year-to-date figure of it has no run-rate projection. (An older spelling of
+    /// `measure = "level"`.)
     pub stock: bool,
+    /// `measure` as the catalog gives it; [`Catalog::measure`] infers the rest (CONTRACT §2).
+    pub measure: Option<Measure>,
+    /// Which way is good; `None`: either (CONTRACT §2, used by `needs`).
+    pub better: Option<Better>,
+    /// Something an office moves to meet a target (default: every raw metric).
+    pub lever: bool,
     pub formula: Option<Formula>,
     pub loc: Loc,
 }
@@ -58,6 +65,45 @@ impl Metric {
     pub fn label(&self, english: bool) -> &str {
         let (first, second) = if english { (&self.en, &self.name) } else { (&self.name, &self.en) };
         first.as_deref().or(second.as_deref()).unwrap_or(&self.id)
+    }
+}
+
+/// How a figure behaves through a year (CONTRACT §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// Counted over the period: its year-to-date figure only grows.
+    Flow,
+    /// A state at a date.
+    Level,
+    /// A share or a rate: no pace.
+    Ratio,
+}
+
+impl Measure {
+    pub fn parse(text: &str) -> Option<Measure> {
+        Some(match text {
+            "flow" => Measure::Flow,
+            "level" => Measure::Level,
+            "ratio" => Measure::Ratio,
+            _ => return None,
+        })
+    }
+}
+
+/// Which way is good (正向/逆向指标).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+impl Better {
+    pub fn parse(text: &str) -> Option<Better> {
+        Some(match text {
+            "higher" => Better::Higher,
+            "lower" => Better::Lower,
+            _ => return None,
+        })
     }
 }
 
@@ -80,6 +126,65 @@ pub struct Catalog {
 impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Metric> {
         self.metrics.get(id)
+    }
+
+    /// The measure of every metric (CONTRACT §2): as the catalog says; else for a raw
+    /// metric `ratio` when its unit is `%` or contains `/`, `level` when it is `bool`
+    /// (or `stock = true`), `flow` otherwise; a derived metric takes its formula's.
+    /// Derived metrics may nest thousands deep: they are followed with a work list.
+    pub fn measures(&self) -> BTreeMap<&str, Measure> {
+        let mut out: BTreeMap<&str, Measure> = BTreeMap::new();
+        for id in self.metrics.keys() {
+            let mut work = vec![(id.as_str(), false)];
+            while let Some((m, expanded)) = work.pop() {
+                if out.contains_key(m) {
+                    continue;
+                }
+                let Some(def) = self.get(m) else { continue };
+                let measure = match (def.measure, &def.formula) {
+                    (Some(x), _) => x,
+                    (None, None) => raw_measure(def),
+                    (None, Some(f)) if expanded => expr_measure(&f.expr, &out),
+                    (None, Some(f)) => {
+                        work.push((m, true));
+                        let refs = f.expr.references();
+                        work.extend(
+                            refs.into_iter().filter(|(n, _, _)| !out.contains_key(n)).map(|(n, _, _)| (n, false)),
+                        );
+                        continue;
+                    }
+                };
+                out.insert(m, measure);
+            }
+        }
+        out
+    }
+}
+
+/// The measure of an expression (CONTRACT §2): `ratio` when it divides (any `/`) or
+/// names a ratio metric, else `level` when it names a level metric, else `flow`.
+/// `measures` holds the measures of the metrics it names.
+pub fn expr_measure(expr: &crate::expr::Expr, measures: &BTreeMap<&str, Measure>) -> Measure {
+    if expr.divides() {
+        return Measure::Ratio;
+    }
+    let named: Vec<Measure> = expr.references().into_iter().filter_map(|(n, _, _)| measures.get(n).copied()).collect();
+    if named.contains(&Measure::Ratio) {
+        Measure::Ratio
+    } else if named.contains(&Measure::Level) {
+        Measure::Level
+    } else {
+        Measure::Flow
+    }
+}
+
+/// The measure of a raw metric that does not declare one.
+fn raw_measure(m: &Metric) -> Measure {
+    match m.unit.as_deref() {
+        Some(u) if u == "%" || u.contains('/') => Measure::Ratio,
+        Some("bool") => Measure::Level,
+        _ if m.stock => Measure::Level,
+        _ => Measure::Flow,
     }
 }
 

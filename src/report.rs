@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::evaluate::{Evaluation, GroupResult, RuleResult, Status, TargetValue, Verdict};
 use crate::interval::Interval;
-use crate::model::{Actual, Entity, Metric, Model, Op, RuleSet, Target};
+use crate::model::{Actual, Entity, Measure, Metric, Model, Op, RuleSet, Target};
 
 /// The target as shown: an operator and a value (or two for `between`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,7 +132,11 @@ fn rule_row<'a, 'm>(model: &'m Model, e: &Evaluation<'m>, r: &'a RuleResult<'m>)
     };
     let projection = match (&r.actual, e.elapsed_pct, e.as_of) {
         (Ok(a), Some(elapsed), Some(d))
-            if r.rule.op.is_upward() && d.is_before_year_end() && !elapsed.is_zero() && is_cumulative(model, r) =>
+            if r.rule.op.is_upward()
+                && d.is_before_year_end()
+                && !elapsed.is_zero()
+                && r.measure == Measure::Flow
+                && metric.is_none_or(|m| !m.is_bool()) =>
         {
             a.low.and_then(|low| low.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(elapsed))
         }
@@ -146,24 +150,6 @@ fn rule_row<'a, 'm>(model: &'m Model, e: &Evaluation<'m>, r: &'a RuleResult<'m>)
         })
         .collect();
     RuleRow { result: r, metric, target, projection, needs }
-}
-
-/// Whether a rule's actual accumulates through the year (a count or an amount), so
-/// that a run-rate projection means something. Shares, rates ("件/万人"), yes/no
-/// metrics and stocks (`stock = true`) do not accumulate; neither does a formula that
-/// divides.
-fn is_cumulative(model: &Model, r: &RuleResult) -> bool {
-    match &r.rule.actual {
-        Actual::Metric(m) => model.catalog.get(m).is_some_and(|m| {
-            let unit = m.unit.as_deref().unwrap_or("");
-            unit != "%"
-                && !unit.contains('/')
-                && !m.is_bool()
-                && !m.stock
-                && m.formula.as_ref().is_none_or(|f| !f.expr.divides())
-        }),
-        Actual::Expr(f) => !f.expr.divides(),
-    }
 }
 
 /// One evaluation's line in the summary matrix.

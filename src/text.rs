@@ -76,6 +76,8 @@ pub struct Words {
     pub colon: &'static str,
     pub colon_space: &'static str,
     pub projected: &'static str,
+    /// A level's progress from the start of the year.
+    pub rise: &'static str,
     // explain
     pub rule: &'static str,
     pub as_of_title: &'static str,
@@ -134,6 +136,7 @@ pub const ZH: Words = Words {
     colon: "：",
     colon_space: "",
     projected: "推算全年",
+    rise: "增量完成",
     rule: "规则",
     as_of_title: "截至",
     formula: "公式",
@@ -190,6 +193,7 @@ pub const EN: Words = Words {
     colon: ":",
     colon_space: " ",
     projected: "projected",
+    rise: "rise",
     rule: "Rule",
     as_of_title: "As of",
     formula: "Formula",
@@ -632,6 +636,17 @@ pub fn decided(deciders: &[Decider], label: &dyn Fn(&crate::model::Rule) -> Stri
     parts.join(lang.pick("；", "; "))
 }
 
+/// A level's progress in `explain`: the baseline, the rise so far and the rise needed.
+pub fn progress(baseline: Decimal, actual: Decimal, target: Decimal, pct: Decimal, prev: &str, lang: Lang) -> String {
+    let diff = |a: Decimal| a.checked_sub(baseline).map(exact_number).unwrap_or_default();
+    let (b, so_far, needed) = (exact_number(baseline), diff(actual), diff(target));
+    let pct = exact_number(pct);
+    match lang {
+        Lang::Zh => format!("进度：基数（{}）{b}；已增加 {so_far}，需增加 {needed}（{pct}%）", shown(prev)),
+        Lang::En => format!("Progress: baseline ({}) {b}; risen {so_far} of the {needed} needed ({pct}%)", shown(prev)),
+    }
+}
+
 /// A need without a figure, in plain words (its note says why).
 pub fn no_need(metric: Option<&Metric>, id: &str, lang: Lang) -> String {
     let label = metric.map_or(Cow::Borrowed(id), |m| metric_label(m, lang));
@@ -816,6 +831,9 @@ mod tests {
             unit: Some(unit.into()),
             whole: crate::model::WHOLE_UNITS.contains(&unit),
             stock: false,
+            measure: None,
+            better: None,
+            lever: true,
             formula: None,
             loc: Loc::new(0, 0..0),
         };

@@ -12,8 +12,8 @@ use crate::expr::{Expr, PeriodRef};
 use crate::load::RawWorkspace;
 use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, RawTarget};
 use crate::model::{
-    Actual, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Metric, Model, Period, Rule, RuleSet,
-    Scoring, Step, Target, WHOLE_UNITS, unit_factor,
+    Actual, Better, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Measure, Metric, Model, Period,
+    Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
 };
 
 /// Check everything; problems go to `diags`. The model is complete only when no
@@ -46,6 +46,15 @@ fn metric_names(catalog: &Catalog) -> Candidates {
     Candidates::new(catalog.metrics.keys().cloned())
 }
 
+/// `key = "text"` where text is none of `allowed`: an error with "did you mean".
+fn bad_word(loc: &Loc, key: &str, text: &str, allowed: &[&str]) -> Diagnostic {
+    let d = Diagnostic::error(loc.clone(), format!("`{key}` must be {}, not `{text}`", allowed.join(" or ")));
+    match suggestion(text, allowed.iter().copied()) {
+        Some(s) => d.with_help(s),
+        None => d,
+    }
+}
+
 fn formula(raw: &RawFormula) -> Formula {
     Formula { text: raw.text.clone(), expr: raw.expr.clone() }
 }
@@ -65,6 +74,21 @@ fn catalog(raw: &RawCatalog, sources: &Sources, diags: &mut Vec<Diagnostic>) -> 
                 unit: m.unit.clone(),
                 whole,
                 stock: m.stock,
+                measure: m.measure.as_ref().and_then(|(text, loc)| {
+                    let parsed = Measure::parse(text);
+                    if parsed.is_none() {
+                        diags.push(bad_word(loc, "measure", text, &["flow", "level", "ratio"]));
+                    }
+                    parsed
+                }),
+                better: m.better.as_ref().and_then(|(text, loc)| {
+                    let parsed = Better::parse(text);
+                    if parsed.is_none() {
+                        diags.push(bad_word(loc, "better", text, &["higher", "lower"]));
+                    }
+                    parsed
+                }),
+                lever: m.lever.unwrap_or(true),
                 formula: m.formula.as_ref().map(formula),
                 loc: m.loc.clone(),
             },

@@ -68,6 +68,7 @@ cases! {
     s3_data_values_and_qualifiers => "s3-data",
     s4_rule_sets_applies_to_params_groups => "s4-rulesets",
     s5_semantics_statuses_scores_verdicts_pace => "s5-semantics",
+    s5_measure_pace_and_levers => "s5-measure-levers",
     s6_spreadsheet_input => "s6-spreadsheet",
     s7_command_line_and_exit_codes => "s7-cli",
     s7_bad_inputs_every_problem_reported => "s7-bad-inputs",

@@ -14,7 +14,7 @@ use self::engine::Engine;
 use self::plan::{PlanRule, PlanRuleSet, PlanTarget};
 use crate::expr::{Expr, PeriodIdx, PeriodRef, Unknown};
 use crate::interval::Interval;
-use crate::model::{Actual, Date, Entity, Figure, Op, Rule, RuleSet, Scoring};
+use crate::model::{Actual, Date, Entity, Figure, Measure, Op, Rule, RuleSet, Scoring};
 use crate::solve::NeedNote;
 
 /// met / not_met / unknown (CONTRACT §5).
@@ -90,6 +90,32 @@ pub enum TargetValue {
     Between(Interval, Interval),
 }
 
+/// A level's way from the start of the year to its target: `baseline` is the actual
+/// side at the previous period, `pct` = (actual − baseline) ÷ (target − baseline) × 100.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub baseline: Decimal,
+    pub pct: Decimal,
+}
+
+/// The progress of a `level` rule: `None` without a point baseline, or a point target
+/// above it, or an actual with a lower bound.
+fn level_progress(
+    engine: &mut Engine,
+    rule: &PlanRule,
+    period: PeriodIdx,
+    actual: &Result<Interval, Unknown>,
+    target: Option<Decimal>,
+) -> Option<Progress> {
+    let prev = engine.plan().periods.prev(period)?;
+    let baseline = engine.eval(&rule.actual, prev).ok()?.as_point()?;
+    let target = target.filter(|t| *t > baseline)?;
+    let low = actual.as_ref().ok()?.low?;
+    let pct =
+        low.checked_sub(baseline)?.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(target.checked_sub(baseline)?)?;
+    Some(Progress { baseline, pct })
+}
+
 /// What it takes (CONTRACT §5, `needs`): the change of one metric alone that meets the rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Need {
@@ -118,6 +144,8 @@ pub enum Reason {
 #[derive(Clone, Debug)]
 pub struct RuleResult<'m> {
     pub rule: &'m Rule,
+    /// The measure of the actual side (CONTRACT §2): what pace means for it.
+    pub measure: Measure,
     pub status: Status,
     pub reason: Option<Reason>,
     pub actual: Result<Interval, Unknown>,
@@ -130,6 +158,9 @@ pub struct RuleResult<'m> {
     pub score: Decimal,
     pub expected_pct: Option<Decimal>,
     pub pace: Option<Pace>,
+    /// For a `level` measured mid-year: how far it has come from where it stood when
+    /// the year began (CONTRACT §5 `progress_pct`).
+    pub progress: Option<Progress>,
     pub needs: Vec<Need>,
     /// Counts as unknown for the verdict: unknown, or mid-year not yet met (>=, >).
     pub open: bool,
@@ -448,16 +479,23 @@ fn evaluate_rule<'m>(
         };
     }
 
-    let (expected_pct, pace) = match elapsed {
-        Some(e) if rule.op.is_upward() => {
-            let pace = completion_pct.map(|c| if c >= e { Pace::Ahead } else { Pace::Behind });
-            (Some(e), pace)
-        }
-        _ => (None, None),
+    // Pace by the measure of the actual side (CONTRACT §5).
+    let pace_of = |pct: Decimal, e: Decimal| if pct >= e { Pace::Ahead } else { Pace::Behind };
+    let (expected_pct, pace, progress) = match elapsed {
+        Some(e) if rule.op.is_upward() => match plan_rule.measure {
+            Measure::Flow => (Some(e), completion_pct.map(|c| pace_of(c, e)), None),
+            Measure::Level => {
+                let progress = level_progress(engine, plan_rule, period, &actual, point_target);
+                (Some(e), progress.map(|p| pace_of(p.pct, e)), progress)
+            }
+            Measure::Ratio => (Some(e), None, None),
+        },
+        _ => (None, None, None),
     };
     let open = status == Status::Unknown || (mid_year && status == Status::NotMet && rule.op.is_upward());
     RuleResult {
         rule,
+        measure: plan_rule.measure,
         status,
         reason,
         actual,
@@ -468,6 +506,7 @@ fn evaluate_rule<'m>(
         score,
         expected_pct,
         pace,
+        progress,
         needs: Vec::new(),
         open,
         inputs: Vec::new(),

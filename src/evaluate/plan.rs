@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::prev_period;
 use crate::expr::{At, Code, Expr, MetricIdx, Names, PeriodIdx, PeriodRef, UnknownName, compile};
-use crate::model::{Actual, Metric, Model, Rule, RuleSet, Scoring, Target};
+use crate::model::{Actual, Measure, Metric, Model, Rule, RuleSet, Scoring, Target, expr_measure};
 
 /// Every period id any evaluation can read, with the year before each year.
 #[derive(Debug, Default)]
@@ -94,6 +94,8 @@ impl Periods {
 pub struct PlanMetric<'m> {
     pub def: &'m Metric,
     pub formula: Option<Code>,
+    /// How it behaves through a year (CONTRACT §2), declared or inferred.
+    pub measure: Measure,
 }
 
 /// What a rule's target compiles to.
@@ -107,6 +109,8 @@ pub enum PlanTarget {
 #[derive(Debug)]
 pub struct PlanRule<'m> {
     pub rule: &'m Rule,
+    /// The measure of the actual side: what pace means for it.
+    pub measure: Measure,
     pub actual: Code,
     pub target: PlanTarget,
     /// Step thresholds, in the rule's order.
@@ -207,6 +211,7 @@ impl<'m> Plan<'m> {
         periods.close_under_prev(prev_refs + max_rule_prev + 1);
 
         let catalog_scope = Scope { metrics: &metric_index, periods: &periods, params: None };
+        let measures = model.catalog.measures();
         let metrics = model
             .catalog
             .metrics
@@ -214,6 +219,7 @@ impl<'m> Plan<'m> {
             .map(|def| PlanMetric {
                 def,
                 formula: def.formula.as_ref().map(|f| compile(&f.expr, &catalog_scope).unwrap_or_default()),
+                measure: measures.get(def.id.as_str()).copied().unwrap_or(Measure::Flow),
             })
             .collect();
         let rulesets = model
@@ -227,6 +233,10 @@ impl<'m> Plan<'m> {
                     .iter()
                     .map(|rule| PlanRule {
                         rule,
+                        measure: match &rule.actual {
+                            Actual::Metric(m) => measures.get(m.as_str()).copied().unwrap_or(Measure::Flow),
+                            Actual::Expr(f) => expr_measure(&f.expr, &measures),
+                        },
                         actual: match &rule.actual {
                             Actual::Metric(m) => metric_index
                                 .get(m.as_str())

@@ -42,6 +42,10 @@ pub struct RawMetric {
     pub unit_loc: Option<Loc>,
     pub whole: Option<bool>,
     pub stock: bool,
+    /// `measure`, `better` as written, with their places; `lever`.
+    pub measure: Option<(String, Loc)>,
+    pub better: Option<(String, Loc)>,
+    pub lever: Option<bool>,
     pub formula: Option<RawFormula>,
 }
 
@@ -232,7 +236,7 @@ fn compile(cx: &mut Cx, text: String, loc: Loc, what: &str) -> Option<RawFormula
 // ---------------------------------------------------------------------------
 // The catalog
 
-const METRIC_KEYS: &[&str] = &["name", "en", "unit", "formula", "whole", "stock"];
+const METRIC_KEYS: &[&str] = &["name", "en", "unit", "formula", "whole", "stock", "measure", "better", "lever"];
 
 pub fn catalog(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<RawCatalog> {
     let table = parse(sources, file, diags)?;
@@ -268,6 +272,11 @@ fn metric(cx: &mut Cx, id: String, loc: Loc, t: &DeTable) -> RawMetric {
     let unit = opt_str(cx, &mut f, "unit", "`unit`");
     let whole = f.get("whole").and_then(|v| expect_bool(cx, v, "`whole`"));
     let stock = f.get("stock").and_then(|v| expect_bool(cx, v, "`stock`")).unwrap_or(false);
+    let measure_loc = f.get("measure").map(|v| cx.loc(v.span()));
+    let measure = opt_str(cx, &mut f, "measure", "`measure`").zip(measure_loc);
+    let better_loc = f.get("better").map(|v| cx.loc(v.span()));
+    let better = opt_str(cx, &mut f, "better", "`better`").zip(better_loc);
+    let lever = f.get("lever").and_then(|v| expect_bool(cx, v, "`lever`"));
     let formula = f.get("formula").and_then(|v| match v.get_ref() {
         DeValue::String(s) => compile(cx, s.to_string(), cx.loc(v.span()), "formula"),
         other => {
@@ -276,7 +285,7 @@ fn metric(cx: &mut Cx, id: String, loc: Loc, t: &DeTable) -> RawMetric {
         }
     });
     f.finish(cx, &format!("metric `{id}`"), METRIC_KEYS, Unknown::Error);
-    RawMetric { id, loc, name, en, unit, unit_loc, whole, stock, formula }
+    RawMetric { id, loc, name, en, unit, unit_loc, whole, stock, measure, better, lever, formula }
 }
 
 // ---------------------------------------------------------------------------

@@ -214,6 +214,13 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         }
         out.push('\n');
     }
+    if let (Some(p), Some(low), Ok(TargetValue::Single(t))) =
+        (r.progress, r.actual.as_ref().ok().and_then(|a| a.low), &r.target)
+        && let Some(t) = t.as_point()
+    {
+        let prev = prev_period(&e.period).unwrap_or_default();
+        let _ = writeln!(out, "{}", text::progress(p.baseline, low, t, p.pct, &prev, lang));
+    }
     if let Some(g) = r.gap {
         let _ = writeln!(out, "{}: {}", w.gap, exact_number(g));
     }

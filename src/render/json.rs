@@ -94,6 +94,7 @@ struct RuleJson<'a> {
     bonus: bool,
     expected_pct: Option<Num>,
     pace: Option<&'static str>,
+    progress_pct: Option<Num>,
     needs: Vec<NeedJson<'a>>,
 }
 
@@ -137,6 +138,7 @@ fn rule<'a>(r: &'a RuleResult) -> RuleJson<'a> {
         bonus: r.rule.bonus,
         expected_pct: num(r.expected_pct),
         pace: r.pace.map(|p| p.key()),
+        progress_pct: num(r.progress.map(|p| p.pct)),
         needs: r
             .needs
             .iter()

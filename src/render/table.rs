@@ -71,6 +71,9 @@ pub fn header_line(s: &Section, lang: Lang) -> String {
 pub fn completion_text(r: &RuleRow, lang: Lang) -> String {
     let Some(c) = r.result.completion_pct else { return "—".into() };
     let mut text = format!("{}% {}", short_number(c), bar(c, r.result.expected_pct));
+    if let Some(p) = r.result.progress {
+        let _ = write!(text, " {} {}%", words(lang).rise, short_number(p.pct));
+    }
     if let (Some(e), Some(p)) = (r.result.expected_pct, r.result.pace) {
         let _ = write!(text, " {} {}% {}", words(lang).expected, short_number(e), text::pace(p, lang));
     }

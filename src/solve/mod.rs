@@ -56,7 +56,7 @@ use crate::evaluate::plan::{Plan, PlanRule, PlanRuleSet, PlanTarget};
 use crate::evaluate::{Evaluation, Need, Pace, RuleResult, Status, TargetValue, compare, eval_target};
 use crate::expr::{At, Code, Func, MetricIdx, PeriodIdx, Unknown};
 use crate::interval::Interval;
-use crate::model::{Metric, Op};
+use crate::model::{Better, Measure, Metric, Op};
 
 /// Evaluations the numeric method may spend on one metric.
 const MAX_EVALUATIONS: usize = 200;
@@ -169,8 +169,10 @@ pub fn fill_needs<'m>(engine: &mut Engine<'_, 'm>, ruleset: &PlanRuleSet<'m>, ev
     let Some(period) = engine.plan().periods.get(&evaluation.period) else {
         return;
     };
+    // Year-to-date figures: a flow's total does not fall (CONTRACT §5).
+    let mid_year = evaluation.as_of.is_some_and(|d| d.is_before_year_end());
     for (result, plan_rule) in evaluation.rules.iter_mut().zip(&ruleset.rules) {
-        result.needs = rule_needs(engine, plan_rule, period, result);
+        result.needs = rule_needs(engine, plan_rule, period, mid_year, result);
     }
     engine.set_override(None);
 }
@@ -180,6 +182,7 @@ fn rule_needs<'m>(
     engine: &mut Engine<'_, 'm>,
     plan_rule: &PlanRule<'m>,
     period: PeriodIdx,
+    mid_year: bool,
     result: &RuleResult<'m>,
 ) -> Vec<Need> {
     let wanted = result.status == Status::NotMet || result.pace == Some(Pace::Behind);
@@ -192,8 +195,14 @@ fn rule_needs<'m>(
     let Some(aim) = aim(plan_rule, actual, result.target.as_ref().ok()) else {
         return Vec::new();
     };
-    let solver =
-        Solver { period, rule: plan_rule, engine: RefCell::new(engine), cost: Cell::new(1), spent: Cell::new(0) };
+    let solver = Solver {
+        period,
+        mid_year,
+        rule: plan_rule,
+        engine: RefCell::new(engine),
+        cost: Cell::new(1),
+        spent: Cell::new(0),
+    };
     let inputs = solver.raw_inputs(&plan_rule.actual);
     let plan = solver.plan();
     solver.cost.set(inputs.len().max(1));
@@ -204,7 +213,9 @@ fn rule_needs<'m>(
     let mut metrics: Vec<MetricIdx> = inputs.iter().filter(|(_, p)| *p == period).map(|(m, _)| *m).collect();
     metrics.sort_by_key(|m| plan.metric_id(*m));
     metrics.dedup();
-    metrics.into_iter().map(|m| solver.need(m, &aim)).collect()
+    // Metrics nobody would move (`lever = false`) are not even solved.
+    metrics.retain(|m| plan.metrics.get(*m as usize).is_some_and(|pm| pm.def.lever));
+    metrics.into_iter().filter_map(|m| solver.need(m, &aim)).collect()
 }
 
 /// Which way the rule must move, and against which target expression.
@@ -266,9 +277,29 @@ fn relax(op: Op) -> Op {
     }
 }
 
+/// A need, and the direction its boundary lies in from the current value (where known).
+struct Solved {
+    need: Need,
+    direction: Option<Ordering>,
+}
+
+impl NoFigure {
+    /// The boundary the rule needs, where the reason for having no figure knows it.
+    fn boundary(&self) -> Option<Decimal> {
+        match self {
+            NoFigure::Negative { value, .. } | NoFigure::Bool(value) => Some(*value),
+            NoFigure::NoWhole { exact } => *exact,
+            NoFigure::NoDecimal { about } => *about,
+            _ => None,
+        }
+    }
+}
+
 /// Solves one rule for one entity at one period.
 struct Solver<'a, 'p, 'm> {
     period: PeriodIdx,
+    /// Year-to-date figures before 31 December.
+    mid_year: bool,
     rule: &'a PlanRule<'m>,
     /// The evaluation's own value table: raw figures stay cached across probes.
     engine: RefCell<&'a mut Engine<'p, 'm>>,
@@ -368,22 +399,43 @@ impl<'p, 'm> Solver<'_, 'p, 'm> {
 
     // ---- one metric -------------------------------------------------------------------
 
-    fn need(&self, metric: MetricIdx, aim: &Aim) -> Need {
+    /// The need of `metric`, or `None` when it is not a change anyone would make
+    /// (CONTRACT §5): against the metric's `better` direction or, for year-to-date
+    /// data, lowering a flow — judged by the direction the boundary lies in, whether
+    /// or not the change is possible.
+    fn need(&self, metric: MetricIdx, aim: &Aim) -> Option<Need> {
+        let solved = self.solve_one(metric, aim);
+        let pm = self.plan().metrics.get(metric as usize)?;
+        let excluded = solved.direction.is_some_and(|direction| {
+            let against_better = matches!(
+                (pm.def.better, direction),
+                (Some(Better::Higher), Ordering::Less) | (Some(Better::Lower), Ordering::Greater)
+            );
+            let lowers_a_flow = self.mid_year && pm.measure == Measure::Flow && direction == Ordering::Less;
+            against_better || lowers_a_flow
+        });
+        (!excluded).then_some(solved.need)
+    }
+
+    fn solve_one(&self, metric: MetricIdx, aim: &Aim) -> Solved {
         let plan = self.plan();
         let def = plan.metrics.get(metric as usize).map(|pm| pm.def);
-        let none = |why: NoFigure| Need {
-            metric: plan.metric_id(metric).to_string(),
-            period: plan.periods.name(self.period).to_string(),
-            change: None,
-            to: None,
-            note: NeedNote::NoFigure(why),
+        let none = |why: NoFigure, direction: Option<Ordering>| Solved {
+            need: Need {
+                metric: plan.metric_id(metric).to_string(),
+                period: plan.periods.name(self.period).to_string(),
+                change: None,
+                to: None,
+                note: NeedNote::NoFigure(why),
+            },
+            direction,
         };
         if self.exhausted() {
-            return none(NoFigure::Budget);
+            return none(NoFigure::Budget, None);
         }
         let current = self.data_value((metric, self.period));
         let Some(cur) = current.ok().and_then(|v| v.as_point()) else {
-            return none(NoFigure::NotPoint);
+            return none(NoFigure::NotPoint, None);
         };
         let whole = def.is_some_and(|m| m.whole);
         let found = match self.exact(metric, cur, whole, aim) {
@@ -393,24 +445,31 @@ impl<'p, 'm> Solver<'_, 'p, 'm> {
         };
         // A search cut short by the budget proves nothing: say so rather than "no value".
         if found.is_err() && self.exhausted() {
-            return none(NoFigure::Budget);
+            return none(NoFigure::Budget, None);
         }
         let (to, why) = match found {
             Ok(x) => x,
-            Err(why) => return none(why),
+            Err(why) => {
+                let direction = why.boundary().map(|b| b.cmp(&cur));
+                return none(why, direction);
+            }
         };
+        let direction = Some(to.cmp(&cur));
         if def.is_some_and(Metric::is_bool) && to != Decimal::ZERO && to != Decimal::ONE {
-            return none(NoFigure::Bool(to));
+            return none(NoFigure::Bool(to), direction);
         }
         let Some(change) = to.checked_sub(cur) else {
-            return none(NoFigure::TooLarge);
+            return none(NoFigure::TooLarge, direction);
         };
-        Need {
-            metric: plan.metric_id(metric).to_string(),
-            period: plan.periods.name(self.period).to_string(),
-            change: Some(change.normalize()),
-            to: Some(to.normalize()),
-            note: why,
+        Solved {
+            need: Need {
+                metric: plan.metric_id(metric).to_string(),
+                period: plan.periods.name(self.period).to_string(),
+                change: Some(change.normalize()),
+                to: Some(to.normalize()),
+                note: why,
+            },
+            direction,
         }
     }
 }
@@ -462,6 +521,9 @@ mod tests {
             unit: unit.map(str::to_string),
             whole,
             stock: false,
+            measure: None,
+            better: None,
+            lever: true,
             formula: formula_text.map(formula),
             loc: loc(),
         }
