@@ -350,9 +350,17 @@ pub fn unknown(u: &Unknown, lang: Lang) -> String {
             Lang::Zh => format!("期间 `{period}` 不是年份，没有上一期"),
             Lang::En => format!("`@prev` of period `{period}`, which is not a year"),
         },
+        Unknown::ZeroUndecided => lang
+            .pick(
+                "区间无法判定 `if_zero` 的第一个参数是否为零",
+                "the bounds cannot decide whether `if_zero`'s first value is zero",
+            )
+            .to_string(),
         Unknown::Arity(func) => match (func, lang) {
             (Func::Abs, Lang::Zh) => "`abs` 只接受一个参数".to_string(),
             (Func::Abs, Lang::En) => "`abs` takes exactly one argument".to_string(),
+            (Func::IfZero, Lang::Zh) => "`if_zero` 需要三个参数".to_string(),
+            (Func::IfZero, Lang::En) => "`if_zero` takes three arguments".to_string(),
             (f, Lang::Zh) => format!("`{}` 至少需要一个参数", f.name()),
             (f, Lang::En) => format!("`{}` takes at least one argument", f.name()),
         },
@@ -694,6 +702,8 @@ mod tests {
             Unknown::PrevOfNonYear { period: "2016-H1".into() },
             Unknown::Arity(Func::Abs),
             Unknown::Arity(Func::Min),
+            Unknown::Arity(Func::IfZero),
+            Unknown::ZeroUndecided,
         ];
         let mut out: Vec<Reason> = unknowns.iter().cloned().map(Reason::Unknown).collect();
         out.extend(unknowns.iter().cloned().map(Reason::StepThreshold));
@@ -762,7 +772,7 @@ mod tests {
     /// numbers are taken out: it must hold no English word.
     fn english_left(text: &str) -> Option<String> {
         let mut rest = text.to_string();
-        for allowed in ["apps", "2016-H1", "H1", "abs", "min", "max"] {
+        for allowed in ["apps", "2016-H1", "H1", "abs", "min", "max", "if_zero"] {
             rest = rest.replace(allowed, "");
         }
         let letters: String = rest.chars().filter(char::is_ascii_alphabetic).collect();

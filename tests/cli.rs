@@ -67,6 +67,7 @@ cases! {
     s2_catalog_units_money_bool => "s2-catalog",
     s3_data_values_and_qualifiers => "s3-data",
     s4_rule_sets_applies_to_params_groups => "s4-rulesets",
+    s4_if_zero_takes_one_branch => "s4-if-zero",
     s5_semantics_statuses_scores_verdicts_pace => "s5-semantics",
     s5_measure_pace_and_levers => "s5-measure-levers",
     s6_spreadsheet_input => "s6-spreadsheet",

@@ -41,6 +41,36 @@ pub enum Instr {
     Bin(BinOp),
     /// A call over the top `n` values; the last field indexes [`Code::texts`].
     Call(Func, u32, u32),
+    /// `if_zero`: pop the tested value; when it is zero run on (the "zero" branch,
+    /// which ends in a `Jump` to `to_end`), when it cannot be zero go to `to_b`, else
+    /// push why not and go to `to_end`. Only the branch taken is evaluated.
+    IfZero {
+        to_b: u32,
+        to_end: u32,
+    },
+    /// The end of an `if_zero`'s "zero" branch.
+    Jump {
+        to: u32,
+    },
+}
+
+/// Which way `if_zero` goes for its tested value (CONTRACT §4): an exact 0 (an
+/// `approx` 0 counts, and makes the result approximate), a value that cannot be 0, or
+/// neither ("bound cannot decide").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Branch {
+    Zero { approx: bool },
+    NonZero,
+}
+
+pub fn if_zero_branch(x: &Interval) -> Result<Branch, Unknown> {
+    if x.as_point() == Some(Decimal::ZERO) {
+        Ok(Branch::Zero { approx: x.approx })
+    } else if !x.contains_zero() {
+        Ok(Branch::NonZero)
+    } else {
+        Err(Unknown::ZeroUndecided)
+    }
 }
 
 /// A compiled formula.
@@ -104,6 +134,19 @@ fn emit(e: &Expr, names: &dyn Names, code: &mut Code) -> Result<(), UnknownName>
                 code.instrs.push(Instr::Bin(op));
             }
         }
+        Expr::Call { func: Func::IfZero, args, .. } if args.len() == 3 => {
+            emit(&args[0], names, code)?;
+            let test = code.instrs.len();
+            code.instrs.push(Instr::IfZero { to_b: 0, to_end: 0 });
+            emit(&args[1], names, code)?;
+            let jump = code.instrs.len();
+            code.instrs.push(Instr::Jump { to: 0 });
+            let to_b = u32::try_from(code.instrs.len()).unwrap_or(u32::MAX);
+            emit(&args[2], names, code)?;
+            let to_end = u32::try_from(code.instrs.len()).unwrap_or(u32::MAX);
+            code.instrs[test] = Instr::IfZero { to_b, to_end };
+            code.instrs[jump] = Instr::Jump { to: to_end };
+        }
         Expr::Call { func, args, .. } => {
             for a in args {
                 emit(a, names, code)?;
@@ -134,8 +177,31 @@ impl Code {
     /// first other failure, exactly as the tree evaluator does.
     pub fn run(&self, load: &mut dyn FnMut(Ref) -> Value, stack: &mut Vec<Value>) -> Value {
         let base = stack.len();
-        for instr in &self.instrs {
+        // One flag per `if_zero` whose zero branch is running: was its 0 approximate?
+        let mut approx_zero: Vec<bool> = Vec::new();
+        let mut pc = 0;
+        while let Some(instr) = self.instrs.get(pc) {
+            pc += 1;
             match instr {
+                Instr::IfZero { to_b, to_end } => {
+                    let decided = stack.pop().unwrap_or(Err(Unknown::TooLarge)).and_then(|x| if_zero_branch(&x));
+                    match decided {
+                        Ok(Branch::Zero { approx }) => approx_zero.push(approx),
+                        Ok(Branch::NonZero) => pc = *to_b as usize,
+                        Err(e) => {
+                            stack.push(Err(e));
+                            pc = *to_end as usize;
+                        }
+                    }
+                }
+                Instr::Jump { to } => {
+                    if approx_zero.pop() == Some(true)
+                        && let Some(Ok(v)) = stack.last_mut()
+                    {
+                        v.approx = true;
+                    }
+                    pc = *to as usize;
+                }
                 Instr::Const(n) => stack.push(Ok(Interval::point(*n))),
                 Instr::Load(r) => stack.push(load(*r)),
                 Instr::Neg => {
@@ -178,6 +244,12 @@ pub fn apply(op: BinOp, l: &Interval, r: &Interval) -> Value {
 
 /// A call over evaluated arguments (any failure among them wins, as in [`Code::run`]).
 pub fn call(func: Func, args: Vec<Value>) -> Value {
+    if func == Func::IfZero {
+        return match <[Value; 3]>::try_from(args) {
+            Ok([x, zero, other]) => if_zero(x, zero, other),
+            Err(_) => Err(Unknown::Arity(func)),
+        };
+    }
     let mut values = Vec::with_capacity(args.len());
     let mut failure: Option<Unknown> = None;
     for a in args {
@@ -193,7 +265,19 @@ pub fn call(func: Func, args: Vec<Value>) -> Value {
         (Func::Abs, [x]) => Ok(x.abs()),
         (Func::Min, [_, ..]) => Ok(Interval::min(&values)),
         (Func::Max, [_, ..]) => Ok(Interval::max(&values)),
-        (Func::Abs, _) | (Func::Min | Func::Max, []) => Err(Unknown::Arity(func)),
+        (Func::Abs, _) | (Func::Min | Func::Max, []) | (Func::IfZero, _) => Err(Unknown::Arity(func)),
+    }
+}
+
+/// `if_zero` over values already computed: the tested value decides, and the failure
+/// of the branch not taken does not count.
+pub fn if_zero(x: Value, zero: Value, other: Value) -> Value {
+    match if_zero_branch(&x?)? {
+        Branch::Zero { approx } => zero.map(|mut v| {
+            v.approx |= approx;
+            v
+        }),
+        Branch::NonZero => other,
     }
 }
 
@@ -209,7 +293,7 @@ mod tests {
 
     struct World;
 
-    const METRICS: [&str; 9] = ["a", "b", "z", "ge", "le", "pm", "nope", "nope1", "nope2"];
+    const METRICS: [&str; 10] = ["a", "b", "z", "ge", "le", "pm", "nope", "nope1", "nope2", "az"];
 
     impl Names for World {
         fn param(&self, name: &str) -> Option<Decimal> {
@@ -232,6 +316,7 @@ mod tests {
             (("ge", 0), iv("10", "inf")),
             (("le", 0), iv("-inf", "4")),
             (("pm", 0), iv("-2", "3")),
+            (("az", 0), Interval::approx(d("0"))),
         ])
     }
 
@@ -285,10 +370,31 @@ mod tests {
             "abs(pm) - a@2014",
             "a@h1 + b",
             "min(missing1, a / z, missing2)",
+            "if_zero(z, 100, a / z * 100)",
+            "if_zero(a, missing1, b)",
+            "if_zero(z, b, missing1)",
+            "if_zero(pm, a, b)",
+            "if_zero(ge, missing1, a + b)",
+            "if_zero(missing1, a, missing2)",
+            "if_zero(az, a, b) + 1",
+            "if_zero(z, if_zero(a, 1, if_zero(az, 2, 3)), 4) * 10",
         ] {
             let (compiled, tree) = both(&src.replace("missing1", "nope1").replace("missing2", "nope2"));
             assert_eq!(compiled, tree, "{src}");
         }
+    }
+
+    #[test]
+    fn if_zero_takes_one_branch_only() {
+        let value = |src: &str| both(&src.replace("missing1", "nope1")).0;
+        // A year without cases counts as 100%: the division is never evaluated.
+        assert_eq!(value("if_zero(z, 100, a / z * 100)"), Ok(p("100")));
+        // The missing input of the branch not taken does not matter.
+        assert_eq!(value("if_zero(a, missing1, b)"), Ok(p("3")));
+        // A value that might be zero and might not: unknown.
+        assert_eq!(value("if_zero(pm, a, b)"), Err(Unknown::ZeroUndecided));
+        // An approximate 0 counts, and the result is approximate.
+        assert_eq!(value("if_zero(az, a, b)"), Ok(Interval { approx: true, ..p("2") }));
     }
 
     #[test]
@@ -313,6 +419,7 @@ mod tests {
             Just("a".to_string()),
             Just("b".to_string()),
             Just("z".to_string()),
+            Just("az".to_string()),
             Just("ge".to_string()),
             Just("le".to_string()),
             Just("pm".to_string()),
@@ -327,6 +434,7 @@ mod tests {
                     .prop_map(|(l, r, op)| format!("({l} {op} {r})")),
                 inner.clone().prop_map(|x| format!("-{x}")),
                 (inner.clone(), inner.clone()).prop_map(|(l, r)| format!("min({l}, {r})")),
+                (inner.clone(), inner.clone(), inner.clone()).prop_map(|(x, a, b)| format!("if_zero({x}, {a}, {b})")),
                 (inner.clone(), inner).prop_map(|(l, r)| format!("max({l}, {r})")),
             ]
         })

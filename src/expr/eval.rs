@@ -7,8 +7,8 @@
 //! has failed, because a user fetching missing figures wants the whole list at once
 //! (CONTRACT §9), not one name per run.
 
-use super::compile::{apply, call};
-use super::{Expr, PeriodRef, Unknown};
+use super::compile::{Branch, apply, call, if_zero_branch};
+use super::{Expr, Func, PeriodRef, Unknown};
 use crate::interval::Interval;
 
 pub(super) fn eval(
@@ -33,6 +33,16 @@ pub(super) fn eval(
                 };
             }
             acc
+        }
+        Expr::Call { func: Func::IfZero, args, .. } if args.len() == 3 => {
+            // Only the branch taken is evaluated (CONTRACT §4).
+            match if_zero_branch(&eval(&args[0], resolve)?)? {
+                Branch::Zero { approx } => eval(&args[1], resolve).map(|mut v| {
+                    v.approx |= approx;
+                    v
+                }),
+                Branch::NonZero => eval(&args[2], resolve),
+            }
         }
         Expr::Call { func, args, .. } => {
             // The parser guarantees the arity; a tree built by hand gets an answer

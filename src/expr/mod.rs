@@ -23,7 +23,9 @@ use rust_decimal::Decimal;
 
 use crate::interval::{ArithError, Interval};
 
-pub use compile::{At, Code, Instr, MetricIdx, Names, PeriodIdx, Ref, UnknownName, apply, call, compile};
+pub use compile::{
+    At, Branch, Code, Instr, MetricIdx, Names, PeriodIdx, Ref, UnknownName, apply, call, compile, if_zero_branch,
+};
 pub use parser::parse;
 
 /// The longest formula accepted, in bytes (CONTRACT §9 asks for at least 4 KiB).
@@ -130,6 +132,9 @@ pub enum Func {
     Min,
     Max,
     Abs,
+    /// `if_zero(x, a, b)`: `a` when `x` is exactly 0, `b` when it cannot be; only the
+    /// branch taken is evaluated (CONTRACT §4).
+    IfZero,
 }
 
 impl Func {
@@ -139,6 +144,7 @@ impl Func {
             Func::Min => "min",
             Func::Max => "max",
             Func::Abs => "abs",
+            Func::IfZero => "if_zero",
         }
     }
 
@@ -148,6 +154,7 @@ impl Func {
             "min" => Some(Func::Min),
             "max" => Some(Func::Max),
             "abs" => Some(Func::Abs),
+            "if_zero" => Some(Func::IfZero),
             _ => None,
         }
     }
@@ -191,6 +198,8 @@ pub enum Unknown {
     /// A call with the wrong number of arguments (only trees built by hand; the
     /// parser checks arity).
     Arity(Func),
+    /// `if_zero`'s first argument might be zero and might not ("bound cannot decide").
+    ZeroUndecided,
 }
 
 impl From<ArithError> for Unknown {

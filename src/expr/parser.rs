@@ -152,7 +152,7 @@ impl Parser {
     /// `name "(" expr ("," expr)* ")"`, the cursor on the `(`.
     fn call(&mut self, id: Token) -> Result<Expr, ParseError> {
         let Some(func) = Func::from_name(&id.text) else {
-            return Err(error(format!("unknown function `{}` (known: min, max, abs)", id.text), id.span));
+            return Err(error(format!("unknown function `{}` (known: min, max, abs, if_zero)", id.text), id.span));
         };
         self.enter(self.tok.span)?;
         let open = self.bump()?;
@@ -174,8 +174,9 @@ impl Parser {
         self.depth = self.depth.saturating_sub(1);
         let span = id.span.to(close.span);
         match (func, args.len()) {
-            (Func::Abs, 1) | (Func::Min | Func::Max, 1..) => Ok(Expr::Call { func, args, span }),
+            (Func::Abs, 1) | (Func::Min | Func::Max, 1..) | (Func::IfZero, 3) => Ok(Expr::Call { func, args, span }),
             (Func::Abs, _) => Err(error("`abs` takes exactly one argument", span)),
+            (Func::IfZero, _) => Err(error("`if_zero` takes three arguments: if_zero(x, when zero, otherwise)", span)),
             (Func::Min | Func::Max, _) => Err(error(format!("`{}` takes at least one argument", func.name()), span)),
         }
     }
@@ -244,11 +245,12 @@ mod tests {
         case("1@2014", "`@` must follow a metric id, as in `x@prev`", 1, 2);
         case("@prev", "`@` must follow a metric id, as in `x@prev`", 0, 1);
         case("(a)@prev", "`@` must follow a metric id, as in `x@prev`", 3, 4);
-        case("foo(1)", "unknown function `foo` (known: min, max, abs)", 0, 3);
-        case("1 + sqrt (2)", "unknown function `sqrt` (known: min, max, abs)", 4, 8);
+        case("foo(1)", "unknown function `foo` (known: min, max, abs, if_zero)", 0, 3);
+        case("1 + sqrt (2)", "unknown function `sqrt` (known: min, max, abs, if_zero)", 4, 8);
         case("1 $ 2", "unexpected character `$`", 2, 3);
         case("abs(1, 2)", "`abs` takes exactly one argument", 0, 9);
         case("abs()", "`abs` takes exactly one argument", 0, 5);
+        case("if_zero(a, b)", "`if_zero` takes three arguments: if_zero(x, when zero, otherwise)", 0, 13);
         case("min()", "`min` takes at least one argument", 0, 5);
         case(" max( )", "`max` takes at least one argument", 1, 7);
         case("min(1,)", "expected an operand after `,`, found `)`", 6, 7);

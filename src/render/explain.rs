@@ -263,5 +263,13 @@ pub fn render(model: &Model, e: &Evaluation, r: &RuleResult, lang: Lang) -> Stri
         exact_number(e.max_score),
         text::verdict(e.verdict, lang)
     );
+    if !e.decided_by.is_empty() {
+        let label = |rule: &crate::model::Rule| {
+            let metric = e.rules.iter().find(|x| std::ptr::eq(x.rule, rule)).and_then(|x| actual_metric(model, x));
+            text::rule_label(rule, metric, lang).into_owned()
+        };
+        out.pop();
+        let _ = writeln!(out, "{}{}{}", w.colon, w.colon_space, text::decided(&e.decided_by, &label, lang));
+    }
     out
 }

@@ -9,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::numeric::ulp;
 use super::poly::Ratio;
 use super::{Aim, Goal, NeedNote, NoFigure, NonLinear, Rounding, Shape, Slot, Solver};
-use crate::expr::{BinOp, Code, Instr, MetricIdx, PeriodIdx, Unknown, apply, call};
+use crate::expr::{BinOp, Branch, Code, Func, Instr, MetricIdx, PeriodIdx, Unknown, apply, call, if_zero_branch};
 use crate::interval::Interval;
 
 /// What the exact path found.
@@ -277,8 +277,48 @@ impl Solver<'_, '_, '_> {
     fn run_symbolic(&self, code: &Code, period: PeriodIdx, x: Slot, sym: &Symbolic) -> Item {
         let plan = self.plan();
         let mut stack: Vec<Item> = Vec::with_capacity(8);
-        for instr in &code.instrs {
+        let mut approx_zero: Vec<bool> = Vec::new();
+        let mut pc = 0;
+        while let Some(instr) = code.instrs.get(pc) {
+            pc += 1;
             let item = match instr {
+                // `if_zero` as the evaluator takes it, from the tested value; a test that
+                // depends on the metric is not linear in it.
+                Instr::IfZero { to_b, to_end } => {
+                    let Some(test) = stack.pop() else { break };
+                    if test.depends {
+                        pc = *to_end as usize;
+                        Item {
+                            ratio: Err(NonLinear::Func(Func::IfZero)),
+                            depends: true,
+                            value: Err(Unknown::ZeroUndecided),
+                        }
+                    } else {
+                        match test.value.clone().and_then(|v| if_zero_branch(&v)) {
+                            Ok(Branch::Zero { approx }) => {
+                                approx_zero.push(approx);
+                                continue;
+                            }
+                            Ok(Branch::NonZero) => {
+                                pc = *to_b as usize;
+                                continue;
+                            }
+                            Err(e) => {
+                                pc = *to_end as usize;
+                                Item { ratio: Err(NonLinear::Unknown(e.clone())), depends: false, value: Err(e) }
+                            }
+                        }
+                    }
+                }
+                Instr::Jump { to } => {
+                    pc = *to as usize;
+                    if approx_zero.pop() == Some(true)
+                        && let Some(Item { value: Ok(v), .. }) = stack.last_mut()
+                    {
+                        v.approx = true;
+                    }
+                    continue;
+                }
                 Instr::Const(n) => {
                     Item { ratio: Ok(Ratio::constant(*n)), depends: false, value: Ok(Interval::point(*n)) }
                 }
