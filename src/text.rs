@@ -625,11 +625,14 @@ pub fn decided(deciders: &[Decider], label: &dyn Fn(&crate::model::Rule) -> Stri
             Decider::NotMet(_) | Decider::Unknown(_) => {}
         }
     }
+    // A veto rule not met is named once, as a veto.
+    let vetoed = |rule: &crate::model::Rule| deciders.iter().any(|d| matches!(d, Decider::Veto(v) if v.id == rule.id));
     let named = |unknown: bool| -> Vec<String> {
         deciders
             .iter()
             .filter_map(|d| match (d, unknown) {
-                (Decider::NotMet(r), false) | (Decider::Unknown(r), true) => Some(label(r)),
+                (Decider::NotMet(r), false) if !vetoed(r) => Some(label(r)),
+                (Decider::Unknown(r), true) => Some(label(r)),
                 _ => None,
             })
             .collect()
