@@ -118,11 +118,13 @@ fn assert_grows_at_most(what: &str, make: fn(usize) -> Workspace, n: usize, most
 }
 
 #[test]
+#[ignore = "timed: run `cargo test --release --test growth -- --ignored` on a quiet machine"]
 fn many_syntax_errors_in_one_file() {
     assert_linear("lines of a:b:c:d", lines, 3_000);
 }
 
 #[test]
+#[ignore = "timed: run `cargo test --release --test growth -- --ignored` on a quiet machine"]
 fn a_long_formula_chain_is_refused_quickly() {
     assert_linear("metrics in a chain", chain, 8_000);
 }
@@ -130,11 +132,13 @@ fn a_long_formula_chain_is_refused_quickly() {
 /// Only the 200 problems printed of a file get their "did you mean" searched for, so
 /// 4 times the unknown ids cost about the same (before, each searched the catalog).
 #[test]
+#[ignore = "timed: run `cargo test --release --test growth -- --ignored` on a quiet machine"]
 fn many_unknown_metrics_in_csv() {
     assert_grows_at_most("rows naming unknown metrics", unknown_metrics, 2_000, 2.5);
 }
 
 #[test]
+#[ignore = "timed: run `cargo test --release --test growth -- --ignored` on a quiet machine"]
 fn many_periods_of_one_entity_in_csv() {
     assert_linear("periods in CSV", periods, 8_000);
 }
