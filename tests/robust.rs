@@ -264,7 +264,10 @@ fn data_at_a_fifo_says_what_it_is() {
     ws.write("data/e.toml", ENTITY);
     let out = kaohe_in(&ws, &["check", "--metrics", "pipe"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert_eq!(out.stderr, "pipe: this is a FIFO (named pipe), not a file or a folder: kaohe reads only regular files\n");
+    assert_eq!(
+        out.stderr,
+        "pipe: this is a FIFO (named pipe), not a file or a folder: kaohe reads only regular files\n"
+    );
 }
 
 #[cfg(unix)]
