@@ -20,21 +20,28 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 sanitizer="${KAOHE_FUZZ_SANITIZER:-none}"
 
-# Seeds: the repository's own files, one kind per target.
+# Seeds: the repository's own files, one kind per target (each copied under a name
+# made of its path).
+copy_seeds() {
+    local dir="$1" prefix="$2"
+    while IFS= read -r -d '' f; do
+        { printf '%b' "$prefix"; cat "$f"; } > "$dir/$(echo "$f" | tr / _)" || true
+    done
+}
 seed() {
     local target="$1" dir="fuzz/seeds/$1"
     rm -rf "$dir"
     mkdir -p "$dir"
     case "$target" in
-        data_file) find data tests/cases tests/corpus -path '*/data/*' -name '*.toml' 2>/dev/null | head -200 | while read -r f; do cp "$f" "$dir/$(echo "$f" | tr / _)"; done ;;
-        rule_file) find rules tests/cases tests/corpus -path '*/rules/*' -name '*.toml' ! -name metrics.toml 2>/dev/null | head -200 | while read -r f; do cp "$f" "$dir/$(echo "$f" | tr / _)"; done ;;
-        catalog) find rules tests/cases tests/corpus -name metrics.toml 2>/dev/null | head -200 | while read -r f; do cp "$f" "$dir/$(echo "$f" | tr / _)"; done ;;
+        data_file) find data tests/cases tests/corpus -path '*/data/*' -name '*.toml' -print0 2>/dev/null | copy_seeds "$dir" "" ;;
+        rule_file) find rules tests/cases tests/corpus -path '*/rules/*' -name '*.toml' ! -name metrics.toml -print0 2>/dev/null | copy_seeds "$dir" "" ;;
+        catalog) find rules tests/cases tests/corpus -name metrics.toml -print0 2>/dev/null | copy_seeds "$dir" "" ;;
         csv_file)
             # The first byte picks the file: even for figures, odd for entities.csv.
-            find tests/cases tests/corpus -name '*.csv' 2>/dev/null | head -200 | while read -r f; do
-                if [ "$(basename "$f")" = entities.csv ]; then printf '\001'; else printf '\000'; fi | cat - "$f" > "$dir/$(echo "$f" | tr / _)"
-            done ;;
+            find tests/cases tests/corpus -name '*.csv' ! -name entities.csv -print0 2>/dev/null | copy_seeds "$dir" '\000'
+            find tests/cases tests/corpus -name entities.csv -print0 2>/dev/null | copy_seeds "$dir" '\001' ;;
     esac
+    true
 }
 
 summary=()

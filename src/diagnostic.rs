@@ -110,9 +110,17 @@ impl Sources {
 }
 
 /// 1-based line and character column of `offset` in `text` (clamped to the text).
-/// Scans the text; for many places in one file, use [`Sources::line_col`].
+/// Scans the text up to `offset`; for many places in one file, use
+/// [`Sources::line_col`], which indexes the lines once.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    SourceFile::new(String::new(), text.to_string()).line_col(offset)
+    let offset = clamp_boundary(text, offset);
+    let before = &text.as_bytes()[..offset];
+    let starts = line_starts(&text[..offset]);
+    // A `\r` just before `offset` that a `\n` follows is not a line end of its own.
+    let split_crlf = before.last() == Some(&b'\r') && text.as_bytes().get(offset) == Some(&b'\n');
+    let line_start = if split_crlf { starts[starts.len().saturating_sub(2)] } else { starts[starts.len() - 1] };
+    let line = starts.len() - usize::from(split_crlf);
+    (line, text[line_start..offset].chars().count() + 1)
 }
 
 /// A location in a file: which file, which bytes.
@@ -567,6 +575,7 @@ mod properties {
             let id = sources.add("f".into(), text.clone());
             for offset in offsets {
                 prop_assert_eq!(sources.line_col(id, offset), naive(&text, offset), "{:?} at {}", text, offset);
+                prop_assert_eq!(line_col(&text, offset), naive(&text, offset), "{:?} at {}", text, offset);
             }
         }
 

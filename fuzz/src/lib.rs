@@ -213,6 +213,10 @@ pub fn workspace_with(rel: &str, bytes: &[u8]) -> Scratch {
 /// format, and `explain` never fails but as a usage error.
 pub fn check_invariants(dir: &Path, format_pick: u8) -> Run {
     let check = kaohe_in(dir, "check", &[]);
+    if std::env::var_os("KAOHE_FUZZ_STATS").is_some() {
+        // For a look at what a corpus exercises: `check=0` for accepted workspaces.
+        eprintln!("check={}", check.code);
+    }
     assert!(check.code == 0 || check.code == 2, "check exited {}:\n{}", check.code, check.stderr);
     if check.code == 2 {
         assert!(check.stdout.is_empty(), "check failed but wrote to stdout:\n{}", check.stdout);
