@@ -16,17 +16,18 @@ pub struct Run {
 }
 
 /// Run one kaohe command line (without the program name) through the library's
-/// highest-level entry point, as the binary does: on a thread with the binary's
-/// stack, with no environment (English).
+/// highest-level entry point, as the binary does: the arguments resolved into a
+/// `Config` (no environment: English), then `kaohe::run` writing into buffers.
 pub fn kaohe(args: &[String]) -> Run {
     let argv = std::iter::once("kaohe".to_string()).chain(args.iter().cloned());
     let cli = kaohe::cli::Cli::try_parse_from(argv).expect("the fuzz targets pass valid arguments");
-    let worker = std::thread::Builder::new()
-        .stack_size(512 * 1024 * 1024)
-        .spawn(move || kaohe::run(&cli, &|_| None))
-        .expect("spawn");
-    let outcome = worker.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-    Run { code: outcome.code, stdout: outcome.stdout, stderr: outcome.stderr }
+    let config = match kaohe::config::Config::new(&cli, &|_| None) {
+        Ok(c) => c,
+        Err(e) => return Run { code: 2, stdout: String::new(), stderr: format!("error: {}\n", e.0) },
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = kaohe::run(&config, &mut out, &mut err);
+    Run { code, stdout: String::from_utf8_lossy(&out).into_owned(), stderr: String::from_utf8_lossy(&err).into_owned() }
 }
 
 /// `kaohe COMMAND --rules DIR/rules --data DIR/data EXTRA...`
