@@ -422,6 +422,7 @@ mod tests {
     use proptest::prelude::{Just, Strategy, prop_assert, prop_assert_eq, prop_oneof, proptest};
     use rust_decimal::Decimal;
 
+    use super::{NeedNote, NoFigure, RULE_BUDGET};
     use crate::diagnostic::Loc;
     use crate::evaluate::{Evaluation, Need, Options, Status, evaluate_leaked};
     use crate::expr::parse;
@@ -768,6 +769,26 @@ mod tests {
         assert!(!diags.iter().any(Diagnostic::is_error), "{diags:?}");
         let e = run(m);
         assert_eq!(brief(&e.rules[0].needs), vec![triple("apps", "-204", "333"), triple("inv", "62", "162")]);
+    }
+
+    #[test]
+    fn a_rule_s_work_is_bounded() {
+        // 400 inputs, each solved numerically: past RULE_BUDGET the rest get no figure.
+        let ids: Vec<String> = (0..400).map(|i| format!("a{i:03}")).collect();
+        let specs: Vec<String> = ids.iter().map(|id| format!("{id}#")).collect();
+        let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        let figures: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), "1")).collect();
+        let actual = format!("min({}, 1000000)", ids.join(" + "));
+        let n = needs(&specs, &figures, &actual, ">=", "500");
+        assert_eq!(n.len(), 400);
+        let solved = n.iter().take_while(|n| n.to == Some(d("101"))).count();
+        assert!((100..400).contains(&solved), "{solved} solved");
+        let budget = format!(
+            "the rule's work limit ({RULE_BUDGET} evaluations) was reached before {} was solved",
+            n[solved].metric
+        );
+        assert_eq!(why(&n[solved..], &n[solved].metric), budget);
+        assert!(n[solved..].iter().all(|n| n.to.is_none() && n.note == NeedNote::NoFigure(NoFigure::Budget)));
     }
 
     /// A random rule over metrics x and y: (actual expression, solved exactly?, target).
