@@ -792,4 +792,11 @@ formula = "e + d + c + b + a"
         let e = run_with(catalog, &rules.concat(), "a = 1\n");
         assert_eq!(outcomes(&e), vec![(Status::Met, Some(dec("16")), None), (Status::Met, Some(dec("8")), None)]);
     }
+
+    #[test]
+    fn prev_of_a_formula_with_prev_reads_two_years_back() {
+        let catalog = "[metric.x]\n[metric.y]\nformula = \"x@prev\"\n";
+        let e = run_with(catalog, &rule("y-prev", "expr = \"y@prev\"\nop = \">=\"\ntarget = 1"), "x = 1\n");
+        assert_eq!(outcomes(&e), vec![(Status::Unknown, None, Some("missing data: x@2013".to_string()))]);
+    }
 }
