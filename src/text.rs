@@ -836,6 +836,35 @@ mod tests {
     }
 
     #[test]
+    fn english_solver_notes() {
+        let case = |why: NonLinear, en: &str| {
+            let note = NeedNote::Numeric { why, evaluations: 7 };
+            assert_eq!(
+                need_note(&note, "apps", Lang::En),
+                format!("numeric: {en}; doubling bracket and bisection, 7 evaluations")
+            );
+        };
+        case(NonLinear::NotLinear, "not linear or a ratio of linear terms in apps");
+        case(NonLinear::Func(Func::Min), "`min` of a term that depends on apps");
+        case(NonLinear::DoesNotVerify(d("1.5")), "the exact figure 1.5 does not verify");
+        case(NonLinear::InputNotPoint("inv@2014".into()), "inv@2014 is not a single figure");
+    }
+
+    #[test]
+    fn actual_values_as_tables_show_them() {
+        let case = |low: Option<&str>, high: Option<&str>, approx: bool, shown: &str| {
+            let i = Interval { low: low.map(d), high: high.map(d), approx };
+            assert_eq!(interval_short(&i, false), shown, "{i:?}");
+        };
+        case(Some("12.345"), Some("12.345"), false, "12.35");
+        case(Some("10"), Some("20"), false, "10–20");
+        case(Some("10"), Some("20"), true, "≈10–20");
+        case(Some("16000"), None, false, "≥16000");
+        case(None, Some("100"), true, "≤≈100");
+        assert_eq!(interval_short(&Interval::point(d("1")), true), "true");
+    }
+
+    #[test]
     fn needs_in_plain_words_in_both_languages() {
         let metric = |id: &str, name: &str, en: &str, unit: &str| Metric {
             id: id.into(),
@@ -864,6 +893,12 @@ mod tests {
         assert_eq!(text(&office, 1, 1, Lang::Zh, false), "是否设立知识产权局需为“是”");
         assert_eq!(text(&inv, 313, 533, Lang::Zh, true), "到年底需再增加发明专利申请量 313 件（达到 533 件）");
         assert_eq!(text(&inv, 313, 533, Lang::En, true), "by year end: 313 more invention applications (to 533)");
+        // An acronym keeps its capitals inside the sentence.
+        let pct = metric("pct", "PCT国际专利申请量", "PCT applications", "件");
+        assert_eq!(text(&pct, 5, 10, Lang::En, false), "5 more PCT applications (to 10)");
+        // A change too small for two places is written in full, never as 0.
+        let small = need(Some(&money), "money", d("0.004"), d("500.004"), Lang::En, false);
+        assert_eq!(small, "IP-pledge financing: 0.004 万元 more (to 500 万元)");
     }
 
     #[test]

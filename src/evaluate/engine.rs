@@ -28,6 +28,8 @@ pub struct Engine<'p, 'm> {
     derived: Vec<(PeriodIdx, MetricIdx)>,
     over: Option<(MetricIdx, PeriodIdx, Interval)>,
     work: Vec<(MetricIdx, PeriodIdx)>,
+    /// The most entries `work` can hold without a cycle (see `ensure`).
+    work_bound: usize,
     stack: Vec<Value>,
     /// When set, every value computed is recorded here, in the order computed.
     pub trace: Option<Vec<Input>>,
@@ -35,6 +37,11 @@ pub struct Engine<'p, 'm> {
 
 impl<'p, 'm> Engine<'p, 'm> {
     pub fn new(plan: &'p Plan<'m>) -> Self {
+        // Without a cycle the work stack holds the first slot and, for each slot on one
+        // path of dependencies (distinct slots), the references it pushed: at most
+        // every reference of every formula, at every period.
+        let refs: usize = plan.metrics.iter().filter_map(|m| m.formula.as_ref()).map(|c| c.refs.len()).sum();
+        let work_bound = refs.saturating_mul(plan.periods.len()).saturating_add(1);
         Engine {
             plan,
             entity: None,
@@ -44,6 +51,7 @@ impl<'p, 'm> Engine<'p, 'm> {
             derived: Vec::new(),
             over: None,
             work: Vec::new(),
+            work_bound,
             stack: Vec::new(),
             trace: None,
         }
@@ -151,7 +159,7 @@ impl<'p, 'm> Engine<'p, 'm> {
             return;
         }
         // Validation rejects cycles; the bound only keeps a bug from looping.
-        let bound = self.plan.metrics.len().saturating_mul(self.plan.periods.len()).saturating_add(1);
+        let bound = self.work_bound;
         self.work.push((metric, period));
         while let Some(&(m, p)) = self.work.last() {
             if self.slot(m, p).is_some() {

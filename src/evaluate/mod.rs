@@ -652,9 +652,14 @@ unit = "bool"
 
     /// Evaluate `rules` (a rule set's body, without id/period) on `data` (a 2015 period's body).
     fn run(rules: &str, data: &str) -> Evaluation<'static> {
+        run_with(CATALOG, rules, data)
+    }
+
+    /// [`run`] with another catalog.
+    fn run_with(catalog: &str, rules: &str, data: &str) -> Evaluation<'static> {
         let mut sources = Sources::default();
         let mut diags = Vec::new();
-        let c = sources.add("metrics.toml".into(), CATALOG.into());
+        let c = sources.add("metrics.toml".into(), catalog.into());
         let r = sources.add("rules.toml".into(), format!("id = \"rs\"\nperiod = \"2015\"\n{rules}"));
         let d = sources.add("city.toml".into(), format!("id = \"city\"\n[period.2015]\n{data}"));
         let raw = RawWorkspace {
@@ -905,5 +910,48 @@ unit = "bool"
         assert_eq!(got[2], (Status::Unknown, "division by zero".to_string()));
         assert_eq!(got[3], (Status::Unknown, "missing data: c@2015, flag@2015".to_string()));
         assert_eq!(got[4], (Status::Unknown, "missing data: a@2014".to_string()));
+    }
+
+    /// Status, point actual and English reason of every rule.
+    fn outcomes(e: &Evaluation) -> Vec<(Status, Option<Decimal>, Option<String>)> {
+        e.rules
+            .iter()
+            .map(|r| {
+                let reason = r.reason.as_ref().map(|r| crate::text::reason(r, crate::text::Lang::En));
+                (r.status, r.actual.as_ref().ok().and_then(Interval::as_point), reason)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn derived_metrics_that_share_inputs() {
+        // Each derived metric reads every one before it: no cycle, f = 16 a, however many
+        // references wait to be computed at once.
+        let catalog = r#"
+[metric.a]
+[metric.b]
+formula = "a"
+[metric.c]
+formula = "b + a"
+[metric.d]
+formula = "c + b + a"
+[metric.e]
+formula = "d + c + b + a"
+[metric.f]
+formula = "e + d + c + b + a"
+"#;
+        let rules = [
+            rule("f", "metric = \"f\"\nop = \">=\"\ntarget = 1"),
+            rule("e", "metric = \"e\"\nop = \">=\"\ntarget = 1"),
+        ];
+        let e = run_with(catalog, &rules.concat(), "a = 1\n");
+        assert_eq!(outcomes(&e), vec![(Status::Met, Some(dec("16")), None), (Status::Met, Some(dec("8")), None)]);
+    }
+
+    #[test]
+    fn prev_of_a_formula_with_prev_reads_two_years_back() {
+        let catalog = "[metric.x]\n[metric.y]\nformula = \"x@prev\"\n";
+        let e = run_with(catalog, &rule("y-prev", "expr = \"y@prev\"\nop = \">=\"\ntarget = 1"), "x = 1\n");
+        assert_eq!(outcomes(&e), vec![(Status::Unknown, None, Some("missing data: x@2013".to_string()))]);
     }
 }

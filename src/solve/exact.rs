@@ -96,7 +96,9 @@ impl Solver<'_, '_, '_> {
         };
         match self.finalize(metric, cur, r, up, whole, aim.goal, &crosses) {
             Fin::Found(to) => {
-                let rounding = if to != r {
+                // A non-whole figure one unit in the last place past `r` (the evaluator's
+                // rounding missed `r` itself) is still the boundary, not a rounding.
+                let rounding = if whole && to != r {
                     Rounding::Whole { boundary: r, up }
                 } else if aim.goal.strict() && !whole {
                     Rounding::Boundary { up }

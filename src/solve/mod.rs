@@ -481,12 +481,13 @@ mod tests {
     use proptest::prelude::{Just, Strategy, prop_assert, prop_assert_eq, prop_oneof, proptest};
     use rust_decimal::Decimal;
 
+    use super::{NeedNote, NoFigure, RULE_BUDGET};
     use crate::diagnostic::Loc;
     use crate::evaluate::{Evaluation, Need, Options, Status, evaluate_leaked};
     use crate::expr::parse;
     use crate::model::{
         Actual, AppliesTo, Catalog, Date, Entity, Figure, FigureExtra, Formula, Metric, Model, Op, Period, Qualifier,
-        Rule, RuleSet, Scoring, Target,
+        Rule, RuleSet, Scoring, Step, Target,
     };
 
     fn d(s: &str) -> Decimal {
@@ -751,6 +752,7 @@ mod tests {
         let metrics = ["inv#", "apps#", "share = inv / apps * 100"];
         let n = needs(&metrics, &[("inv", "100"), ("apps", "537")], "share", "between", "30..50");
         assert_eq!(brief(&n)[1], triple("inv", "62", "162"));
+        assert!(why(&n, "inv").starts_with("exact: linear in inv"), "{n:?}");
         // above the range: 300 / 537 = 55.9% → inv ≤ 268.5 → 268
         let n = needs(&metrics, &[("inv", "300"), ("apps", "537")], "share", "between", "30..50");
         assert_eq!(brief(&n), vec![triple("apps", "63", "600"), triple("inv", "-32", "268")]);
@@ -822,6 +824,154 @@ mod tests {
         assert!(!diags.iter().any(Diagnostic::is_error), "{diags:?}");
         let e = run(m);
         assert_eq!(brief(&e.rules[0].needs), vec![triple("apps", "-204", "333"), triple("inv", "62", "162")]);
+    }
+
+    /// `(metric, change, to)` and the note of every need of one rule, for table tests.
+    fn case(metrics: &[&str], figures: &[(&str, &str)], actual: &str, op: &str, target: &str) -> Vec<(String, String)> {
+        let n = needs(metrics, figures, actual, op, target);
+        let b = brief(&n);
+        b.iter().map(|(m, c, t)| (format!("{m} {c} {t}"), why(&n, m))).collect()
+    }
+
+    fn expect(got: Vec<(String, String)>, want: &[(&str, &str)]) {
+        let want: Vec<(String, String)> = want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn exact_wherever_the_rule_reduces_to_a_linear_or_ratio_form() {
+        // A product of inputs that are both zero: the other metrics cancel out, no panic.
+        expect(
+            case(&["a#", "b#", "c#"], &[("a", "40"), ("b", "0"), ("c", "0")], "a + b * c", ">=", "100"),
+            &[
+                ("a 60 100", "exact: linear in a"),
+                ("b - -", "target cannot be reached by b alone: it cancels out of the rule"),
+                ("c - -", "target cannot be reached by c alone: it cancels out of the rule"),
+            ],
+        );
+        // A quotient of proportional terms is a constant: the metric cancels out.
+        expect(
+            case(&["a#", "b#"], &[("a", "40"), ("b", "60")], "(a + b) * 100 / (a + b)", ">=", "150"),
+            &[
+                ("a - -", "target cannot be reached by a alone: it cancels out of the rule"),
+                ("b - -", "target cannot be reached by b alone: it cancels out of the rule"),
+            ],
+        );
+        // Terms of degree 2 along the way that cancel back down are still solved exactly.
+        expect(case(&["a#"], &[("a", "4")], "a * a / a", ">=", "10"), &[("a 6 10", "exact: linear in a")]);
+        expect(
+            case(&["a"], &[("a", "10")], "a / (a * a) * 100", "<=", "5"),
+            &[("a 10 20", "exact: ratio of linear terms in a")],
+        );
+        // A term of the rule that does not depend on the metric is a constant, even
+        // inside `min` and through a derived metric.
+        let metrics = ["inv#", "c#", "d#", "bonus = c + d"];
+        let n = case(&metrics, &[("inv", "50"), ("c", "3"), ("d", "4")], "inv + min(bonus, 10)", ">=", "100");
+        assert_eq!(n[2], ("inv 43 93".to_string(), "exact: linear in inv".to_string()));
+        // The boundary of a non-whole metric that the evaluator's rounding misses by one
+        // unit in the last place: the next value up, still the exact path.
+        expect(
+            case(&["inv"], &[("inv", "0.07")], "inv / 7 * 3", ">=", "1"),
+            &[("inv 2.2633333333333333333333333433 2.3333333333333333333333333433", "exact: linear in inv")],
+        );
+    }
+
+    #[test]
+    fn beyond_a_ratio_of_linear_terms_the_numeric_method_says_why() {
+        let numeric = |why: &str, n: usize| format!("numeric: {why}; doubling bracket and bisection, {n} evaluations");
+        let product = "a product of terms that both depend on the metric";
+        expect(case(&["a#"], &[("a", "5")], "a * a * a", ">=", "1000"), &[("a 5 10", &numeric(product, 8))]);
+        expect(case(&["a#"], &[("a", "5")], "1000 / (a * a * a)", "<=", "1"), &[("a 5 10", &numeric(product, 12))]);
+        let quadratic = "not linear or a ratio of linear terms in a";
+        expect(case(&["a#"], &[("a", "5")], "a * a", ">=", "1000"), &[("a 27 32", &numeric(quadratic, 12))]);
+        // (a + 1) / (a² + a + 1) is not a constant, though its leading terms agree.
+        expect(
+            case(&["a#"], &[("a", "5")], "(a + 1) / (a * a + a + 1) * 100", ">=", "50"),
+            &[("a -4 1", &numeric(quadratic, 9))],
+        );
+        // The evaluations it took: whole metrics bisect down to whole numbers, others
+        // to 10⁻¹⁵ relative, then snap to the shortest decimal that meets the rule.
+        let min_a = "`min` of a term that depends on a";
+        let b_cannot = "target cannot be reached by b alone: no value found in either direction without going \
+                        below zero (2 evaluations; `min` of a term that depends on b)";
+        expect(
+            case(&["a#", "b#"], &[("a", "80"), ("b", "120")], "min(a, b)", ">=", "100"),
+            &[("a 20 100", &numeric(min_a, 12)), ("b - -", b_cannot)],
+        );
+        expect(
+            case(&["a", "b"], &[("a", "80"), ("b", "120")], "min(a, b)", ">=", "100.5"),
+            &[("a 20.5 100.5", &numeric(min_a, 57)), ("b - -", b_cannot)],
+        );
+        // A metric that is negative now may stay negative.
+        let abs_a = "`abs` of a term that depends on a";
+        expect(case(&["a"], &[("a", "-10")], "abs(a)", "<=", "5"), &[("a 5 -5", &numeric(abs_a, 58))]);
+        // Both directions reach the goal in the same round: the nearer wins (70 is 28
+        // away from 98, 130 is 32 away).
+        expect(case(&["a#"], &[("a", "98")], "abs(a - 100)", ">=", "30"), &[("a -28 70", &numeric(abs_a, 22))]);
+    }
+
+    #[test]
+    fn boundaries_signs_and_exact_values() {
+        // A strict comparison at its boundary: the next whole number, still exact.
+        expect(
+            case(&["apps#"], &[("apps", "1750")], "apps", ">", "1750"),
+            &[("apps 1 1751", "exact: linear in apps; boundary 1750, rounded up to a whole number that meets it")],
+        );
+        expect(
+            case(&["cases#"], &[("cases", "10")], "cases", "<", "10"),
+            &[("cases -1 9", "exact: linear in cases; boundary 10, rounded down to a whole number that meets it")],
+        );
+        // No negative figure for a metric that is not negative now: the boundary itself
+        // below zero, or past it (for `< 0` the next whole number is -1).
+        let a_minus_b = |target: &str| case(&["a#", "b#"], &[("a", "100"), ("b", "80")], "a - b", ">=", target);
+        assert_eq!(a_minus_b("150")[1], ("b - -".to_string(), "would need a negative value (-50)".to_string()));
+        assert_eq!(a_minus_b("100.5")[1], ("b - -".to_string(), "would need a negative value (-0.5)".to_string()));
+        expect(case(&["a#"], &[("a", "5")], "a", "<", "0"), &[("a - -", "would need a negative value (beyond 0)")]);
+        // A metric that is negative now may stay negative.
+        expect(
+            case(&["profit"], &[("profit", "-80")], "profit", ">=", "-50"),
+            &[("profit 30 -50", "exact: linear in profit")],
+        );
+        // `==`: exact where a value gives exactly the target, else the exact value.
+        expect(case(&["a"], &[("a", "10")], "a * 4", "==", "10"), &[("a -7.5 2.5", "exact: linear in a")]);
+        expect(
+            case(&["a#"], &[("a", "10")], "a * 3", "==", "100"),
+            &[("a - -", "no whole number of a gives exactly the target (the exact value is 33.333333)")],
+        );
+        expect(
+            case(&["a"], &[("a", "10")], "a * 3", "==", "1"),
+            &[("a - -", "no decimal value of a gives exactly the target (the exact value is about 0.333333)")],
+        );
+    }
+
+    #[test]
+    fn an_unknown_rule_has_no_needs_even_with_point_sides() {
+        // `steps` with a threshold that cannot be computed: unknown, though 5 < 10.
+        let mut r = rule("a", ">=", "10");
+        r.scoring = Scoring::Steps(vec![Step { threshold: formula("c"), points: Decimal::ONE }]);
+        let e = run(model(&["a#", "c#"], &[("a", "5")], vec![r], None));
+        assert_eq!(e.rules[0].status, Status::Unknown);
+        assert_eq!(e.rules[0].needs, Vec::new());
+    }
+
+    #[test]
+    fn a_rule_s_work_is_bounded() {
+        // 400 inputs, each solved numerically: past RULE_BUDGET the rest get no figure.
+        let ids: Vec<String> = (0..400).map(|i| format!("a{i:03}")).collect();
+        let specs: Vec<String> = ids.iter().map(|id| format!("{id}#")).collect();
+        let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        let figures: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), "1")).collect();
+        let actual = format!("min({}, 1000000)", ids.join(" + "));
+        let n = needs(&specs, &figures, &actual, ">=", "500");
+        assert_eq!(n.len(), 400);
+        let solved = n.iter().take_while(|n| n.to == Some(d("101"))).count();
+        assert!((100..400).contains(&solved), "{solved} solved");
+        let budget = format!(
+            "the rule's work limit ({RULE_BUDGET} evaluations) was reached before {} was solved",
+            n[solved].metric
+        );
+        assert_eq!(why(&n[solved..], &n[solved].metric), budget);
+        assert!(n[solved..].iter().all(|n| n.to.is_none() && n.note == NeedNote::NoFigure(NoFigure::Budget)));
     }
 
     /// A random rule over metrics x and y: (actual expression, solved exactly?, target).

@@ -89,6 +89,15 @@ impl Solver<'_, '_, '_> {
             let to = match search.settle(side.lo, hi, side.up, whole) {
                 Ok(to) => to,
                 Err(why) => {
+                    // Cut short, the bracket's end meets the rule but need not be the
+                    // nearest value that does: no figure, with the limit as the reason.
+                    let why = why.unwrap_or_else(|| {
+                        if self.exhausted() {
+                            NoFigure::Budget
+                        } else {
+                            NoFigure::Limit { evaluations: search.evaluations, why: reason.clone() }
+                        }
+                    });
                     failure.get_or_insert(why);
                     continue;
                 }
@@ -154,11 +163,11 @@ impl Search<'_, '_, '_, '_> {
         self.solver.meets(self.metric, x, relaxed)
     }
 
-    /// Bisect [lo, hi] (hi reaches the goal, lo does not) and pick the figure.
-    fn settle(&mut self, mut lo: Decimal, mut hi: Decimal, up: bool, whole: bool) -> Result<Decimal, NoFigure> {
+    /// Bisect [lo, hi] (hi reaches the goal, lo does not) and pick the figure; `None`
+    /// when the evaluation cap or the rule's budget cuts the bisection short.
+    fn settle(&mut self, mut lo: Decimal, mut hi: Decimal, up: bool, whole: bool) -> Result<Decimal, Option<NoFigure>> {
         let tolerance = |lo: Decimal, hi: Decimal| Decimal::new(1, 15) * lo.abs().max(hi.abs()).max(Decimal::ONE);
-        while self.evaluations < MAX_EVALUATIONS && !self.solver.exhausted() {
-            let Some(mid) = hi.checked_sub(lo).and_then(|w| lo.checked_add(w / Decimal::TWO)) else { break };
+        while let Some(mid) = hi.checked_sub(lo).and_then(|w| lo.checked_add(w / Decimal::TWO)) {
             let mid = if whole {
                 let m = if up { mid.floor() } else { mid.ceil() };
                 let m = if up && m <= lo {
@@ -179,6 +188,9 @@ impl Search<'_, '_, '_, '_> {
                 }
                 mid
             };
+            if self.evaluations >= MAX_EVALUATIONS || self.solver.exhausted() {
+                return Err(None);
+            }
             if self.reached(mid) {
                 hi = mid;
             } else {
@@ -210,9 +222,9 @@ impl Search<'_, '_, '_, '_> {
         if !equal || self.verify(hi, false) {
             Ok(hi)
         } else if whole {
-            Err(NoFigure::NoWhole { exact: None })
+            Err(Some(NoFigure::NoWhole { exact: None }))
         } else {
-            Err(NoFigure::NoDecimal { about: None })
+            Err(Some(NoFigure::NoDecimal { about: None }))
         }
     }
 }
