@@ -893,6 +893,7 @@ unit = "bool"
                 rule("div0", "expr = \"a / b\"\nop = \">=\"\ntarget = 1"),
                 rule("missing", "expr = \"max(a, c, flag)\"\nop = \">=\"\ntarget = 1"),
                 rule("prev", "metric = \"a\"\nop = \">=\"\ntarget = \"a@prev\""),
+                rule("named", "metric = \"a\"\nop = \">=\"\ntarget = \"a@2013\""),
             ]
             .concat(),
             "a = { at_least = 120 }\nb = 0\n",
@@ -910,6 +911,8 @@ unit = "bool"
         assert_eq!(got[2], (Status::Unknown, "division by zero".to_string()));
         assert_eq!(got[3], (Status::Unknown, "missing data: c@2015, flag@2015".to_string()));
         assert_eq!(got[4], (Status::Unknown, "missing data: a@2014".to_string()));
+        // A period named only in a rule, and in no data file, is missing data too.
+        assert_eq!(got[5], (Status::Unknown, "missing data: a@2013".to_string()));
     }
 
     /// Status, point actual and English reason of every rule.
