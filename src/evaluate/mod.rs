@@ -371,15 +371,6 @@ pub fn prev_period(period: &str) -> Option<String> {
     }
 }
 
-/// The period a reference reads when its formula is evaluated at `period`.
-pub fn resolve_period(period: &str, at: &PeriodRef) -> Result<String, Unknown> {
-    match at {
-        PeriodRef::Current => Ok(period.to_string()),
-        PeriodRef::Named(p) => Ok(p.clone()),
-        PeriodRef::Prev => prev_period(period).ok_or_else(|| Unknown::PrevOfNonYear { period: period.to_string() }),
-    }
-}
-
 /// The actual side of a rule.
 pub fn actual_expr(rule: &Rule) -> Expr {
     match &rule.actual {
