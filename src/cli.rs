@@ -75,6 +75,26 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
+    /// Write the form an office fills in: a wide sheet (.xlsx or .csv) of the figures the rule sets read
+    Template {
+        #[command(flatten)]
+        paths: PathArgs,
+        /// Only this rule set (repeatable)
+        #[arg(long = "ruleset", value_name = "ID")]
+        rulesets: Vec<String>,
+        /// Only this entity (repeatable)
+        #[arg(long = "entity", value_name = "ID")]
+        entities: Vec<String>,
+        /// The period evaluated, instead of each rule set's own
+        #[arg(long)]
+        period: Option<String>,
+        /// The form to write: FILE.xlsx or FILE.csv (`-`: the CSV form on stdout)
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+        /// Language of messages (the form's headers are the catalog names whatever the language)
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
     /// One entity's metrics across all its periods, with year-on-year growth
     Trend {
         entity: String,

@@ -53,6 +53,23 @@ pub struct CompareJob {
     pub format: Format,
 }
 
+/// What kind of form `kaohe template` writes, by the extension of `--output`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormFormat {
+    Xlsx,
+    Csv,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateJob {
+    pub selection: Selection,
+    /// `--period`: the period evaluated instead of each rule set's own.
+    pub period: Option<String>,
+    /// `None`: the CSV form goes to stdout (`--output -`).
+    pub output: Option<std::path::PathBuf>,
+    pub format: FormFormat,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Job {
     Check,
@@ -60,6 +77,7 @@ pub enum Job {
     Explain(ExplainJob),
     Trend(TrendJob),
     Compare(CompareJob),
+    Template(TemplateJob),
 }
 
 /// Everything a run needs to know before it reads a file.
@@ -82,6 +100,23 @@ fn as_of(text: Option<&str>) -> Result<Option<Date>, UsageError> {
         Some(t) => Date::parse(t)
             .map(Some)
             .ok_or_else(|| UsageError(format!("--as-of `{t}` is not a date such as 2016-06-30"))),
+    }
+}
+
+/// The form's format from the extension of `--output` (any case); `-` is the CSV form
+/// on stdout.
+fn form_output(path: &std::path::Path) -> Result<(Option<std::path::PathBuf>, FormFormat), UsageError> {
+    if path.as_os_str() == "-" {
+        return Ok((None, FormFormat::Csv));
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("xlsx") => Ok((Some(path.to_path_buf()), FormFormat::Xlsx)),
+        Some("csv") => Ok((Some(path.to_path_buf()), FormFormat::Csv)),
+        _ => Err(UsageError(format!(
+            "--output `{}`: the form is written as .xlsx or .csv; name a file with one of these extensions",
+            crate::escape::escape_text(&path.display().to_string())
+        ))),
     }
 }
 
@@ -138,6 +173,19 @@ impl Config {
                     format: *format,
                 }),
             ),
+            Command::Template { paths: p, rulesets, entities, period, output, lang } => {
+                let (output, format) = form_output(output)?;
+                (
+                    paths(p),
+                    *lang,
+                    Job::Template(TemplateJob {
+                        selection: Selection { entities: entities.clone(), rulesets: rulesets.clone() },
+                        period: period.clone(),
+                        output,
+                        format,
+                    }),
+                )
+            }
         };
         let today = match env("KAOHE_TODAY").filter(|t| !t.is_empty()) {
             Some(t) => Some(

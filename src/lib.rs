@@ -17,9 +17,11 @@ pub mod interval;
 pub mod load;
 pub mod model;
 pub mod number;
+pub mod output_file;
 pub mod render;
 pub mod report;
 pub mod solve;
+pub mod template;
 pub mod text;
 pub mod trend;
 pub mod validate;
@@ -38,6 +40,7 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Job::Explain(job) => commands::explain::run(config, job, &mut out, err),
         Job::Trend(job) => commands::trend::trend(config, job, &mut out, err),
         Job::Compare(job) => commands::trend::compare(config, job, &mut out, err),
+        Job::Template(job) => commands::template::run(config, job, &mut out, err),
     };
     out.finish(code, err)
 }

@@ -679,6 +679,133 @@ fn lower_first(s: &str) -> String {
     }
 }
 
+/// The words of the form `kaohe template` writes (CONTRACT §6). The form is read back
+/// by the spreadsheet reader, so these are the reader's words, whatever `--lang`.
+pub mod form {
+    use crate::model::Qualifier;
+
+    /// The layout's fixed column headers.
+    pub const ENTITY: &str = "entity";
+    pub const PERIOD: &str = "period";
+    pub const AS_OF: &str = "as_of";
+    /// Sheet names of the workbook form: the figures, the entities layout, the instructions.
+    pub const DATA_SHEET: &str = "数据";
+    pub const ENTITIES_SHEET: &str = "entities";
+    pub const HELP_SHEET: &str = "说明";
+    /// A `bool` figure.
+    pub const YES: &str = "是";
+    pub const NO: &str = "否";
+
+    /// A figure as a report writes it: `16000余`, `近100`, `约2000`, or the bare number.
+    pub fn value(q: Qualifier, number: &str) -> String {
+        match q {
+            Qualifier::Exact => number.to_string(),
+            Qualifier::AtLeast => format!("{number}余"),
+            Qualifier::AtMost => format!("近{number}"),
+            Qualifier::Approx => format!("约{number}"),
+        }
+    }
+
+    /// A metric column's header: the catalog name (else the id) and the unit in
+    /// full-width brackets, none for a metric without a unit or a `bool` one.
+    pub fn header(label: &str, unit: Option<&str>) -> String {
+        match unit {
+            Some(u) if u != "bool" => format!("{label}（{u}）"),
+            _ => label.to_string(),
+        }
+    }
+
+    /// The note on a metric column's header: what the column is, in both languages.
+    pub fn header_note(id: &str, unit: Option<&str>) -> String {
+        match unit {
+            Some("bool") => format!("指标 metric: {id}\n填“是”或“否” (yes / no)"),
+            Some(u) => format!("指标 metric: {id}\n单位 unit: {u}"),
+            None => format!("指标 metric: {id}\n无单位 (no unit)"),
+        }
+    }
+
+    /// The `说明` sheet: each line in Chinese, then in English.
+    pub const HELP: &[(&str, &str)] = &[
+        ("填写说明", "How to fill in this form"),
+        (
+            "“数据”表每行是一个单位在一个期间的数据。第一行是表头：请勿修改，也不要在它上面插入行。",
+            "The sheet 数据 holds one row per entity and period. Its first row is the header: do not change it or insert rows above it.",
+        ),
+        (
+            "entity 列填单位代码（id），各单位的名称、类别见 entities 表；period 列填期间（年度，如 2015）。",
+            "Column entity holds the entity's id (names and kinds are on the sheet entities); column period the period (a year such as 2015).",
+        ),
+        (
+            "确数直接填数字，如 537、2.4、1,200。没有数据的格子留空：留空是缺失，不是零。",
+            "Write an exact figure as a number (537, 2.4, 1,200). Leave a cell empty when there is no figure: empty is missing, never zero.",
+        ),
+        (
+            "报告中的写法也可以：“16000余”“300以上”“超3500”表示至少这么多；“近100”“不足60”“60以下”表示至多；“约2000”“2000左右”表示大约。",
+            "Report-style figures are read too: 16000余, 300以上, 超3500 mean at least; 近100, 不足60, 60以下 mean at most; 约2000, 2000左右 mean about.",
+        ),
+        (
+            "单位见表头括号，如“专利申请量（件）”。数字后面可以带单位（16000余件、2.4亿元），须与表头的单位相同或能换算（元、万元、亿元）。",
+            "The unit is in the header's brackets, as in 专利申请量（件）. A unit may follow the number (16000余件, 2.4亿元); it must be the header's unit or convert to it (元, 万元, 亿元).",
+        ),
+        (
+            "是否类指标（表头无单位括号，批注写明）填“是”或“否”。",
+            "A yes/no indicator (its header note says so) takes 是 or 否.",
+        ),
+        (
+            "as_of 列（若有）填年度数据截至的日期，如 2016-06-30、2016/6/30 或 2016年6月30日；全年数据留空。",
+            "Column as_of (where present) holds the date year-to-date figures run to, as 2016-06-30, 2016/6/30 or 2016年6月30日; leave it empty for a whole year.",
+        ),
+        (
+            "填好之前不要把本表放进 data 文件夹：与原有数据放在一起，同一个数据会出现两次。",
+            "Keep this form outside the data folder until it is filled in: beside the figures it copies, every figure would be given twice.",
+        ),
+    ];
+}
+
+/// After `kaohe template` wrote its form.
+pub fn form_written(path: &str, rows: usize, columns: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("notice: 已写出填报表 {}：{rows} 行，{columns} 个指标列", shown(path)),
+        Lang::En => format!(
+            "notice: wrote the form {}: {rows} {}, {columns} metric {}",
+            shown(path),
+            if rows == 1 { "row" } else { "rows" },
+            if columns == 1 { "column" } else { "columns" }
+        ),
+    }
+}
+
+/// The form is written into a folder kaohe reads data from.
+pub fn form_in_data_folder(path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "warning: {} 在数据文件夹内：下次读取时，表中已填的每个数据都会与原数据重复；填好之前请放在数据文件夹之外",
+            shown(path)
+        ),
+        Lang::En => format!(
+            "warning: {} is inside a data folder: read with the figures it copies, every figure would be given twice; \
+             keep the form outside the data folder until it is filled in",
+            shown(path)
+        ),
+    }
+}
+
+/// `--output` names a file kaohe has just read.
+pub fn form_is_input(path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("--output {} 是一个输入文件；kaohe 从不覆盖输入文件", shown(path)),
+        Lang::En => format!("--output {} is an input file; kaohe never writes over an input", shown(path)),
+    }
+}
+
+/// Writing the form failed.
+pub fn form_write_failed(path: &str, e: &std::io::Error, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("无法写出 {}：{e}（原有文件未改动）", shown(path)),
+        Lang::En => format!("cannot write {}: {e} (an existing file is left as it was)", shown(path)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod eval;
 pub mod explain;
+pub mod template;
 pub mod trend;
 
 use std::io::{self, Write};
@@ -73,6 +74,8 @@ impl Write for Output<'_> {
 /// A validated workspace.
 pub struct Workspace {
     pub model: Model,
+    /// Every file read, as its path was given or found (an output never replaces one).
+    pub inputs: Vec<std::path::PathBuf>,
 }
 
 impl Workspace {
@@ -89,7 +92,8 @@ impl Workspace {
         });
         let text: String = diags.iter().map(|d| d.render(&sources)).collect();
         let _ = err.write_all(text.as_bytes());
-        (!diags.iter().any(Diagnostic::is_error)).then_some(Workspace { model })
+        let inputs = sources.files.iter().map(|f| std::path::PathBuf::from(&f.path)).collect();
+        (!diags.iter().any(Diagnostic::is_error)).then_some(Workspace { model, inputs })
     }
 
     pub fn entity_ids(&self) -> impl Iterator<Item = &str> + Clone {
