@@ -490,3 +490,28 @@ fn the_workbook_form_read_by_kaohe_gives_the_same_evaluation() {
     let after = kaohe_in(&ws, &["eval", "--format", "json", "--data", "back"]);
     assert_eq!((after.code, after.stdout), (before.code, before.stdout));
 }
+
+#[test]
+fn the_output_is_replaced_whole_or_not_at_all_and_a_data_folder_is_warned_about() {
+    let ws = fixture();
+    ws.write("form.csv", b"old form\n");
+    // An input error: exit 2, the old file untouched, no temporary file left.
+    ws.write("data/broken.toml", b"id = \"broken\"\n[period.2015]\npatent_applications = \"23O\"\n");
+    let out = kaohe_in(&ws, &["template", "--output", "form.csv"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(ws.path("form.csv")).ok().as_deref(), Some("old form\n"));
+    std::fs::remove_file(ws.path("data/broken.toml")).unwrap_or_else(|e| panic!("{e}"));
+    // A folder that does not exist: a message, exit 2, nothing written.
+    let out = kaohe_in(&ws, &["template", "--output", "no/such/form.xlsx"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.starts_with("error: cannot write no/such/form.xlsx: "), "{}", out.stderr);
+    // Into the data folder: written, with a warning that the figures would count twice.
+    let out = kaohe_in(&ws, &["template", "--output", "data/form.xlsx"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.starts_with("warning: data/form.xlsx is inside a data folder"), "{}", out.stderr);
+    let mut names: Vec<String> = std::fs::read_dir(&ws.root)
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    assert_eq!(names, ["data", "form.csv", "rules"]);
+}
