@@ -48,11 +48,11 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
     let form = Form::new(&plan, &pairs, config.today);
 
     let Some(path) = &job.output else {
-        let _ = out.write_all(&write::csv(&form, false));
+        let _ = out.write_all(&write::csv(&form, write::CsvTo::Stdout));
         return OK;
     };
     let bytes = match job.format {
-        FormFormat::Csv => write::csv(&form, true),
+        FormFormat::Csv => write::csv(&form, write::CsvTo::File),
         FormFormat::Xlsx => match write::xlsx(&form) {
             Ok(b) => b,
             Err(e) => return usage(err, &format!("cannot build the workbook: {e}")),

@@ -28,16 +28,29 @@ fn number_text(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// The form as CSV (RFC 4180, LF line ends). `bom`: start with a UTF-8 byte order
-/// mark, so that Excel and WPS open a file of Chinese headers as UTF-8, not as the
-/// local code page.
-pub fn csv(f: &Form, bom: bool) -> Vec<u8> {
+/// Where the CSV form goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvTo {
+    /// A file: it starts with a UTF-8 byte order mark, so that Excel and WPS open its
+    /// Chinese headers as UTF-8, not as the local code page.
+    File,
+    /// Standard output: no BOM, and catalog names shown with control characters
+    /// escaped as everything kaohe prints (CONTRACT §7).
+    Stdout,
+}
+
+/// The form as CSV (RFC 4180, LF line ends).
+pub fn csv(f: &Form, to: CsvTo) -> Vec<u8> {
     let mut out = Vec::new();
-    if bom {
+    if to == CsvTo::File {
         out.extend_from_slice("\u{feff}".as_bytes());
     }
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-    let rows = std::iter::once(header_row(f)).chain(f.rows.iter().map(|r| {
+    let mut header = header_row(f);
+    if to == CsvTo::Stdout {
+        header = header.iter().map(|h| crate::text::shown(h).into_owned()).collect();
+    }
+    let rows = std::iter::once(header).chain(f.rows.iter().map(|r| {
         let mut row = vec![r.entity.id.clone(), r.period.clone()];
         if f.with_as_of {
             row.push(r.as_of.map(|d| d.to_string()).unwrap_or_default());
