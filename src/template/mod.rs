@@ -10,7 +10,7 @@
 
 pub mod write;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
@@ -19,9 +19,12 @@ use crate::expr::{At, Code, MetricIdx, PeriodIdx};
 use crate::model::{Date, Entity, Measure, Metric, Qualifier, is_year};
 use crate::text::form;
 
+/// (raw metric, period) pairs, in index order.
+pub type Reads = BTreeSet<(MetricIdx, PeriodIdx)>;
+
 /// Every (raw metric, period) that evaluating `rs` at `period` reads. `year_to_date`:
 /// the figures will carry an `as_of`, so a `level` rule's pace reads its baseline too.
-pub fn reads(plan: &Plan, rs: &PlanRuleSet, period: PeriodIdx, year_to_date: bool) -> BTreeSet<(MetricIdx, PeriodIdx)> {
+pub fn reads(plan: &Plan, rs: &PlanRuleSet, period: PeriodIdx, year_to_date: bool) -> Reads {
     let mut walk = Walk { plan, seen: HashSet::new(), work: Vec::new(), raw: BTreeSet::new() };
     for rule in &rs.rules {
         walk.code(&rule.actual, period);
@@ -53,7 +56,7 @@ struct Walk<'a, 'm> {
     plan: &'a Plan<'m>,
     seen: HashSet<(MetricIdx, PeriodIdx)>,
     work: Vec<(MetricIdx, PeriodIdx)>,
-    raw: BTreeSet<(MetricIdx, PeriodIdx)>,
+    raw: Reads,
 }
 
 impl Walk<'_, '_> {
@@ -135,23 +138,29 @@ fn year_to_date(entity: &Entity, period: &str, today: Option<Date>) -> bool {
 }
 
 impl<'m> Form<'m> {
-    /// The form for `pairs` (in entity order): one row per entity and period read, one
+    /// The form for `pairs` (grouped by entity, in entity order): one row per entity and period read, one
     /// column per raw metric read, the figures on file filled in.
     pub fn new(plan: &Plan<'m>, pairs: &[Pair<'_, 'm>], today: Option<Date>) -> Form<'m> {
         let mut metrics: BTreeSet<MetricIdx> = BTreeSet::new();
         let mut with_as_of = false;
-        // Entity index in the model -> periods read.
-        let mut periods: BTreeMap<usize, (&'m Entity, BTreeSet<String>)> = BTreeMap::new();
-        let position = |e: &Entity| plan.model.entities.iter().position(|x| std::ptr::eq(x, e)).unwrap_or(usize::MAX);
+        // Each entity with the periods read; `pairs` come grouped by entity.
+        let mut periods: Vec<(&'m Entity, BTreeSet<String>)> = Vec::new();
+        // What a rule set reads at a period is the same for every entity: walk it once.
+        let mut walked: HashMap<(&str, PeriodIdx, bool), Reads> = HashMap::new();
         for pair in pairs {
             let ytd = year_to_date(pair.entity, &pair.period, today);
             with_as_of |= ytd;
             let Some(p) = plan.periods.get(&pair.period) else { continue };
-            let entry = periods.entry(position(pair.entity)).or_insert_with(|| (pair.entity, BTreeSet::new()));
-            entry.1.insert(pair.period.clone());
-            for (m, q) in reads(plan, pair.ruleset, p, ytd) {
+            if periods.last().is_none_or(|(e, _)| !std::ptr::eq(*e, pair.entity)) {
+                periods.push((pair.entity, BTreeSet::new()));
+            }
+            let Some((_, read)) = periods.last_mut() else { continue };
+            read.insert(pair.period.clone());
+            let key = (pair.ruleset.ruleset.id.as_str(), p, ytd);
+            let reads = walked.entry(key).or_insert_with(|| reads(plan, pair.ruleset, p, ytd));
+            for &(m, q) in reads.iter() {
                 metrics.insert(m);
-                entry.1.insert(plan.periods.name(q).to_string());
+                read.insert(plan.periods.name(q).to_string());
             }
         }
         let mut columns: Vec<&'m Metric> = metrics.iter().map(|&m| plan.metrics[m as usize].def).collect();
@@ -161,7 +170,7 @@ impl<'m> Form<'m> {
 
         let mut rows = Vec::new();
         let mut entities = Vec::new();
-        for (entity, ps) in periods.into_values() {
+        for (entity, ps) in periods {
             entities.push(entity);
             let mut ps: Vec<String> = ps.into_iter().collect();
             ps.sort_by(|a, b| period_order(a).cmp(&period_order(b)));

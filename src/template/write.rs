@@ -2,6 +2,10 @@
 //! data sheet, an `entities` sheet and a `说明` sheet (CONTRACT §6). Both are built in
 //! memory (a form is one row per entity and period, small) and written by the caller
 //! in one atomic step.
+//!
+//! The only floating point here is the workbook's own: a number cell is an f64 and a
+//! column width is in fractional character units. Figures become f64 only at the last
+//! step, and only where that loses nothing ([`exact_f64`]); nothing is computed on them.
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Note, Workbook, Worksheet, XlsxError};
