@@ -228,6 +228,22 @@ mod tests {
     }
 
     #[test]
+    fn the_form_format_comes_from_the_extension_in_any_case() {
+        let job = |out: &str| match config(&["template", "--output", out], "C").map(|c| c.job) {
+            Ok(Job::Template(t)) => Ok((t.output.map(|p| p.display().to_string()), t.format)),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e.0),
+        };
+        assert_eq!(job("form.xlsx"), Ok((Some("form.xlsx".into()), FormFormat::Xlsx)));
+        assert_eq!(job("out/FORM.XLSX"), Ok((Some("out/FORM.XLSX".into()), FormFormat::Xlsx)));
+        assert_eq!(job("form.Csv"), Ok((Some("form.Csv".into()), FormFormat::Csv)));
+        assert_eq!(job("-"), Ok((None, FormFormat::Csv)));
+        for bad in ["form.xls", "form", "form.ods", "out/"] {
+            assert!(job(bad).is_err_and(|e| e.contains("as .xlsx or .csv")), "{bad}");
+        }
+    }
+
+    #[test]
     fn today_comes_from_kaohe_today_else_the_clock() {
         let cli = Cli::try_parse_from(["kaohe", "check"]).unwrap_or_else(|e| panic!("{e}"));
         let with = |today: &'static str| {

@@ -138,8 +138,8 @@ fn year_to_date(entity: &Entity, period: &str, today: Option<Date>) -> bool {
 }
 
 impl<'m> Form<'m> {
-    /// The form for `pairs` (grouped by entity, in entity order): one row per entity and period read, one
-    /// column per raw metric read, the figures on file filled in.
+    /// The form for `pairs` (grouped by entity, in entity order): one row per entity and
+    /// period read, one column per raw metric read, the figures on file filled in.
     pub fn new(plan: &Plan<'m>, pairs: &[Pair<'_, 'm>], today: Option<Date>) -> Form<'m> {
         let mut metrics: BTreeSet<MetricIdx> = BTreeSet::new();
         let mut with_as_of = false;
@@ -163,7 +163,8 @@ impl<'m> Form<'m> {
                 read.insert(plan.periods.name(q).to_string());
             }
         }
-        let mut columns: Vec<&'m Metric> = metrics.iter().map(|&m| plan.metrics[m as usize].def).collect();
+        let mut columns: Vec<&'m Metric> =
+            metrics.iter().filter_map(|&m| plan.metrics.get(m as usize)).map(|pm| pm.def).collect();
         // Catalog file order: the order the catalog's author chose for its readers.
         columns.sort_by_key(|m| (m.loc.file, m.loc.span.start, m.id.clone()));
         let headers = headers(plan, &columns);
