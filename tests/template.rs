@@ -515,3 +515,19 @@ fn the_output_is_replaced_whole_or_not_at_all_and_a_data_folder_is_warned_about(
     names.sort();
     assert_eq!(names, ["data", "form.csv", "rules"]);
 }
+
+#[test]
+fn control_characters_in_names_are_escaped_on_stdout_and_kept_in_the_file() {
+    let ws = Workspace::new();
+    ws.write("rules/metrics.toml", "[metric.a]\nname = \"A\\u001b[31m名\"\nunit = \"件\"\n".as_bytes());
+    ws.write(
+        "rules/r.toml",
+        b"id = \"r\"\nperiod = \"2015\"\n[[rule]]\nid = \"x\"\nmetric = \"a\"\nop = \">=\"\ntarget = 1\n",
+    );
+    ws.write("data/c.toml", b"id = \"c\"\n[period.2015]\na = 1\n");
+    let out = kaohe_in(&ws, &["template", "--output", "-"]);
+    assert_eq!(out.stdout, "entity,period,A\\u{1b}[31m名（件）\nc,2015,1\n");
+    let out = kaohe_in(&ws, &["template", "--output", "form.xlsx"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(sheet(&ws.path("form.xlsx"), "数据")[0][2], "A\u{1b}[31m名（件）");
+}

@@ -38,8 +38,8 @@ pub enum CsvTo {
     /// A file: it starts with a UTF-8 byte order mark, so that Excel and WPS open its
     /// Chinese headers as UTF-8, not as the local code page.
     File,
-    /// Standard output: no BOM, and catalog names shown with control characters
-    /// escaped as everything kaohe prints (CONTRACT §7).
+    /// Standard output: no BOM, and text from the input files (catalog names, period
+    /// ids) shown with control characters escaped, as everything kaohe prints (CONTRACT §7).
     Stdout,
 }
 
@@ -50,11 +50,7 @@ pub fn csv(f: &Form, to: CsvTo) -> Vec<u8> {
         out.extend_from_slice("\u{feff}".as_bytes());
     }
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-    let mut header = header_row(f);
-    if to == CsvTo::Stdout {
-        header = header.iter().map(|h| crate::text::shown(h).into_owned()).collect();
-    }
-    let rows = std::iter::once(header).chain(f.rows.iter().map(|r| {
+    let rows = std::iter::once(header_row(f)).chain(f.rows.iter().map(|r| {
         let mut row = vec![r.entity.id.clone(), r.period.clone()];
         if f.with_as_of {
             row.push(r.as_of.map(|d| d.to_string()).unwrap_or_default());
@@ -67,6 +63,10 @@ pub fn csv(f: &Form, to: CsvTo) -> Vec<u8> {
         row
     }));
     for row in rows {
+        let row: Vec<String> = match to {
+            CsvTo::File => row,
+            CsvTo::Stdout => row.iter().map(|s| crate::text::shown(s).into_owned()).collect(),
+        };
         // Writing to a Vec cannot fail.
         let _ = w.write_record(&row);
     }
