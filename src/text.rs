@@ -775,6 +775,14 @@ pub fn form_written(path: &str, rows: usize, columns: usize, lang: Lang) -> Stri
     }
 }
 
+/// No selected rule set applies to a selected entity: the form has its header alone.
+pub fn form_nothing_selected(lang: Lang) -> &'static str {
+    lang.pick(
+        "notice: 没有需要填报的内容：所选规则集都不适用于所选单位",
+        "notice: nothing to fill in: no selected rule set applies to a selected entity",
+    )
+}
+
 /// The form is written into a folder kaohe reads data from.
 pub fn form_in_data_folder(path: &str, lang: Lang) -> String {
     match lang {

@@ -43,7 +43,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
         }
     }
     if pairs.is_empty() {
-        let _ = writeln!(err, "notice: nothing to fill in: no selected rule set applies to a selected entity");
+        let _ = writeln!(err, "{}", text::form_nothing_selected(config.lang));
     }
     let form = Form::new(&plan, &pairs, config.today);
 
