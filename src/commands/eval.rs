@@ -66,6 +66,9 @@ pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write
         Err(e) => return usage(err, &format!("cannot start the evaluation threads: {e}")),
     };
 
+    if job.bom {
+        let _ = out.write_all(render::csv::BOM.as_bytes());
+    }
     let _ = emitter.begin(out);
     let mut summary: Vec<SummaryEntry> = Vec::new();
     let mut passed = true;

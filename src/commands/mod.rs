@@ -105,6 +105,22 @@ impl Workspace {
     }
 }
 
+/// `kaohe completions SHELL`: the shell's completion script, from the clap definitions.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> u8 {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut crate::cli::Cli::command(), "kaohe", out);
+    OK
+}
+
+/// `kaohe man`: the man page (roff), from the clap definitions.
+pub fn man(out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    use clap::CommandFactory;
+    match clap_mangen::Man::new(crate::cli::Cli::command()).render(out) {
+        Ok(()) => OK,
+        Err(e) => usage(err, &format!("cannot write the man page: {e}")),
+    }
+}
+
 /// A usage error (exit 2).
 pub fn usage(err: &mut dyn Write, message: &str) -> u8 {
     let _ = writeln!(err, "error: {message}");
