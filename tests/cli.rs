@@ -79,4 +79,5 @@ cases! {
     s9_fine_print => "s9-fine-print",
     trend_and_compare => "trend-compare",
     pinned_behaviour_before_the_core_restructure => "pinned-behaviour",
+    repeated_warnings_are_grouped_quiet_and_verbose => "warnings-grouped",
 }

@@ -55,10 +55,12 @@ pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write
         Ok(w) => w,
         Err(m) => return usage(err, &m),
     };
-    if work.is_empty() {
+    if work.is_empty() && !config.quiet {
         let _ = writeln!(err, "notice: nothing to evaluate: no selected rule set applies to a selected entity");
     }
-    warn_unfinished_years(&work, job, config.today, err);
+    if !config.quiet {
+        warn_unfinished_years(&work, job, config.today, err);
+    }
     let emitter = render::emitter(job.format, config.lang);
     let options = Options { as_of: job.as_of, trace: false };
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {

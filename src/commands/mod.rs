@@ -10,7 +10,7 @@ pub mod trend;
 use std::io::{self, Write};
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Sources, suggestion};
+use crate::diagnostic::{Diagnostic, Sources, render_all, suggestion};
 use crate::load;
 use crate::model::Model;
 use crate::validate;
@@ -87,7 +87,10 @@ impl Workspace {
             Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),
             None => (d.path.clone().unwrap_or_default(), 0),
         });
-        let text: String = diags.iter().map(|d| d.render(&sources)).collect();
+        if config.quiet {
+            diags.retain(Diagnostic::is_error);
+        }
+        let text = render_all(&diags, &sources, config.verbose);
         let _ = err.write_all(text.as_bytes());
         (!diags.iter().any(Diagnostic::is_error)).then_some(Workspace { model })
     }
