@@ -25,7 +25,7 @@ pub fn trend(config: &Config, job: &TrendJob, out: &mut Output, err: &mut dyn Wr
     if job.bom {
         let _ = out.write_all(render::csv::BOM.as_bytes());
     }
-    let _ = out.write_all(render::trend::trend(model, ent, &series, job.format, config.lang).as_bytes());
+    let _ = out.write_all(render::trend::trend(model, ent, &series, job.format, config.lang, config.width).as_bytes());
     OK
 }
 
@@ -52,6 +52,6 @@ pub fn compare(config: &Config, job: &CompareJob, out: &mut Output, err: &mut dy
     if job.bom {
         let _ = out.write_all(render::csv::BOM.as_bytes());
     }
-    let _ = out.write_all(render::trend::compare(model, &comparison, job.format, config.lang).as_bytes());
+    let _ = out.write_all(render::trend::compare(model, &comparison, job.format, config.lang, config.width).as_bytes());
     OK
 }
