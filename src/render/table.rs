@@ -54,13 +54,22 @@ pub fn fit(t: &mut Table, width: Option<u16>, wrap: &[bool]) -> String {
     if text_width(&fixed) <= usize::from(width) {
         return fixed;
     }
+    // A wrapping column keeps room for its longest word (up to a point: a run of
+    // Chinese is one "word"), so that words break only where they must.
+    let mut longest = vec![0usize; wrap.len()];
+    for row in t.header().into_iter().chain(t.row_iter()) {
+        for (i, cell) in row.cell_iter().enumerate().take(wrap.len()) {
+            let word = cell.content().split_whitespace().map(UnicodeWidthStr::width).max().unwrap_or(0);
+            longest[i] = longest[i].max(word);
+        }
+    }
     t.set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
     for (i, column) in t.column_iter_mut().enumerate() {
-        // A wrapping column keeps room for a few characters; the rest never break.
-        let constraint = if wrap.get(i).copied().unwrap_or(false) {
-            ColumnConstraint::LowerBoundary(Width::Fixed(8))
-        } else {
-            ColumnConstraint::ContentWidth
+        let constraint = match longest.get(i) {
+            Some(&word) if wrap[i] => {
+                ColumnConstraint::LowerBoundary(Width::Fixed(u16::try_from(word.clamp(4, 14)).unwrap_or(14)))
+            }
+            _ => ColumnConstraint::ContentWidth,
         };
         column.set_constraint(constraint);
     }
@@ -92,6 +101,7 @@ pub fn wrap_lines(text: &str, width: Option<u16>, indent: usize) -> String {
         let options = textwrap::Options::new(usize::from(width))
             .subsequent_indent(&pad)
             .break_words(true)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
             .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
         for piece in textwrap::wrap(line, options) {
             out.push_str(&piece);
@@ -222,7 +232,7 @@ fn section(s: &Section, lang: Lang, width: Option<u16>) -> String {
     {
         // Too wide: the bars go first, then the text columns wrap.
         table = completion_table(s, lang, false);
-        text = fit(&mut table, width, &[true, false, false, true, false, false]);
+        text = fit(&mut table, width, &[true, false, true, true, false, false]);
     }
     let mut out = wrap_lines(&header_line(s, lang), width, 2);
     let _ = writeln!(out, "{text}");
@@ -399,4 +409,49 @@ fn summary_table(summary: &Summary, lang: Lang, width: Option<u16>) -> String {
         let _ = writeln!(out, "{}", fit(&mut t, width, &[false, true, false, false]));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[[&str; 3]]) -> Table {
+        let mut t = new_table();
+        t.set_header(vec!["Indicator", "Target", "Points"]);
+        for r in rows {
+            t.add_row(r.to_vec());
+        }
+        t
+    }
+
+    #[test]
+    fn without_a_width_the_layout_is_fixed() {
+        let long = "全市专利申请量达到年度目标任务并保持较快增长势头和发明专利申请量";
+        let fixed = table(&[[long, "≥ 1750", "0/1"]]).to_string();
+        assert_eq!(fit(&mut table(&[[long, "≥ 1750", "0/1"]]), None, &[true, false, false]), fixed);
+        assert_eq!(fit(&mut table(&[[long, "≥ 1750", "0/1"]]), Some(200), &[true, false, false]), fixed);
+        assert!(text_width(&fixed) > 60);
+    }
+
+    #[test]
+    fn a_narrow_width_wraps_the_text_column_and_keeps_figures_whole() {
+        let long = "全市专利申请量达到年度目标任务并保持较快增长势头和发明专利申请量";
+        let fitted = fit(&mut table(&[[long, "≥ 1750", "12345/67890"]]), Some(40), &[true, false, false]);
+        assert!(text_width(&fitted) <= 40, "{fitted}");
+        assert!(fitted.contains("≥ 1750") && fitted.contains("12345/67890"), "{fitted}");
+        assert!(fitted.lines().filter(|l| l.starts_with('│')).count() > 2, "the name wraps:\n{fitted}");
+    }
+
+    #[test]
+    fn lines_wrap_at_spaces_and_chinese_where_it_must() {
+        assert_eq!(wrap_lines("a b", None, 2), "a b\n");
+        assert_eq!(
+            wrap_lines("Score 1 / 2 · verdict: incomplete", Some(20), 4),
+            "Score 1 / 2 ·\n    verdict:\n    incomplete\n"
+        );
+        let zh = wrap_lines("得分 0 / 2 · 结论：待定：取决于全市专利申请量达到年度目标任务", Some(24), 2);
+        assert!(zh.lines().all(|l| l.width() <= 24), "{zh}");
+        // No hyphenation: a date stays whole.
+        assert_eq!(wrap_lines("as of 2016-06-30 (49%)", Some(18), 0), "as of 2016-06-30\n(49%)\n");
+    }
 }
