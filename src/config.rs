@@ -217,6 +217,32 @@ mod tests {
     }
 
     #[test]
+    fn width_bom_quiet_and_verbose() {
+        let cli = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("kaohe").chain(args.iter().copied())).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let width = |w: &'static str| {
+            Config::new(&cli(&["eval"]), &move |k| (k == "KAOHE_WIDTH").then(|| w.to_string())).map(|c| c.width)
+        };
+        assert_eq!(width("80"), Ok(Some(80)));
+        assert_eq!(width(""), Ok(None));
+        assert!(width("8").is_err() && width("wide").is_err());
+        // Nothing set: the fixed layout (the binary sets a terminal's width itself).
+        assert_eq!(Config::new(&cli(&["eval"]), &|_| None).map(|c| c.width), Ok(None));
+
+        let c = Config::new(&cli(&["eval", "--format", "csv", "--bom", "-q"]), &|_| None)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(c.quiet && !c.verbose);
+        assert!(matches!(c.job, Job::Eval(EvalJob { bom: true, .. })));
+        assert_eq!(
+            Config::new(&cli(&["eval", "--bom"]), &|_| None).map(|c| c.quiet),
+            Err(UsageError("--bom applies to --format csv only".into()))
+        );
+        assert!(Cli::try_parse_from(["kaohe", "check", "--quiet", "--verbose"]).is_err());
+        assert!(Config::new(&cli(&["check", "--verbose"]), &|_| None).is_ok_and(|c| c.verbose));
+    }
+
+    #[test]
     fn today_comes_from_kaohe_today_else_the_clock() {
         let cli = Cli::try_parse_from(["kaohe", "check"]).unwrap_or_else(|e| panic!("{e}"));
         let with = |today: &'static str| {

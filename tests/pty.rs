@@ -34,6 +34,10 @@ sys.exit(os.waitstatus_to_exitcode(status))
 "#;
 
 fn on_terminal(cols: u16, args: &[&str]) -> String {
+    on_terminal_with(cols, args, &[])
+}
+
+fn on_terminal_with(cols: u16, args: &[&str], env: &[(&str, &str)]) -> String {
     let output = Command::new("python3")
         .arg("-c")
         .arg(RUN_ON_PTY)
@@ -47,6 +51,7 @@ fn on_terminal(cols: u16, args: &[&str]) -> String {
         .env_remove("COLUMNS")
         .env("LANG", "C")
         .env("KAOHE_TODAY", "2026-12-01")
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("this test needs python3 (with its pty module): {e}"));
     assert!(output.status.success(), "kaohe {args:?} on a pty: {:?}", output.status);
@@ -74,10 +79,19 @@ fn the_shipped_eval_fits_80_columns_in_both_languages() {
 }
 
 #[test]
-fn explain_free_commands_fit_too() {
+fn the_other_commands_fit_too() {
     assert_fits(80, &["eval", "--entity", "luzhou", "--as-of", "2016-06-30", "--period", "2016"]);
     assert_fits(80, &["compare", "--metric", "patent_applications"]);
     assert_fits(80, &["trend", "mianzhu"]);
+    assert_fits(80, &["explain", "luzhou", "invention-share", "--ruleset", "pilot-criteria"]);
+}
+
+#[test]
+fn no_color_turns_off_the_help_styling() {
+    // kaohe styles nothing itself; clap styles its help on a terminal unless NO_COLOR.
+    let help = on_terminal_with(80, &["eval", "--help"], &[("NO_COLOR", "1")]);
+    assert!(help.contains("--ruleset"), "{help}");
+    assert!(!help.contains('\u{1b}'), "{help:?}");
 }
 
 #[test]
