@@ -40,6 +40,13 @@ pub fn terminal_width() -> u16 {
         .max(20)
 }
 
+/// How wide `t` is in the fixed layout, found without drawing it: each column's widest
+/// content, a space either side, and a border between and around the columns.
+pub fn fixed_width(t: &Table) -> usize {
+    let columns = t.column_max_content_widths();
+    columns.iter().map(|w| usize::from(*w) + 2).sum::<usize>() + columns.len() + 1
+}
+
 /// The display width of the widest line of `text` (a Chinese character counts two).
 pub fn text_width(text: &str) -> usize {
     text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
@@ -49,11 +56,7 @@ pub fn text_width(text: &str) -> usize {
 /// to `width`, where the columns marked in `wrap` wrap inside their cells and the others
 /// keep their content whole.
 pub fn fit(t: &mut Table, width: Option<u16>, wrap: &[bool]) -> String {
-    let fixed = t.to_string();
-    let Some(width) = width else { return fixed };
-    if text_width(&fixed) <= usize::from(width) {
-        return fixed;
-    }
+    let Some(width) = width.filter(|w| fixed_width(t) > usize::from(*w)) else { return t.to_string() };
     // A wrapping column keeps room for its longest word (up to a point: a run of
     // Chinese is one "word"), so that words break only where they must.
     let mut longest = vec![0usize; wrap.len()];
@@ -226,14 +229,14 @@ pub fn subtotal_text(g: &crate::evaluate::GroupResult, lang: Lang) -> String {
 
 fn section(s: &Section, lang: Lang, width: Option<u16>) -> String {
     let mut table = completion_table(s, lang, true);
-    let mut text = table.to_string();
-    if let Some(w) = width
-        && text_width(&text) > usize::from(w)
-    {
-        // Too wide: the bars go first, then the text columns wrap.
-        table = completion_table(s, lang, false);
-        text = fit(&mut table, width, &[true, false, true, true, false, false]);
-    }
+    let text = match width {
+        Some(w) if fixed_width(&table) > usize::from(w) => {
+            // Too wide: the bars go first, then the text columns wrap.
+            table = completion_table(s, lang, false);
+            fit(&mut table, width, &[true, false, true, true, false, false])
+        }
+        _ => table.to_string(),
+    };
     let mut out = wrap_lines(&header_line(s, lang), width, 2);
     let _ = writeln!(out, "{text}");
     out.push_str(&wrap_lines(&footer(s, lang), width, 4));
@@ -369,7 +372,7 @@ fn matrix(summary: &Summary, lang: Lang) -> Table {
 /// Whether the matrix is readable at `width` (else one table per rule set). One rule
 /// set is always a matrix: it is a ranking already.
 pub fn matrix_fits(summary: &Summary, lang: Lang, width: usize) -> bool {
-    summary.rulesets.len() == 1 || text_width(&matrix(summary, lang).to_string()) <= width
+    summary.rulesets.len() == 1 || fixed_width(&matrix(summary, lang)) <= width
 }
 
 /// One rule set's entities, best first (ties by entity id): rank, entity, score, verdict.
@@ -383,8 +386,8 @@ pub fn ranking<'s, 'm>(summary: &'s Summary<'m>, column: usize) -> Vec<(&'m crat
 fn summary_table(summary: &Summary, lang: Lang, width: Option<u16>) -> String {
     let l = words(lang);
     let available = width.map_or(FIXED_WIDTH, usize::from);
-    if matrix_fits(summary, lang, available) {
-        let mut t = matrix(summary, lang);
+    let mut t = matrix(summary, lang);
+    if summary.rulesets.len() == 1 || fixed_width(&t) <= available {
         let wrap: Vec<bool> = (0..=summary.rulesets.len()).map(|i| i == 0).collect();
         return format!("{}\n{}\n", l.summary, fit(&mut t, width, &wrap));
     }
@@ -428,6 +431,7 @@ mod tests {
     fn without_a_width_the_layout_is_fixed() {
         let long = "全市专利申请量达到年度目标任务并保持较快增长势头和发明专利申请量";
         let fixed = table(&[[long, "≥ 1750", "0/1"]]).to_string();
+        assert_eq!(fixed_width(&table(&[[long, "≥ 1750", "0/1"]])), text_width(&fixed));
         assert_eq!(fit(&mut table(&[[long, "≥ 1750", "0/1"]]), None, &[true, false, false]), fixed);
         assert_eq!(fit(&mut table(&[[long, "≥ 1750", "0/1"]]), Some(200), &[true, false, false]), fixed);
         assert!(text_width(&fixed) > 60);
