@@ -4,9 +4,10 @@
 //! Two layouts. Without a width (stdout is a pipe or a file) the layout is fixed and
 //! independent of any terminal, so output and snapshots are stable. With a width (a
 //! terminal, or `KAOHE_WIDTH`), every line fits it: a table that is too wide first
-//! loses its completion bars, then wraps its text columns (indicator names, the
-//! completion notes) inside their cells, never a number; the lines around the tables
-//! wrap at words. The summary is a matrix of entities × rule sets when that fits the
+//! loses its completion bars, then wraps its text columns (indicator names, the actual
+//! with its projection, the completion notes) inside their cells at spaces, keeping
+//! targets, statuses and points whole (only below about 50 columns may they wrap too);
+//! the lines around the tables wrap at words. The summary is a matrix of entities × rule sets when that fits the
 //! width (or [`FIXED_WIDTH`] without one), else one ranked table per rule set.
 
 use std::fmt::Write as _;
