@@ -128,8 +128,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (e.g. `kaohe man > ~/.local/share/man/man1/kaohe.1`)
-    Man,
+    /// Print the man page (e.g. `kaohe man > ~/.local/share/man/man1/kaohe.1`), or a command's (`kaohe man eval > …/kaohe-eval.1`)
+    Man {
+        /// The command whose page to print (default: kaohe's own)
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -65,7 +65,8 @@ pub enum Job {
     Trend(TrendJob),
     Compare(CompareJob),
     Completions(clap_complete::Shell),
-    Man,
+    /// The man page of kaohe, or of one of its commands.
+    Man(Option<String>),
 }
 
 /// Everything a run needs to know before it reads a file.
@@ -168,7 +169,7 @@ impl Config {
                 }),
             ),
             Command::Completions { shell } => (Paths::default(), None, Job::Completions(*shell)),
-            Command::Man => (Paths::default(), None, Job::Man),
+            Command::Man { command } => (Paths::default(), None, Job::Man(command.clone())),
         };
         let today = match env("KAOHE_TODAY").filter(|t| !t.is_empty()) {
             Some(t) => Some(

@@ -107,7 +107,9 @@ fn completions_man_page_and_bom() {
     }
     let man = String::from_utf8(kaohe(&["man"])).unwrap_or_default();
     assert!(man.starts_with(".ie") || man.contains(".TH kaohe"), "{man}");
-    assert!(man.contains("completions") && man.contains("eval"), "{man}");
+    assert!(man.contains("completions") && man.contains("kaohe\\-eval(1)"), "{man}");
+    let eval = String::from_utf8(kaohe(&["man", "eval"])).unwrap_or_default();
+    assert!(eval.contains(".TH kaohe-eval 1") && eval.contains("\\-\\-bom"), "{eval}");
 
     let plain = kaohe(&["eval", "--format", "csv"]);
     let bom = kaohe(&["eval", "--format", "csv", "--bom"]);

@@ -115,10 +115,26 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> u8 {
     OK
 }
 
-/// `kaohe man`: the man page (roff), from the clap definitions.
-pub fn man(out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+/// `kaohe man [COMMAND]`: the man page (roff) of kaohe, whose list of commands points
+/// to `kaohe-COMMAND(1)`, or of one command, from the clap definitions.
+pub fn man(command: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     use clap::CommandFactory;
-    match clap_mangen::Man::new(crate::cli::Cli::command()).render(out) {
+    let mut cli = crate::cli::Cli::command().disable_help_subcommand(true);
+    // Building names each command's page `kaohe-COMMAND`.
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let known = cli.get_subcommands().map(|c| c.get_name().to_string()).collect::<Vec<_>>();
+                let hint =
+                    suggestion(name, known.iter().map(String::as_str)).map(|s| format!(" ({s})")).unwrap_or_default();
+                return usage(err, &format!("no command `{name}`{hint}; the commands are {}", known.join(", ")));
+            }
+        },
+    };
+    match clap_mangen::Man::new(page).render(out) {
         Ok(()) => OK,
         Err(e) => usage(err, &format!("cannot write the man page: {e}")),
     }
