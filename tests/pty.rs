@@ -107,3 +107,25 @@ fn a_pipe_gets_the_fixed_layout() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.lines().any(|l| l.width() > 80), "the fixed layout should not depend on a terminal");
 }
+
+#[test]
+fn every_width_from_40_columns_up_is_fitted() {
+    // KAOHE_WIDTH stands in for a terminal of any width, down to where a completion
+    // table's six columns barely fit.
+    for width in (40u16..=160).step_by(15) {
+        for lang in ["en", "zh"] {
+            let output = Command::new(env!("CARGO_BIN_EXE_kaohe"))
+                .args(["eval", "--lang", lang])
+                .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+                .env("KAOHE_WIDTH", width.to_string())
+                .env("KAOHE_TODAY", "2026-12-01")
+                .output()
+                .unwrap_or_else(|e| panic!("run kaohe: {e}"));
+            assert!(output.status.success(), "{width} {lang}: {output:?}");
+            let text = String::from_utf8_lossy(&output.stdout);
+            for line in text.lines() {
+                assert!(line.width() <= usize::from(width), "{width} columns, {lang}: {} wide:\n{line}", line.width());
+            }
+        }
+    }
+}
