@@ -2,6 +2,7 @@
 //! and nothing is coloured. Python 3's `pty` module makes the terminal (CI has Python
 //! and nothing else to lean on); the child gets it as its controlling terminal, so
 //! the width kaohe asks for is the one set here, whatever terminal runs the tests.
+//! `KAOHE_WIDTH` stands in for terminals of other widths, and a pipe for no terminal.
 
 use std::path::Path;
 use std::process::Command;
