@@ -11,6 +11,12 @@ pub use crate::text::Lang;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print no warnings and notices (errors still go to stderr)
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Print each warning with the line it is about, instead of one line per kind
+    #[arg(long, short, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
 }
 
 /// Where the workspace is (CONTRACT §1).
@@ -58,6 +64,9 @@ pub enum Command {
         /// Exit 1 when some verdict is not pass
         #[arg(long)]
         strict: bool,
+        /// Start CSV output with a UTF-8 byte order mark (for Excel on Chinese Windows)
+        #[arg(long)]
+        bom: bool,
     },
     /// Show one rule's working for one entity
     Explain {
@@ -107,6 +116,9 @@ pub enum Command {
         format: Format,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
+        /// Start CSV output with a UTF-8 byte order mark (for Excel on Chinese Windows)
+        #[arg(long)]
+        bom: bool,
     },
     /// One metric across entities, ranked, with min, median and max
     Compare {
@@ -127,6 +139,20 @@ pub enum Command {
         format: Format,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
+        /// Start CSV output with a UTF-8 byte order mark (for Excel on Chinese Windows)
+        #[arg(long)]
+        bom: bool,
+    },
+    /// Print a shell completion script (e.g. `kaohe completions bash > ~/.local/share/bash-completion/completions/kaohe`)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (e.g. `kaohe man > ~/.local/share/man/man1/kaohe.1`), or a command's (`kaohe man eval > …/kaohe-eval.1`)
+    Man {
+        /// The command whose page to print (default: kaohe's own)
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
     },
 }
 

@@ -26,6 +26,8 @@ pub struct EvalJob {
     pub format: Format,
     /// Exit 1 when some verdict is not pass.
     pub strict: bool,
+    /// `--bom`: start CSV output with a UTF-8 byte order mark.
+    pub bom: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +44,7 @@ pub struct TrendJob {
     pub entity: String,
     pub metrics: Vec<String>,
     pub format: Format,
+    pub bom: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +54,7 @@ pub struct CompareJob {
     pub entities: Vec<String>,
     pub kinds: Vec<String>,
     pub format: Format,
+    pub bom: bool,
 }
 
 /// What kind of form `kaohe template` writes, by the extension of `--output`.
@@ -78,6 +82,9 @@ pub enum Job {
     Trend(TrendJob),
     Compare(CompareJob),
     Template(TemplateJob),
+    Completions(clap_complete::Shell),
+    /// The man page of kaohe, or of one of its commands.
+    Man(Option<String>),
 }
 
 /// Everything a run needs to know before it reads a file.
@@ -88,6 +95,22 @@ pub struct Config {
     /// Today: `KAOHE_TODAY` (YYYY-MM-DD, for tests and reruns), else the system clock.
     pub today: Option<Date>,
     pub job: Job,
+    /// `--quiet`: no warnings and no notices on stderr, errors only.
+    pub quiet: bool,
+    /// `--verbose`: every warning with its snippet, none grouped.
+    pub verbose: bool,
+    /// The width terminal tables fit: `KAOHE_WIDTH`, else (set by the binary) the
+    /// terminal's when stdout is one; `None` is the fixed layout, independent of any
+    /// terminal, for pipes, files and snapshots.
+    pub width: Option<u16>,
+}
+
+/// `--bom` makes sense only where CSV is printed.
+fn bom(bom: bool, format: Format) -> Result<bool, UsageError> {
+    if bom && format != Format::Csv {
+        return Err(UsageError("--bom applies to --format csv only".into()));
+    }
+    Ok(bom)
 }
 
 /// A usage error found while resolving the configuration (exit 2).
@@ -135,7 +158,7 @@ impl Config {
     pub fn new(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, UsageError> {
         let (paths, lang, job) = match &cli.command {
             Command::Check { paths: p } => (paths(p), None, Job::Check),
-            Command::Eval { paths: p, entities, rulesets, period, as_of: a, format, lang, strict } => (
+            Command::Eval { paths: p, entities, rulesets, period, as_of: a, format, lang, strict, bom: b } => (
                 paths(p),
                 *lang,
                 Job::Eval(EvalJob {
@@ -144,6 +167,7 @@ impl Config {
                     as_of: as_of(a.as_deref())?,
                     format: *format,
                     strict: *strict,
+                    bom: bom(*b, *format)?,
                 }),
             ),
             Command::Explain { entity, rule, ruleset, paths: p, period, as_of: a, lang } => (
@@ -157,12 +181,17 @@ impl Config {
                     as_of: as_of(a.as_deref())?,
                 }),
             ),
-            Command::Trend { entity, metric_ids, paths: p, format, lang } => (
+            Command::Trend { entity, metric_ids, paths: p, format, lang, bom: b } => (
                 paths(p),
                 *lang,
-                Job::Trend(TrendJob { entity: entity.clone(), metrics: metric_ids.clone(), format: *format }),
+                Job::Trend(TrendJob {
+                    entity: entity.clone(),
+                    metrics: metric_ids.clone(),
+                    format: *format,
+                    bom: bom(*b, *format)?,
+                }),
             ),
-            Command::Compare { metric, period, entities, kinds, paths: p, format, lang } => (
+            Command::Compare { metric, period, entities, kinds, paths: p, format, lang, bom: b } => (
                 paths(p),
                 *lang,
                 Job::Compare(CompareJob {
@@ -171,6 +200,7 @@ impl Config {
                     entities: entities.clone(),
                     kinds: kinds.clone(),
                     format: *format,
+                    bom: bom(*b, *format)?,
                 }),
             ),
             Command::Template { paths: p, rulesets, entities, period, output, lang } => {
@@ -186,6 +216,8 @@ impl Config {
                     }),
                 )
             }
+            Command::Completions { shell } => (Paths::default(), None, Job::Completions(*shell)),
+            Command::Man { command } => (Paths::default(), None, Job::Man(command.clone())),
         };
         let today = match env("KAOHE_TODAY").filter(|t| !t.is_empty()) {
             Some(t) => Some(
@@ -194,7 +226,13 @@ impl Config {
             ),
             None => system_today(),
         };
-        Ok(Config { paths, lang: Lang::resolve(lang, env), today, job })
+        let width = match env("KAOHE_WIDTH").filter(|w| !w.is_empty()) {
+            Some(w) => Some(w.parse::<u16>().ok().filter(|w| *w >= 20).ok_or_else(|| {
+                UsageError(format!("KAOHE_WIDTH `{w}` is not a width in columns (a whole number, 20 or more)"))
+            })?),
+            None => None,
+        };
+        Ok(Config { paths, lang: Lang::resolve(lang, env), today, job, quiet: cli.quiet, verbose: cli.verbose, width })
     }
 }
 
@@ -241,6 +279,32 @@ mod tests {
         for bad in ["form.xls", "form", "form.ods", "out/"] {
             assert!(job(bad).is_err_and(|e| e.contains("as .xlsx or .csv")), "{bad}");
         }
+    }
+
+    #[test]
+    fn width_bom_quiet_and_verbose() {
+        let cli = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("kaohe").chain(args.iter().copied())).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let width = |w: &'static str| {
+            Config::new(&cli(&["eval"]), &move |k| (k == "KAOHE_WIDTH").then(|| w.to_string())).map(|c| c.width)
+        };
+        assert_eq!(width("80"), Ok(Some(80)));
+        assert_eq!(width(""), Ok(None));
+        assert!(width("8").is_err() && width("wide").is_err());
+        // Nothing set: the fixed layout (the binary sets a terminal's width itself).
+        assert_eq!(Config::new(&cli(&["eval"]), &|_| None).map(|c| c.width), Ok(None));
+
+        let c = Config::new(&cli(&["eval", "--format", "csv", "--bom", "-q"]), &|_| None)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(c.quiet && !c.verbose);
+        assert!(matches!(c.job, Job::Eval(EvalJob { bom: true, .. })));
+        assert_eq!(
+            Config::new(&cli(&["eval", "--bom"]), &|_| None).map(|c| c.quiet),
+            Err(UsageError("--bom applies to --format csv only".into()))
+        );
+        assert!(Cli::try_parse_from(["kaohe", "check", "--quiet", "--verbose"]).is_err());
+        assert!(Config::new(&cli(&["check", "--verbose"]), &|_| None).is_ok_and(|c| c.verbose));
     }
 
     #[test]

@@ -26,6 +26,89 @@ pub enum Severity {
     Notice,
 }
 
+/// What a warning is about, where many of one kind are expected in a normal workspace
+/// (a shared `rules/` used with a data folder of one entity names every other entity):
+/// at print time, repeats of one kind become one line that names each
+/// ([`render_all`]); `--verbose` prints them one by one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningKind {
+    /// `applies_to.entities` names an id no data file defines.
+    UnknownEntity,
+    /// `applies_to.kinds` names a kind no entity has.
+    UnknownKind,
+    /// `applies_to.tags` names a tag no entity has.
+    UnknownTag,
+    /// A file in a workspace folder that kaohe does not read.
+    SkippedFile,
+    /// A `[groups]` entry no rule names.
+    UnusedGroup,
+}
+
+impl WarningKind {
+    /// The grouped line's message for `n` warnings of this kind (then `: ` and the list).
+    fn grouped(self, n: usize) -> String {
+        match self {
+            WarningKind::UnknownEntity => format!("{n} `applies_to` entries name entities no data file defines"),
+            WarningKind::UnknownKind => format!("{n} `applies_to` entries name kinds no entity has"),
+            WarningKind::UnknownTag => format!("{n} `applies_to` entries name tags no entity has"),
+            WarningKind::SkippedFile => format!("{n} files are skipped, not read"),
+            WarningKind::UnusedGroup => format!("{n} groups are named by no rule and score 0"),
+        }
+    }
+}
+
+/// How many names a grouped warning lists before it counts the rest.
+const GROUPED_NAMES: usize = 8;
+
+/// Every diagnostic of a run, in the order given. Unless `verbose`, warnings of one
+/// [`WarningKind`] that come two or more and carry no help (a "did you mean" is worth
+/// its own lines) are printed as one line, where the first of them stands, naming each
+/// subject once. Errors and notices are never grouped.
+pub fn render_all(diags: &[Diagnostic], sources: &Sources, verbose: bool) -> String {
+    let groupable = |d: &Diagnostic| {
+        d.severity == Severity::Warning && d.help.is_none() && d.suggest.is_none() && !d.summary && d.kind.is_some()
+    };
+    let mut members: std::collections::BTreeMap<WarningKind, Vec<&str>> = std::collections::BTreeMap::new();
+    if !verbose {
+        for d in diags.iter().filter(|d| groupable(d)) {
+            if let Some((kind, subject)) = &d.kind {
+                members.entry(*kind).or_default().push(subject);
+            }
+        }
+        // With a single warning of a kind, its own lines say more.
+        members.retain(|_, list| list.len() >= 2);
+    }
+    let mut printed: std::collections::HashSet<WarningKind> = std::collections::HashSet::new();
+    let mut out = String::new();
+    for d in diags {
+        let grouped = d.kind.as_ref().map(|(k, _)| *k).filter(|k| groupable(d) && members.contains_key(k));
+        match grouped {
+            None => out.push_str(&d.render(sources)),
+            Some(kind) if printed.insert(kind) => {
+                let list = &members[&kind];
+                let mut names: Vec<&str> = Vec::new();
+                for s in list {
+                    if !names.contains(s) {
+                        names.push(s);
+                    }
+                }
+                let shown: Vec<String> =
+                    names.iter().take(GROUPED_NAMES).map(|s| escape_text(s).into_owned()).collect();
+                let more = names.len().saturating_sub(GROUPED_NAMES);
+                let rest = if more > 0 { format!(", and {more} more") } else { String::new() };
+                let _ = writeln!(
+                    out,
+                    "warning: {}: {}{rest} (--verbose shows each)",
+                    kind.grouped(list.len()),
+                    shown.join(", ")
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
 /// One file's text as it was read (after decoding), kept so that diagnostics can
 /// quote the offending line.
 #[derive(Clone, Debug)]
@@ -153,6 +236,9 @@ pub struct Diagnostic {
     /// hold thousands of unknown ids, and only 200 of its problems are printed):
     /// the word, where to look, and the help to give when nothing is close.
     pub suggest: Option<(String, Candidates, Option<String>)>,
+    /// For a warning that may come many times: its kind and what it names (an id, a
+    /// path), by which [`render_all`] groups repeats.
+    pub kind: Option<(WarningKind, String)>,
 }
 
 /// Ids to look in for a "did you mean", shared among diagnostics without copying.
@@ -184,6 +270,7 @@ impl Diagnostic {
             help: None,
             summary: false,
             suggest: None,
+            kind: None,
         }
     }
 
@@ -201,6 +288,7 @@ impl Diagnostic {
             help: None,
             summary: false,
             suggest: None,
+            kind: None,
         }
     }
 
@@ -210,6 +298,12 @@ impl Diagnostic {
 
     pub fn file_notice(path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Notice, ..Diagnostic::file_error(path, message) }
+    }
+
+    /// Mark a warning as one of `kind`, about `subject`, for grouping.
+    pub fn of_kind(mut self, kind: WarningKind, subject: impl Into<String>) -> Self {
+        self.kind = Some((kind, subject.into()));
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -374,7 +468,16 @@ pub fn limit_per_file(diags: &mut Vec<Diagnostic>, sources: &Sources) {
             let len = sources.get(l.file).text.len();
             Loc::new(l.file, len..len)
         });
-        let d = Diagnostic { severity, loc, path: Some(path), message, help: None, summary: true, suggest: None };
+        let d = Diagnostic {
+            severity,
+            loc,
+            path: Some(path),
+            message,
+            help: None,
+            summary: true,
+            suggest: None,
+            kind: None,
+        };
         diags.push(d);
     }
 }
@@ -504,6 +607,37 @@ mod tests {
         assert!(out.starts_with("rules/a.toml:2:10: unknown metric `patent_aplications`\n"), "{out}");
         assert!(out.contains("^^^^^^^^^^^^^^^^^^^^"), "{out}");
         assert!(out.contains("did you mean `patent_applications`?"), "{out}");
+    }
+
+    #[test]
+    fn repeated_warnings_of_a_kind_are_one_line_unless_verbose() {
+        let mut sources = Sources::default();
+        let id = sources.add("rules/a.toml".into(), "entities = [\"x\", \"y\", \"x\"]\n".into());
+        let warn = |at: usize, who: &str| {
+            Diagnostic::warning(Loc::new(id, at..at + 3), format!("names `{who}`"))
+                .of_kind(WarningKind::UnknownEntity, who)
+        };
+        let diags = vec![
+            Diagnostic::error(Loc::new(id, 0..1), "bad"),
+            warn(12, "x"),
+            warn(17, "y"),
+            warn(22, "x"),
+            warn(12, "z").with_help("did you mean `x`?"),
+            Diagnostic::file_warning("data/a.doc", "skipped").of_kind(WarningKind::SkippedFile, "data/a.doc"),
+        ];
+        let out = render_all(&diags, &sources, false);
+        let lines: Vec<&str> = out.lines().filter(|l| l.contains("warning")).collect();
+        assert_eq!(
+            lines,
+            [
+                "warning: 3 `applies_to` entries name entities no data file defines: x, y (--verbose shows each)",
+                "rules/a.toml:1:13: warning: names `z`",
+                "data/a.doc: warning: skipped",
+            ]
+        );
+        assert!(out.starts_with("rules/a.toml:1:1: bad\n"), "{out}");
+        let verbose = render_all(&diags, &sources, true);
+        assert_eq!(verbose.lines().filter(|l| l.contains(": warning: names")).count(), 4, "{verbose}");
     }
 
     #[test]

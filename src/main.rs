@@ -1,6 +1,6 @@
 //! The `kaohe` binary: parse the arguments, resolve them, run, exit with the code.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error in kaohe ({info}); please report it with the input files");
     }));
-    let config = match kaohe::config::Config::new(&cli, &|k| std::env::var(k).ok()) {
+    let mut config = match kaohe::config::Config::new(&cli, &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {}", e.0);
@@ -32,6 +32,10 @@ fn main() -> ExitCode {
         }
     };
     let stdout = std::io::stdout();
+    // Tables fit a terminal; a pipe or a file gets the fixed layout.
+    if config.width.is_none() && stdout.is_terminal() {
+        config.width = Some(kaohe::render::table::terminal_width());
+    }
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut err = std::io::stderr();
     let code =

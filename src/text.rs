@@ -108,6 +108,11 @@ pub struct Words {
     pub rank: &'static str,
     pub value: &'static str,
     pub remark: &'static str,
+    // text output
+    /// The title of a Markdown report.
+    pub report: &'static str,
+    /// A column of verdicts.
+    pub verdict_heading: &'static str,
 }
 
 pub const ZH: Words = Words {
@@ -165,6 +170,8 @@ pub const ZH: Words = Words {
     rank: "排名",
     value: "数值",
     remark: "说明",
+    report: "考核结果",
+    verdict_heading: "结论",
 };
 
 pub const EN: Words = Words {
@@ -222,6 +229,8 @@ pub const EN: Words = Words {
     rank: "Rank",
     value: "Value",
     remark: "Note",
+    report: "Evaluation results",
+    verdict_heading: "Verdict",
 };
 
 pub fn words(lang: Lang) -> &'static Words {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{Candidates, Diagnostic, Loc, Sources, is_near_miss, look_alikes, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, Loc, Sources, WarningKind, is_near_miss, look_alikes, suggestion};
 use crate::expr::{Expr, PeriodRef};
 use crate::load::RawWorkspace;
 use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, RawTarget};
@@ -426,17 +426,39 @@ impl<'a> Known<'a> {
     /// Warn about each `applies_to` value that no entity has.
     fn check_applies_to(&self, rs: &RawRuleSet, diags: &mut Vec<Diagnostic>) {
         let lists = [
-            ("entities", &rs.applies_to.entities, &rs.applies_locs.entities, &self.ids, "which no data file defines"),
-            ("kinds", &rs.applies_to.kinds, &rs.applies_locs.kinds, &self.kinds, "which no entity has"),
-            ("tags", &rs.applies_to.tags, &rs.applies_locs.tags, &self.tags, "which no entity has"),
+            (
+                "entities",
+                &rs.applies_to.entities,
+                &rs.applies_locs.entities,
+                &self.ids,
+                "which no data file defines",
+                WarningKind::UnknownEntity,
+            ),
+            (
+                "kinds",
+                &rs.applies_to.kinds,
+                &rs.applies_locs.kinds,
+                &self.kinds,
+                "which no entity has",
+                WarningKind::UnknownKind,
+            ),
+            (
+                "tags",
+                &rs.applies_to.tags,
+                &rs.applies_locs.tags,
+                &self.tags,
+                "which no entity has",
+                WarningKind::UnknownTag,
+            ),
         ];
-        for (key, values, locs, have, none) in lists {
+        for (key, values, locs, have, none, kind) in lists {
             for (i, value) in values.iter().flatten().enumerate() {
                 if have.contains(value.as_str()) {
                     continue;
                 }
                 let loc = locs.get(i).cloned().unwrap_or_else(|| rs.loc.clone());
-                let mut d = Diagnostic::warning(loc, format!("`applies_to.{key}` names `{value}`, {none}"));
+                let mut d = Diagnostic::warning(loc, format!("`applies_to.{key}` names `{value}`, {none}"))
+                    .of_kind(kind, value);
                 let mut candidates: Vec<&str> = have.iter().copied().collect();
                 candidates.sort_unstable();
                 let near = candidates.iter().find(|h| is_near_miss(value, h)).map(|h| {
@@ -604,8 +626,10 @@ fn ruleset(
         match groups.iter_mut().find(|g| &g.name == name) {
             Some(g) => g.min_score = *min,
             None => {
-                diags
-                    .push(Diagnostic::warning(loc.clone(), format!("group `{name}` is named by no rule; it scores 0")));
+                diags.push(
+                    Diagnostic::warning(loc.clone(), format!("group `{name}` is named by no rule; it scores 0"))
+                        .of_kind(WarningKind::UnusedGroup, name),
+                );
                 groups.push(Group { name: name.clone(), min_score: *min });
             }
         }

@@ -3,7 +3,7 @@
 //!
 //! Each folder under `tests/cases/` holds a workspace (`rules/`, `data/`, …) and a
 //! file `cmd`: one kaohe command line per line (arguments separated by spaces;
-//! `#` starts a comment). The commands run in that folder with `LANG=C` and
+//! `#` starts a comment; leading `NAME=VALUE` words set environment variables). The commands run in that folder with `LANG=C` and
 //! `KAOHE_TODAY=2026-12-01`. Folders are
 //! named after the CONTRACT section they exercise (`s5-semantics` is §5).
 
@@ -20,9 +20,13 @@ fn run_case(name: &str) -> String {
     let cmds = std::fs::read_to_string(dir.join("cmd")).unwrap_or_else(|e| panic!("{name}/cmd: {e}"));
     let mut out = String::new();
     for line in cmds.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let args: Vec<&str> = line.split_whitespace().collect();
+        // Leading `NAME=VALUE` words set environment variables (`KAOHE_WIDTH=80 eval`).
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let env: Vec<(&str, &str)> = words.iter().map_while(|w| w.split_once('=')).collect();
+        let args = &words[env.len()..];
         let output = Command::new(env!("CARGO_BIN_EXE_kaohe"))
-            .args(&args)
+            .args(args)
+            .envs(env)
             .current_dir(&dir)
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
@@ -80,4 +84,39 @@ cases! {
     s9_fine_print => "s9-fine-print",
     trend_and_compare => "trend-compare",
     pinned_behaviour_before_the_core_restructure => "pinned-behaviour",
+    repeated_warnings_are_grouped_quiet_and_verbose => "warnings-grouped",
+    text_layout_widths_summaries_markdown => "text-layout",
+}
+
+/// `kaohe completions SHELL` and `kaohe man` print what the shells and `man` read;
+/// `--bom` starts CSV with the byte order mark and changes nothing else.
+#[test]
+fn completions_man_page_and_bom() {
+    let kaohe = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .args(args)
+            .current_dir(cases_dir().join("s8-contract-example"))
+            .env("LANG", "C")
+            .output()
+            .unwrap_or_else(|e| panic!("run kaohe: {e}"));
+        assert!(out.status.success(), "kaohe {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = String::from_utf8(kaohe(&["completions", shell])).unwrap_or_default();
+        assert!(script.contains("kaohe") && script.contains("ruleset"), "{shell}: {script}");
+    }
+    let man = String::from_utf8(kaohe(&["man"])).unwrap_or_default();
+    assert!(man.starts_with(".ie") || man.contains(".TH kaohe"), "{man}");
+    assert!(man.contains("completions") && man.contains("kaohe\\-eval(1)"), "{man}");
+    let eval = String::from_utf8(kaohe(&["man", "eval"])).unwrap_or_default();
+    assert!(eval.contains(".TH kaohe-eval 1") && eval.contains("\\-\\-bom"), "{eval}");
+
+    let plain = kaohe(&["eval", "--format", "csv"]);
+    let bom = kaohe(&["eval", "--format", "csv", "--bom"]);
+    assert_eq!(&bom[..3], b"\xef\xbb\xbf");
+    assert_eq!(&bom[3..], &plain[..]);
+    assert!(plain.starts_with(b"entity,ruleset,"));
+    let trend = kaohe(&["trend", "mianzhu", "--format", "csv", "--bom"]);
+    assert!(trend.starts_with(b"\xef\xbb\xbfentity,"), "{}", String::from_utf8_lossy(&trend));
 }

@@ -163,7 +163,7 @@ fn integer_periods_mean_their_value_in_decimal() {
         ws.write("rules/r.toml", RULES.replace("\"2015\"", period).as_bytes());
         let out = kaohe_in(&ws, &["eval", "--format", "csv"]);
         assert_eq!(out.code, 0, "{period}: {out:?}");
-        assert_eq!(out.stdout.lines().nth(1), Some("e,r,2015,x,,met,>=,1,5,5,500,,1,1,false,"), "{period}");
+        assert_eq!(out.stdout.lines().nth(1), Some("e,r,2015,x,,met,>=,1,5,5,500,,1,1,false,,,,,pass"), "{period}");
     }
 }
 
@@ -324,6 +324,14 @@ fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
     let out = kaohe_in(&ws, &["check"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "ok: 2 metrics, 1 entities (2 figures), 1 rule sets (1 rules)\n");
+    // The plain skips are one line naming each; the one with a hint keeps its own.
+    assert_eq!(
+        out.stderr,
+        "data/book.xlsx: warning: skipped: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
+         warning: 3 files are skipped, not read: data/notes.docx, data/plan.xls, rules/figures.csv (--verbose shows each)\n"
+    );
+    let out = kaohe_in(&ws, &["check", "--verbose"]);
+    assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stderr,
         "data/book.xlsx: warning: skipped: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\

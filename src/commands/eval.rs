@@ -55,17 +55,22 @@ pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write
         Ok(w) => w,
         Err(m) => return usage(err, &m),
     };
-    if work.is_empty() {
+    if work.is_empty() && !config.quiet {
         let _ = writeln!(err, "notice: nothing to evaluate: no selected rule set applies to a selected entity");
     }
-    warn_unfinished_years(&work, job, config.today, err);
-    let emitter = render::emitter(job.format, config.lang);
+    if !config.quiet {
+        warn_unfinished_years(&work, job, config.today, err);
+    }
+    let emitter = render::emitter(job.format, config.lang, config.width);
     let options = Options { as_of: job.as_of, trace: false };
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
         Ok(pool) => pool,
         Err(e) => return usage(err, &format!("cannot start the evaluation threads: {e}")),
     };
 
+    if job.bom {
+        let _ = out.write_all(render::csv::BOM.as_bytes());
+    }
     let _ = emitter.begin(out);
     let mut summary: Vec<SummaryEntry> = Vec::new();
     let mut passed = true;

@@ -63,6 +63,9 @@ pub fn run(config: &Config, job: &ExplainJob, out: &mut Output, err: &mut dyn Wr
     let Some(result) = evaluation.rules.iter().find(|r| r.rule.id == *rule) else {
         return usage(err, &format!("no rule `{rule}`"));
     };
-    let _ = out.write_all(render::explain::render(model, &evaluation, result, config.lang).as_bytes());
+    let text = render::explain::render(model, &evaluation, result, config.lang);
+    // On a terminal, long lines (a formula, the arithmetic) wrap at words.
+    let text = render::table::wrap_lines(&text, config.width, 4);
+    let _ = out.write_all(text.as_bytes());
     OK
 }

@@ -11,7 +11,7 @@ pub mod trend;
 use std::io::{self, Write};
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Sources, suggestion};
+use crate::diagnostic::{Diagnostic, Sources, render_all, suggestion};
 use crate::load;
 use crate::model::Model;
 use crate::validate;
@@ -90,7 +90,10 @@ impl Workspace {
             Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),
             None => (d.path.clone().unwrap_or_default(), 0),
         });
-        let text: String = diags.iter().map(|d| d.render(&sources)).collect();
+        if config.quiet {
+            diags.retain(Diagnostic::is_error);
+        }
+        let text = render_all(&diags, &sources, config.verbose);
         let _ = err.write_all(text.as_bytes());
         let inputs = sources.files.iter().map(|f| std::path::PathBuf::from(&f.path)).collect();
         (!diags.iter().any(Diagnostic::is_error)).then_some(Workspace { model, inputs })
@@ -106,6 +109,38 @@ impl Workspace {
 
     pub fn metric_ids(&self) -> impl Iterator<Item = &str> + Clone {
         self.model.catalog.metrics.keys().map(String::as_str)
+    }
+}
+
+/// `kaohe completions SHELL`: the shell's completion script, from the clap definitions.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> u8 {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut crate::cli::Cli::command(), "kaohe", out);
+    OK
+}
+
+/// `kaohe man [COMMAND]`: the man page (roff) of kaohe, whose list of commands points
+/// to `kaohe-COMMAND(1)`, or of one command, from the clap definitions.
+pub fn man(command: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    use clap::CommandFactory;
+    let mut cli = crate::cli::Cli::command().disable_help_subcommand(true);
+    // Building names each command's page `kaohe-COMMAND`.
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let known = cli.get_subcommands().map(|c| c.get_name().to_string()).collect::<Vec<_>>();
+                let hint =
+                    suggestion(name, known.iter().map(String::as_str)).map(|s| format!(" ({s})")).unwrap_or_default();
+                return usage(err, &format!("no command `{name}`{hint}; the commands are {}", known.join(", ")));
+            }
+        },
+    };
+    match clap_mangen::Man::new(page).render(out) {
+        Ok(()) => OK,
+        Err(e) => usage(err, &format!("cannot write the man page: {e}")),
     }
 }
 

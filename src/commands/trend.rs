@@ -22,7 +22,10 @@ pub fn trend(config: &Config, job: &TrendJob, out: &mut Output, err: &mut dyn Wr
     };
     let plan = Plan::new(model, &[]);
     let series = trend::trend(&plan, ent, &job.metrics);
-    let _ = out.write_all(render::trend::trend(model, ent, &series, job.format, config.lang).as_bytes());
+    if job.bom {
+        let _ = out.write_all(render::csv::BOM.as_bytes());
+    }
+    let _ = out.write_all(render::trend::trend(model, ent, &series, job.format, config.lang, config.width).as_bytes());
     OK
 }
 
@@ -46,6 +49,9 @@ pub fn compare(config: &Config, job: &CompareJob, out: &mut Output, err: &mut dy
         return usage(err, &format!("no entity reports `{metric}` in any year; pass --period"));
     };
     let comparison = trend::compare(&plan, &chosen, metric, &period);
-    let _ = out.write_all(render::trend::compare(model, &comparison, job.format, config.lang).as_bytes());
+    if job.bom {
+        let _ = out.write_all(render::csv::BOM.as_bytes());
+    }
+    let _ = out.write_all(render::trend::compare(model, &comparison, job.format, config.lang, config.width).as_bytes());
     OK
 }

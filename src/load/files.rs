@@ -11,7 +11,7 @@ use std::fs::{self, Metadata};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, WarningKind};
 
 /// Files larger than this are refused rather than read (CONTRACT §9 asks for at
 /// least 16 MiB; parsing a TOML file takes about 30 times its size in memory).
@@ -250,10 +250,10 @@ pub fn collect(root: &Path, tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<Path
                             .with_help("save each sheet as CSV in the layout of CONTRACT §6"),
                         );
                     } else {
-                        diags.push(Diagnostic::file_warning(
-                            display(&path),
-                            format!("skipped: {}", tree.what_is_read()),
-                        ));
+                        diags.push(
+                            Diagnostic::file_warning(display(&path), format!("skipped: {}", tree.what_is_read()))
+                                .of_kind(WarningKind::SkippedFile, display(&path)),
+                        );
                     }
                 }
                 Kind::Refused => {}

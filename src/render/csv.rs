@@ -1,4 +1,6 @@
-//! CSV (CONTRACT §8): one row per rule, RFC 4180 quoting, LF line ends.
+//! CSV (CONTRACT §8): one row per rule, RFC 4180 quoting, LF line ends. The contract's
+//! sixteen columns come first, unchanged; the names and the verdict follow, so that a
+//! reader that picks columns by position keeps working.
 
 use std::io::{self, Write};
 
@@ -7,7 +9,7 @@ use crate::evaluate::TargetValue;
 use crate::report::{Section, Summary};
 use crate::text::{self, Lang};
 
-const HEADER: [&str; 16] = [
+const HEADER: [&str; 20] = [
     "entity",
     "ruleset",
     "period",
@@ -24,7 +26,15 @@ const HEADER: [&str; 16] = [
     "score",
     "veto",
     "reason",
+    "entity_name",
+    "ruleset_name",
+    "rule_name",
+    "verdict",
 ];
+
+/// The byte order mark `--bom` writes first: Excel on Chinese Windows reads a CSV file
+/// without it as the local code page (GBK) and garbles every Chinese name.
+pub const BOM: &str = "\u{feff}";
 
 /// One row per rule (CONTRACT §8); `needs` are not part of it.
 pub struct CsvEmitter;
@@ -69,6 +79,10 @@ impl Emitter for CsvEmitter {
                 &exact_number(r.score),
                 if r.rule.veto { "true" } else { "false" },
                 &csv_cell(&r.reason.as_ref().map(|r| text::reason(r, Lang::En)).unwrap_or_default()),
+                &csv_cell(e.entity.name.as_deref().unwrap_or_default()),
+                &csv_cell(e.ruleset.name.as_deref().unwrap_or_default()),
+                &csv_cell(r.rule.name.as_deref().unwrap_or_default()),
+                e.verdict.key(),
             ])?;
         }
         w.flush()

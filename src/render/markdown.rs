@@ -1,10 +1,14 @@
-//! Markdown: the same grid as the table, as GitHub-flavoured Markdown tables.
+//! Markdown: the same grid as the table, as a GitHub-flavoured Markdown document that
+//! pastes into Word or WPS as it reads: a `#` title, a `##` heading per evaluation, and
+//! every paragraph, table and list set apart by blank lines (a list right under a line
+//! of text is read as part of it by many converters).
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::table::{
-    actual_text, completion_text, footer, header_line, indicator_text, points_text, subtotal_text, summary_cell,
+    FIXED_WIDTH, actual_text, completion_text, footer_parts, header_line, indicator_text, matrix_fits, points_text,
+    ranking, ruleset_heading, subtotal_text, summary_cell,
 };
 use super::{Emitter, short_number, target_text};
 use crate::report::{Row, Section, Summary};
@@ -24,18 +28,15 @@ pub fn row(cells: &[String]) -> String {
 }
 
 impl Emitter for MarkdownEmitter {
-    fn begin(&self, _out: &mut dyn Write) -> io::Result<()> {
-        Ok(())
+    fn begin(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "# {}", words(self.lang).report)
     }
 
-    fn section(&self, out: &mut dyn Write, s: &Section, index: usize) -> io::Result<()> {
+    fn section(&self, out: &mut dyn Write, s: &Section, _index: usize) -> io::Result<()> {
         let lang = self.lang;
         let l = words(lang);
         let mut text = String::new();
-        if index > 0 {
-            text.push('\n');
-        }
-        let _ = writeln!(text, "### {}\n", header_line(s, lang));
+        let _ = writeln!(text, "\n## {}\n", header_line(s, lang));
         let header = [l.indicator, l.target, l.actual, l.completion, l.status, l.points].map(String::from);
         text.push_str(&row(&header));
         text.push_str("|---|---|--:|---|---|--:|\n");
@@ -59,9 +60,13 @@ impl Emitter for MarkdownEmitter {
                 ])),
             }
         }
-        text.push('\n');
-        for line in footer(s, lang).lines() {
-            let _ = writeln!(text, "{line}  ");
+        let footer = footer_parts(s, lang);
+        let _ = writeln!(text, "\n{}", footer.score);
+        for (title, items) in &footer.lists {
+            let _ = writeln!(text, "\n**{title}**\n");
+            for item in items {
+                let _ = writeln!(text, "- {item}");
+            }
         }
         out.write_all(text.as_bytes())
     }
@@ -70,15 +75,34 @@ impl Emitter for MarkdownEmitter {
         let Some(summary) = summary else { return Ok(()) };
         let lang = self.lang;
         let l = words(lang);
-        let mut text = format!("\n### {}\n\n", l.summary);
-        let mut header = vec![l.entity.to_string()];
-        header.extend(summary.rulesets.iter().map(|rs| rs.id.clone()));
-        text.push_str(&row(&header));
-        text.push_str(&format!("|{}\n", "---|".repeat(header.len())));
-        for (entity, cells) in &summary.rows {
-            let mut r = vec![text::named(entity.name.as_deref(), &entity.id)];
-            r.extend(cells.iter().map(|c| c.as_ref().map_or("—".into(), |c| summary_cell(c, lang))));
-            text.push_str(&row(&r));
+        let mut text = format!("\n## {}\n\n", l.summary);
+        // The table's rule: a matrix when it would fit a wide page, else a ranking per rule set.
+        if matrix_fits(summary, lang, FIXED_WIDTH) {
+            let mut header = vec![l.entity.to_string()];
+            header.extend(summary.rulesets.iter().map(|rs| ruleset_heading(rs)));
+            text.push_str(&row(&header));
+            text.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+            for (entity, cells) in &summary.rows {
+                let mut r = vec![text::named(entity.name.as_deref(), &entity.id)];
+                r.extend(cells.iter().map(|c| c.as_ref().map_or("—".into(), |c| summary_cell(c, lang))));
+                text.push_str(&row(&r));
+            }
+        } else {
+            for (i, rs) in summary.rulesets.iter().enumerate() {
+                let _ = writeln!(text, "### {}\n", text::named(rs.name.as_deref(), &rs.id));
+                text.push_str(&row(&[l.rank, l.entity, l.score, l.verdict_heading].map(String::from)));
+                text.push_str("|--:|---|--:|---|\n");
+                for (entity, c) in ranking(summary, i) {
+                    text.push_str(&row(&[
+                        c.rank.to_string(),
+                        text::named(entity.name.as_deref(), &entity.id),
+                        format!("{}/{}", short_number(c.score), short_number(c.max_score)),
+                        text::verdict(c.verdict, lang).to_string(),
+                    ]));
+                }
+                text.push('\n');
+            }
+            text.pop();
         }
         out.write_all(text.as_bytes())
     }

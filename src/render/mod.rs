@@ -41,10 +41,11 @@ pub trait Emitter: Sync {
     }
 }
 
-/// The emitter of `format`.
-pub fn emitter(format: Format, lang: Lang) -> Box<dyn Emitter> {
+/// The emitter of `format`; `width` is the terminal's to fit (table only), `None` for
+/// the fixed layout.
+pub fn emitter(format: Format, lang: Lang, width: Option<u16>) -> Box<dyn Emitter> {
     match format {
-        Format::Table => Box::new(table::TableEmitter { lang }),
+        Format::Table => Box::new(table::TableEmitter { lang, width }),
         Format::Markdown => Box::new(markdown::MarkdownEmitter { lang }),
         Format::Csv => Box::new(csv::CsvEmitter),
         Format::Json => Box::new(json::JsonEmitter),

@@ -35,8 +35,15 @@ fn json_interval(v: &Result<Interval, crate::expr::Unknown>) -> Value {
 }
 
 /// A plain grid of text as a terminal table or a Markdown table; `right` marks the
-/// right-aligned columns.
-fn grid(header: &[String], rows: &[Vec<String>], right: &[bool], markdown: bool) -> String {
+/// right-aligned columns, `wrap` those that may wrap to fit `width` (terminal only).
+fn grid(
+    header: &[String],
+    rows: &[Vec<String>],
+    right: &[bool],
+    markdown: bool,
+    width: Option<u16>,
+    wrap: &[bool],
+) -> String {
     if markdown {
         let align: String = right.iter().map(|r| if *r { "--:|" } else { "---|" }).collect();
         let mut out = super::markdown::row(header);
@@ -54,10 +61,17 @@ fn grid(header: &[String], rows: &[Vec<String>], right: &[bool], markdown: bool)
             if *right { cell.set_alignment(CellAlignment::Right) } else { cell }
         }));
     }
-    format!("{t}\n")
+    format!("{}\n", super::table::fit(&mut t, width, wrap))
 }
 
-pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, lang: Lang) -> String {
+pub fn trend(
+    model: &Model,
+    entity: &Entity,
+    series: &[Series],
+    format: Format,
+    lang: Lang,
+    width: Option<u16>,
+) -> String {
     match format {
         Format::Json => {
             let doc = json!({
@@ -128,13 +142,13 @@ pub fn trend(model: &Model, entity: &Entity, series: &[Series], format: Format, 
             // Values right-aligned; the label and the sparkline left.
             let right: Vec<bool> = (0..header.len()).map(|i| i > 0 && i + 1 < header.len()).collect();
             let name = text::named(entity.name.as_deref(), &entity.id);
-            let title = if format == Format::Markdown { format!("### {name}\n\n") } else { format!("{name}\n") };
-            title + &grid(&header, &rows, &right, format == Format::Markdown)
+            let title = if format == Format::Markdown { format!("# {name}\n\n") } else { format!("{name}\n") };
+            title + &grid(&header, &rows, &right, format == Format::Markdown, width, &[true])
         }
     }
 }
 
-pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> String {
+pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang, width: Option<u16>) -> String {
     let stats = |d: Option<rust_decimal::Decimal>| d.map_or(Value::Null, |d| Value::String(exact_number(d)));
     match format {
         Format::Json => {
@@ -176,11 +190,16 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang) -> Str
                 rows.push(vec![s.rank.map_or("—".into(), |r| r.to_string()), name, value, note]);
             }
             let markdown = format == Format::Markdown;
-            let t = grid(&header, &rows, &[true, false, true, false], markdown);
+            let t = grid(&header, &rows, &[true, false, true, false], markdown, width, &[false, true, false, true]);
             let spread = |d: Option<rust_decimal::Decimal>| d.map_or("—".into(), short_number);
             let footer = text::spread(&spread(c.min), &spread(c.median), &spread(c.max), c.counted, lang);
             let title = format!("{} · {} {}", metric_label(model, &c.metric, lang), w.period, text::shown(&c.period));
-            if markdown { format!("### {title}\n\n{t}\n{footer}\n") } else { format!("{title}\n{t}{footer}\n") }
+            if markdown {
+                format!("# {title}\n\n{t}\n{footer}\n")
+            } else {
+                let title = super::table::wrap_lines(&title, width, 2);
+                format!("{title}{t}{}", super::table::wrap_lines(&footer, width, 2))
+            }
         }
     }
 }
