@@ -27,7 +27,8 @@ fn main() -> ExitCode {
     let config = match kaohe::config::Config::new(&cli, &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            let lang = kaohe::text::Lang::resolve(cli.command.lang(), &|k| std::env::var(k).ok());
+            eprintln!("{}{}", kaohe::text::error_label(lang), e.0.word(lang));
             return ExitCode::from(2);
         }
     };

@@ -7,6 +7,8 @@
 //! sentences follow CONTRACT §8's format ([`exact_number`]); ids, periods and
 //! function names stay as written.
 
+mod diagnostics;
+
 use std::borrow::Cow;
 
 use rust_decimal::Decimal;
@@ -18,6 +20,8 @@ use crate::interval::Interval;
 use crate::model::{Metric, Qualifier};
 use crate::number::{exact_number, short_number};
 use crate::solve::{NeedNote, NoFigure, NonLinear, Rounding, Shape};
+
+pub use diagnostics::*;
 
 /// The language of labels and sentences (CONTRACT §7: never of a JSON or CSV value).
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,9 +10,10 @@ pub mod trend;
 use std::io::{self, Write};
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Sources, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, Sources, did_you_mean};
 use crate::load;
 use crate::model::Model;
+use crate::text::{self, Lang, Message, UsageWhat};
 use crate::validate;
 
 /// Exit codes (CONTRACT §7).
@@ -87,7 +88,7 @@ impl Workspace {
             Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),
             None => (d.path.clone().unwrap_or_default(), 0),
         });
-        let text: String = diags.iter().map(|d| d.render(&sources)).collect();
+        let text: String = diags.iter().map(|d| d.render_in(&sources, config.lang)).collect();
         let _ = err.write_all(text.as_bytes());
         (!diags.iter().any(Diagnostic::is_error)).then_some(Workspace { model })
     }
@@ -103,20 +104,41 @@ impl Workspace {
     pub fn metric_ids(&self) -> impl Iterator<Item = &str> + Clone {
         self.model.catalog.metrics.keys().map(String::as_str)
     }
+
+    /// Entities by name, for a "did you mean" when `--entity` is given a name.
+    pub fn entity_labels(&self) -> Candidates {
+        crate::validate::entity_candidates(&self.model.entities)
+    }
+
+    /// Metrics by `name` and `en` label, for a "did you mean" when an id is a label.
+    pub fn metric_labels(&self) -> Candidates {
+        crate::validate::metric_candidates(&self.model.catalog)
+    }
 }
 
-/// A usage error (exit 2).
+/// A usage error (exit 2), in English ([`usage_in`] words a typed one).
 pub fn usage(err: &mut dyn Write, message: &str) -> u8 {
-    let _ = writeln!(err, "error: {message}");
+    usage_in(err, &Message::from(message), Lang::En)
+}
+
+/// A usage error (exit 2) in `lang`.
+pub fn usage_in(err: &mut dyn Write, message: &Message, lang: Lang) -> u8 {
+    let _ = writeln!(err, "{}{}", text::error_label(lang), message.word(lang));
     INVALID
 }
 
-/// Every id of `asked` must be one of `known`; else the usage error, with a suggestion.
-pub fn check_ids<'a>(asked: &[String], known: impl Iterator<Item = &'a str> + Clone, what: &str) -> Result<(), String> {
+/// Every id of `asked` must be one of `known`; else the usage error, with a suggestion
+/// (an id, or the id whose label `labels` gives is the word asked for).
+pub fn check_ids<'a>(
+    asked: &[String],
+    known: impl Iterator<Item = &'a str> + Clone,
+    labels: &Candidates,
+    what: UsageWhat,
+) -> Result<(), Message> {
     for id in asked {
         if !known.clone().any(|k| k == id) {
-            let hint = suggestion(id, known.clone()).map(|s| format!(" ({s})")).unwrap_or_default();
-            return Err(format!("unknown {what} `{id}`{hint}"));
+            let hint = labels.labelled(id).or_else(|| did_you_mean(id, known.clone())).map(str::to_string);
+            return Err(Message::UsageUnknown { what, id: id.clone(), hint });
         }
     }
     Ok(())
