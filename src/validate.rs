@@ -15,7 +15,7 @@ use crate::model::{
     Actual, Better, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Measure, Metric, Model, Period,
     Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
 };
-use crate::text::Message;
+use crate::text::{IdKind, Message};
 
 /// Check everything; problems go to `diags`. The model is complete only when no
 /// error was pushed.
@@ -26,10 +26,24 @@ pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic
     };
     let selected = Selected::by(&raw.rulesets, &raw.entities);
     let names = metric_names(&catalog);
+    suggest_ids_for_labels(diags, &names);
     let entities = entities(raw.entities, &catalog, &names, &selected, diags);
     let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
     crate::diagnostic::limit_per_file(diags, sources);
     Model { catalog, entities, rulesets }
+}
+
+/// A metric written by its label where an id belongs (`专利申请量 = 16000` in a data
+/// file) is not a valid id, found before the catalog was read: now that it is, such
+/// an error suggests the id the label names.
+fn suggest_ids_for_labels(diags: &mut [Diagnostic], names: &Candidates) {
+    for d in diags.iter_mut().filter(|d| d.help.is_none()) {
+        if let Message::InvalidId { what: IdKind::Metric, id, .. } = &d.kind
+            && let Some(found) = names.labelled(id)
+        {
+            d.help = Some(Message::DidYouMean { word: found.to_string() });
+        }
+    }
 }
 
 /// "unknown metric", with a suggestion among `names` (found only if it is printed);

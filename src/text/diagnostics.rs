@@ -140,7 +140,7 @@ impl Expected {
     fn word(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
             Expected::String => ("字符串", "a string"),
-            Expected::Bool => ("true 或 false", "true or false"),
+            Expected::Bool => ("布尔值（true 或 false）", "true or false"),
             Expected::Table => ("表", "a table"),
             Expected::Number => ("数", "a number"),
             Expected::StringOrList => ("字符串或字符串列表", "a string or a list of strings"),
@@ -180,6 +180,172 @@ impl NumberError {
 
 /// English, for callers that format it into a string (the spreadsheet reader).
 impl fmt::Display for NumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.word(Lang::En))
+    }
+}
+
+/// A formula that does not parse (`expr::ParseError`); `Found` is what stood where
+/// something else was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormulaError {
+    /// A character with an ASCII look-alike (`（` for `(`).
+    UnexpectedChar {
+        c: char,
+        ascii: Option<char>,
+    },
+    UnexpectedLetter {
+        c: char,
+    },
+    UnexpectedControl {
+        c: char,
+    },
+    AtNeedsPeriod,
+    MalformedNumber {
+        text: String,
+    },
+    LeadingPoint {
+        text: String,
+    },
+    TrailingPoint {
+        text: String,
+    },
+    TooPrecise,
+    TooLarge,
+    InvalidId {
+        text: String,
+    },
+    TooLong,
+    TooDeep {
+        max: usize,
+    },
+    UnclosedParen,
+    UnknownFunction {
+        name: String,
+    },
+    AbsArity,
+    IfZeroArity,
+    MinMaxArity {
+        name: String,
+    },
+    Empty,
+    UnexpectedRParen,
+    ExpectedOperand {
+        found: Found,
+    },
+    ExpectedOperandAfter {
+        prev: String,
+        found: Option<Found>,
+    },
+    Expected {
+        wanted: Wanted,
+        found: Found,
+    },
+    MisplacedAt,
+}
+
+/// What a formula has where it should have something else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    End,
+    Token(String),
+}
+
+/// What may follow a complete operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wanted {
+    Operator,
+    OperatorOrParen,
+    CommaOrParen,
+}
+
+impl Found {
+    fn word(&self, lang: Lang) -> String {
+        match self {
+            Found::End => lang.pick("公式结尾", "the end of the formula").to_string(),
+            Found::Token(t) => format!("`{t}`"),
+        }
+    }
+}
+
+impl FormulaError {
+    pub fn word(&self, lang: Lang) -> String {
+        use FormulaError::*;
+        let zh = lang == Lang::Zh;
+        match self {
+            UnexpectedChar { c, ascii: Some(a) } if zh => format!("意外的字符 `{c}`（是不是要写 `{a}`？）"),
+            UnexpectedChar { c, ascii: Some(a) } => format!("unexpected character `{c}` (did you mean `{a}`?)"),
+            UnexpectedChar { c, ascii: None } if zh => format!("意外的字符 `{c}`"),
+            UnexpectedChar { c, ascii: None } => format!("unexpected character `{c}`"),
+            UnexpectedLetter { c } if zh => format!("意外的字符 `{c}`（id 只用 a-z、0-9 和 `_`）"),
+            UnexpectedLetter { c } => format!("unexpected character `{c}` (ids are written with a-z, 0-9 and `_`)"),
+            UnexpectedControl { c } if zh => format!("意外的字符 {c:?}"),
+            UnexpectedControl { c } => format!("unexpected character {c:?}"),
+            AtNeedsPeriod if zh => "`@` 之后须是期间 id 或 `prev`".into(),
+            AtNeedsPeriod => "`@` must be followed by a period id or `prev`".into(),
+            MalformedNumber { text } if zh => format!("数 `{text}` 写法有误"),
+            MalformedNumber { text } => format!("malformed number `{text}`"),
+            LeadingPoint { text } if zh => format!("数须以数字开头：请写 `0{text}`"),
+            LeadingPoint { text } => format!("a number must start with a digit: write `0{text}`"),
+            TrailingPoint { text } if zh => format!("`{text}` 的小数点后缺少数字"),
+            TrailingPoint { text } => format!("expected a digit after the point in `{text}`"),
+            TooPrecise if zh => "数太精细，无法精确表示（小数点后超过 28 位）".into(),
+            TooPrecise => "number too precise for an exact decimal (more than 28 digits after the point)".into(),
+            TooLarge if zh => "数太大，无法精确表示".into(),
+            TooLarge => "number too large for an exact decimal".into(),
+            InvalidId { text } if zh => format!("无效的 id `{text}`：id 由小写字母、数字和 `_` 组成，以字母开头"),
+            InvalidId { text } => {
+                format!("invalid id `{text}`: ids are lowercase letters, digits and `_`, starting with a letter")
+            }
+            TooLong if zh => "公式超过 4 KiB".into(),
+            TooLong => "formula longer than 4 KiB".into(),
+            TooDeep { max } if zh => format!("嵌套超过 {max} 层"),
+            TooDeep { max } => format!("nesting deeper than {max} levels"),
+            UnclosedParen if zh => "`(` 没有闭合".into(),
+            UnclosedParen => "unclosed `(`".into(),
+            UnknownFunction { name } if zh => {
+                format!("未知函数 `{name}`（已知：`min`、`max`、`abs`、`if_zero`）")
+            }
+            UnknownFunction { name } => format!("unknown function `{name}` (known: min, max, abs, if_zero)"),
+            AbsArity if zh => "`abs` 只接受一个参数".into(),
+            AbsArity => "`abs` takes exactly one argument".into(),
+            IfZeroArity if zh => "`if_zero` 接受三个参数：`if_zero(x, when zero, otherwise)`".into(),
+            IfZeroArity => "`if_zero` takes three arguments: if_zero(x, when zero, otherwise)".into(),
+            MinMaxArity { name } if zh => format!("`{name}` 至少要一个参数"),
+            MinMaxArity { name } => format!("`{name}` takes at least one argument"),
+            Empty if zh => "公式是空的".into(),
+            Empty => "empty formula".into(),
+            UnexpectedRParen if zh => "意外的 `)`".into(),
+            UnexpectedRParen => "unexpected `)`".into(),
+            ExpectedOperand { found } if zh => format!("此处应为运算数，实为{}", found.word(lang)),
+            ExpectedOperand { found } => format!("expected an operand, found {}", found.word(lang)),
+            ExpectedOperandAfter { prev, found: None } if zh => format!("`{prev}` 之后缺少运算数"),
+            ExpectedOperandAfter { prev, found: None } => format!("expected an operand after `{prev}`"),
+            ExpectedOperandAfter { prev, found: Some(f) } if zh => {
+                format!("`{prev}` 之后应为运算数，实为{}", f.word(lang))
+            }
+            ExpectedOperandAfter { prev, found: Some(f) } => {
+                format!("expected an operand after `{prev}`, found {}", f.word(lang))
+            }
+            Expected { wanted, found } => {
+                let w = match wanted {
+                    Wanted::Operator => lang.pick("运算符", "an operator"),
+                    Wanted::OperatorOrParen => lang.pick("运算符或 `)`", "an operator or `)`"),
+                    Wanted::CommaOrParen => lang.pick("`,` 或 `)`", "`,` or `)`"),
+                };
+                match lang {
+                    Lang::Zh => format!("此处应为{w}，实为{}", found.word(lang)),
+                    Lang::En => format!("expected {w}, found {}", found.word(lang)),
+                }
+            }
+            MisplacedAt if zh => "`@` 须跟在指标 id 之后，如 `x@prev`".into(),
+            MisplacedAt => "`@` must follow a metric id, as in `x@prev`".into(),
+        }
+    }
+}
+
+/// English, as the formula tests and `expr::ParseError`'s Display show it.
+impl fmt::Display for FormulaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.word(Lang::En))
     }
@@ -341,10 +507,10 @@ pub enum Message {
         id: String,
         metric: bool,
     },
-    /// A formula that does not parse; `detail` is the expression parser's English.
+    /// A formula that does not parse.
     Formula {
         what: Subject,
-        detail: String,
+        detail: FormulaError,
     },
     /// Limits (`limits.rs`).
     Over {
@@ -727,7 +893,7 @@ impl Message {
                 format!("{} must be {}, found {}", what.word(l), expected.word(l), found.word(l))
             }
             BadNumber { what, error } => format!("{}: {}", what.word(l), error.word(l)),
-            Formula { what, detail } => format!("{}: {detail}", what.word(l)),
+            Formula { what, detail } => format!("{}: {}", what.word(l), detail.word(l)),
             UnknownKey { key, within } => format!("unknown key `{key}` in {}", within.word(l)),
             InvalidId { what, id, metric } => {
                 let what = match what {
@@ -933,7 +1099,7 @@ impl Message {
                 format!("{}应为{}，实为{}", what.word(l), expected.word(l), found.word(l))
             }
             BadNumber { what, error } => format!("{}：{}", what.word(l), error.word(l)),
-            Formula { what, detail } => format!("{}：公式有误：{detail}", what.word(l)),
+            Formula { what, detail } => format!("{}：{}", what.word(l), detail.word(l)),
             UnknownKey { key, within } => format!("{}中有未知的键 `{key}`", within.word(l)),
             InvalidId { what, id, metric } => {
                 let what = match what {
@@ -1256,7 +1422,6 @@ mod tests {
             StepNotPair,
             NegativePoints,
             StepsEmpty,
-            Formula { what: Subject::key("target"), detail: s("`x`") },
             UnknownMetric { id: s("x") },
             UnknownEntity { id: s("x") },
             DerivedReported { metric: s("x") },
@@ -1332,6 +1497,42 @@ mod tests {
         {
             out.push(BadNumber { what: Subject::key("weight"), error: e });
         }
+        {
+            use FormulaError::*;
+            let found = || Found::Token(s(")"));
+            for detail in [
+                UnexpectedChar { c: '（', ascii: Some('(') },
+                UnexpectedChar { c: '#', ascii: None },
+                UnexpectedLetter { c: 'é' },
+                UnexpectedControl { c: '\u{1}' },
+                AtNeedsPeriod,
+                MalformedNumber { text: s("1.2.3") },
+                LeadingPoint { text: s(".5") },
+                TrailingPoint { text: s("5.") },
+                TooPrecise,
+                TooLarge,
+                InvalidId { text: s("Gdp") },
+                TooLong,
+                TooDeep { max: 64 },
+                UnclosedParen,
+                UnknownFunction { name: s("sqrt") },
+                AbsArity,
+                IfZeroArity,
+                MinMaxArity { name: s("min") },
+                Empty,
+                UnexpectedRParen,
+                ExpectedOperand { found: found() },
+                ExpectedOperand { found: Found::End },
+                ExpectedOperandAfter { prev: s("+"), found: None },
+                ExpectedOperandAfter { prev: s("+"), found: Some(found()) },
+                Expected { wanted: Wanted::Operator, found: found() },
+                Expected { wanted: Wanted::OperatorOrParen, found: Found::End },
+                Expected { wanted: Wanted::CommaOrParen, found: found() },
+                MisplacedAt,
+            ] {
+                out.push(Formula { what: Subject::key("target"), detail });
+            }
+        }
         for what in &subjects {
             out.push(UnknownKey { key: s("x"), within: what.clone() });
             for (e, t) in expected.iter().zip(types.iter().cycle()) {
@@ -1365,6 +1566,7 @@ mod tests {
             "gb",
             "nul",
             "mib",
+            "kib",
             "id",
             "true",
             "false",
