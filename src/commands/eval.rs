@@ -155,7 +155,7 @@ fn warn_unfinished_years(work: &[Work], job: &EvalJob, config: &Config, err: &mu
     for (period, ids) in unfinished {
         let m = Message::UnfinishedYear {
             period: crate::text::shown(period).into_owned(),
-            today: today.to_string(),
+            today,
             count: ids.len(),
             entities: ids.iter().take(5).map(|id| id.to_string()).collect(),
         };

@@ -719,7 +719,7 @@ pub enum Message {
     /// `entities` are shown (at most five), `count` is how many there are.
     UnfinishedYear {
         period: String,
-        today: String,
+        today: crate::model::Date,
         count: usize,
         entities: Vec<String>,
     },
@@ -1465,7 +1465,12 @@ mod tests {
             NoYearFor { metric: s("m") },
             NothingToEvaluate,
             CannotStartThreads { error: s("`e`") },
-            UnfinishedYear { period: s("2026"), today: s("2026-12-01"), count: 7, entities: vec![s("a"), s("b")] },
+            UnfinishedYear {
+                period: s("2026"),
+                today: crate::model::Date { year: 2026, month: 12, day: 1 },
+                count: 7,
+                entities: vec![s("a"), s("b")],
+            },
         ];
         for kind in [
             SpecialKind::Fifo,
