@@ -39,5 +39,5 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Job::Trend(job) => commands::trend::trend(config, job, &mut out, err),
         Job::Compare(job) => commands::trend::compare(config, job, &mut out, err),
     };
-    out.finish(code, err)
+    out.finish_in(code, err, config.lang)
 }

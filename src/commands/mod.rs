@@ -39,8 +39,14 @@ impl<'a> Output<'a> {
         self.failure.is_some()
     }
 
-    /// Flush, and turn a failure other than a closed pipe into a message and exit 2.
-    pub fn finish(mut self, code: u8, err: &mut dyn Write) -> u8 {
+    /// [`Output::finish_in`] in English.
+    pub fn finish(self, code: u8, err: &mut dyn Write) -> u8 {
+        self.finish_in(code, err, Lang::En)
+    }
+
+    /// Flush, and turn a failure other than a closed pipe into a message (in `lang`)
+    /// and exit 2.
+    pub fn finish_in(mut self, code: u8, err: &mut dyn Write, lang: Lang) -> u8 {
         if self.failure.is_none()
             && let Err(e) = self.inner.flush()
         {
@@ -48,7 +54,7 @@ impl<'a> Output<'a> {
         }
         match self.failure {
             Some(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                let _ = writeln!(err, "error: cannot write the output: {e}");
+                let _ = writeln!(err, "{}{}", text::error_label(lang), text::cannot_write(&e.to_string(), lang));
                 INVALID
             }
             _ => code,

@@ -878,7 +878,7 @@ impl Message {
             SeveralCatalogs { paths } => {
                 format!("several rules folders each hold a metrics.toml: {}", paths.join(", "))
             }
-            NoCatalogAmong { count } => format!("none of the {count} rules folders holds a metrics.toml"),
+            NoCatalogAmong { count } => format!("none of the {count} rules paths has a metrics.toml beside its rules"),
             SeveralCatalogsHelp => "kaohe reads one metric catalog: name it with --metrics FILE".into(),
             Utf16 => "this file is UTF-16 text; kaohe reads UTF-8 (or GB18030): save it as UTF-8".into(),
             NulByte => "this is not a text file: it contains a NUL byte (the first is here)".into(),
@@ -1084,7 +1084,7 @@ impl Message {
             }
             ReadTwice => "此文件被引用了两次，只读一次".into(),
             SeveralCatalogs { paths } => format!("多个规则文件夹各有一个 metrics.toml：{}", paths.join("、")),
-            NoCatalogAmong { count } => format!("{count} 个规则文件夹中都没有 metrics.toml"),
+            NoCatalogAmong { count } => format!("{count} 个规则路径旁都没有 metrics.toml"),
             SeveralCatalogsHelp => "kaohe 只读一个指标目录：请用 `--metrics FILE` 指定".into(),
             Utf16 => "此文件是 UTF-16 文本；kaohe 读取 UTF-8（或 GB18030）：请另存为 UTF-8".into(),
             NulByte => "这不是文本文件：其中有 NUL 字节（第一个在此处）".into(),
@@ -1286,6 +1286,11 @@ fn toml_detail_zh(detail: &str) -> String {
         ("extra assignment between key-value pairs, expected `,`", "键值对之间多了赋值，缺少 `,`"),
         ("missing assignment between key-value pairs, expected `=`", "键值对之间缺少 `=`"),
         ("invalid unquoted key", "未加引号的键无效"),
+        (
+            "invalid unquoted key, expected letters, numbers, `-`, `_`",
+            "未加引号的键无效：只能用字母、数字、`-`、`_`（其他文字的键请加引号）",
+        ),
+        ("unexpected leading zero, expected nothing", "数不能以 0 开头"),
         ("unexpected content, expected nothing", "多余的内容"),
         ("invalid table header", "表头无效"),
         ("invalid inline table", "内联表无效"),
