@@ -610,6 +610,43 @@ mod tests {
     }
 
     #[test]
+    fn a_label_suggests_its_id_across_languages() {
+        let names = Candidates::new(["patent_applications".to_string(), "gdp".to_string()]).with_labels([
+            ("专利申请量".to_string(), "patent_applications".to_string()),
+            ("Patent applications".to_string(), "patent_applications".to_string()),
+        ]);
+        assert_eq!(names.closest("专利申请量"), Some("patent_applications"));
+        assert_eq!(names.closest(" Patent applications "), Some("patent_applications"));
+        assert_eq!(names.closest("patent_aplications"), Some("patent_applications"));
+        assert_eq!(names.closest("人口"), None);
+        // Labels travel with `and`, as the spreadsheet reader combines candidates.
+        let entities = Candidates::new(["mianzhu".to_string()]).with_labels([("绵竹市".into(), "mianzhu".into())]);
+        assert_eq!(names.and(&entities).closest("绵竹市"), Some("mianzhu"));
+    }
+
+    #[test]
+    fn render_in_chinese_keeps_the_place_and_the_layout() {
+        let mut sources = Sources::default();
+        let text = "[period.2015]\n\"专利申请量\" = 3\n".to_string();
+        let start = text.find('"').unwrap_or(0);
+        let id = sources.add("data/a.toml".into(), text);
+        let names = Candidates::new(["patent_applications".to_string()])
+            .with_labels([("专利申请量".to_string(), "patent_applications".to_string())]);
+        let d =
+            Diagnostic::warning(Loc::new(id, start..start + 17), Message::UnknownMetric { id: "专利申请量".into() })
+                .suggest_or("专利申请量", &names, None);
+        let zh = d.render_in(&sources, Lang::Zh);
+        assert!(zh.starts_with("data/a.toml:2:1: 警告：未知指标 `专利申请量`\n"), "{zh}");
+        assert!(zh.contains("= 帮助: 是不是要写 `patent_applications`？"), "{zh}");
+        let en = d.render(&sources);
+        assert!(en.starts_with("data/a.toml:2:1: warning: unknown metric `专利申请量`\n"), "{en}");
+        assert!(en.contains("= help: did you mean `patent_applications`?"), "{en}");
+        // The snippet is drawn the same way in both languages.
+        let lines = |s: &str| s.lines().skip(1).filter(|l| !l.contains('=')).map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(lines(&zh), lines(&en));
+    }
+
+    #[test]
     fn did_you_mean_finds_near_misses_only() {
         let ids = ["patent_applications", "invention_applications", "gdp"];
         assert_eq!(did_you_mean("patent_aplications", ids), Some("patent_applications"));
