@@ -805,6 +805,14 @@ pub fn help_label(lang: Lang) -> &'static str {
     lang.pick("帮助", "help")
 }
 
+/// A panic, reported as an error (exit 2) rather than a result.
+pub fn internal_error(info: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("kaohe 内部错误（{info}）；请连同输入文件一起报告"),
+        Lang::En => format!("internal error in kaohe ({info}); please report it with the input files"),
+    }
+}
+
 /// "cannot write the output: …".
 pub fn cannot_write(error: &str, lang: Lang) -> String {
     match lang {
@@ -1552,6 +1560,136 @@ mod tests {
         out
     }
 
+    /// Each message kind's number, by a match without a wildcard: a new variant does
+    /// not compile until it is numbered here, and then fails the test below until
+    /// `every_message` renders it.
+    fn kind_index(m: &Message) -> usize {
+        use Message::*;
+        match m {
+            Text(_) => 0,
+            MoreNotShown { .. } => 1,
+            DanglingLink { .. } => 2,
+            LinkLoop => 3,
+            FolderLinkLoop => 4,
+            PathMissing(_) => 5,
+            FileVanished => 6,
+            CatalogMissing => 7,
+            CatalogMissingHelp => 8,
+            CannotRead { .. } => 9,
+            CannotReadFolder { .. } => 10,
+            CannotReadFile { .. } => 11,
+            Special(_) => 12,
+            IsAFolder => 13,
+            Skipped(_) => 14,
+            SkippedSpreadsheet { .. } => 15,
+            WorkbookNotReadYet => 16,
+            WorkbookHelp => 17,
+            TooLarge { .. } => 18,
+            TooLargeHelp => 19,
+            TotalTooLarge { .. } => 20,
+            ReadTwice => 21,
+            SeveralCatalogs { .. } => 22,
+            NoCatalogAmong { .. } => 23,
+            SeveralCatalogsHelp => 24,
+            Utf16 => 25,
+            NulByte => 26,
+            NotText => 27,
+            ReadAsGb18030 => 28,
+            EmptyFile => 29,
+            TomlNesting { .. } => 30,
+            TomlSyntax { .. } => 31,
+            WrongType { .. } => 32,
+            BadNumber { .. } => 33,
+            UnknownKey { .. } => 34,
+            InvalidId { .. } => 35,
+            Formula { .. } => 36,
+            Over { .. } => 37,
+            DerivedDepth { .. } => 38,
+            FigureWrongType { .. } => 39,
+            DataFileNeedsId => 40,
+            AsOfNotDate => 41,
+            AsOfOutsidePeriod { .. } => 42,
+            ValueNeedsOne { .. } => 43,
+            ValueHasBoth { .. } => 44,
+            TakesNumber { .. } => 45,
+            RuleSetNeedsId => 46,
+            UnknownOp { .. } => 47,
+            OpHelp => 48,
+            RuleNeedsId => 49,
+            NegativeWeight => 50,
+            MetricAndExpr { .. } => 51,
+            NeedsMetricOrExpr { .. } => 52,
+            NeedsOp { .. } => 53,
+            UnknownScoring { .. } => 54,
+            ScoringHelp => 55,
+            StepsNeeded => 56,
+            StepsUnused => 57,
+            StepsOp { .. } => 58,
+            NeedsTarget { .. } => 59,
+            RangeOnlyBetween => 60,
+            BetweenArity { .. } => 61,
+            LowAboveHigh { .. } => 62,
+            BetweenNeedsRange => 63,
+            StepsNotList => 64,
+            StepNotPair => 65,
+            NegativePoints => 66,
+            StepsEmpty => 67,
+            UnknownMetric { .. } => 68,
+            UnknownEntity { .. } => 69,
+            DerivedReported { .. } => 70,
+            DerivedReportedHelp => 71,
+            WantsBool { .. } => 72,
+            WantsNumber { .. } => 73,
+            UnitDoesNotConvert { .. } => 74,
+            UnitHelp => 75,
+            UnitWithoutMetricUnit { .. } => 76,
+            TooLargeConverted => 77,
+            EntityTwice { .. } => 78,
+            RuleSetTwice { .. } => 79,
+            RuleTwice { .. } => 80,
+            NoRules { .. } => 81,
+            NoRulesHelp => 82,
+            ParamIsMetric { .. } => 83,
+            ParamHasNoPeriods { .. } => 84,
+            FormulaCycle { .. } => 85,
+            BadWord { .. } => 86,
+            DataLookAlike { .. } => 87,
+            EveryMetricDeclared => 88,
+            AppliesToNone { .. } => 89,
+            NearSelection(_) => 90,
+            GroupUnused { .. } => 91,
+            DidYouMean { .. } => 92,
+            DidYouMeanKey { .. } => 93,
+            LooksLike { .. } => 94,
+            KnownKeys { .. } => 95,
+            UsageUnknown { .. } => 96,
+            AsOfNotADate { .. } => 97,
+            TodayNotADate { .. } => 98,
+            NoRuleFor { .. } => 99,
+            RuleInSeveral { .. } => 100,
+            NoPeriod { .. } => 101,
+            AsOfOutside { .. } => 102,
+            NoRule { .. } => 103,
+            NoYearFor { .. } => 104,
+            NothingToEvaluate => 105,
+            CannotStartThreads { .. } => 106,
+            UnfinishedYear { .. } => 107,
+        }
+    }
+
+    const KINDS: usize = 108;
+
+    #[test]
+    fn every_message_kind_is_rendered_by_the_tests() {
+        let mut seen = [false; KINDS];
+        seen[kind_index(&Message::Text(String::new()))] = true;
+        for m in every_message() {
+            seen[kind_index(&m)] = true;
+        }
+        let missing: Vec<usize> = (0..KINDS).filter(|&k| !seen[k]).collect();
+        assert!(missing.is_empty(), "message kinds not in every_message (see kind_index): {missing:?}");
+    }
+
     /// The English words left in a Chinese sentence, once ids, keys, quoted text
     /// (between backticks), id patterns and the names of files, options and formats
     /// are taken out.
@@ -1611,6 +1749,7 @@ mod tests {
             assert_eq!(english_left(f(Lang::Zh)), None);
         }
         assert_eq!(english_left(&cannot_write("`x`", Lang::Zh)), None);
+        assert_eq!(english_left(&internal_error("`x`", Lang::Zh)), None);
     }
 
     #[test]
