@@ -65,7 +65,7 @@ impl Subject {
             Subject::Group(id) => format!("group `{id}`"),
             Subject::ValueOf(m) if zh => format!("`{m}` 的值"),
             Subject::ValueOf(m) => format!("the value of `{m}`"),
-            Subject::EachEntryOf(s) if zh => format!("{}的每一项", s.word(lang)),
+            Subject::EachEntryOf(s) if zh => format!("{}的每一项", spaced(&s.word(lang))),
             Subject::EachEntryOf(s) => format!("each entry of {}", s.word(lang)),
             Subject::EachRule if zh => "每个 `[[rule]]`".into(),
             Subject::EachRule => "each `[[rule]]`".into(),
@@ -92,6 +92,15 @@ impl Subject {
             Subject::Rule if zh => "规则".into(),
             Subject::Rule => "a rule".into(),
         }
+    }
+}
+
+/// `s` and a space when it ends in code or Latin text (`` `veto` 应为 ``), as Chinese
+/// typesetting separates them; nothing after Chinese (`规则集中`).
+fn spaced(s: &str) -> String {
+    match s.chars().last() {
+        Some(c) if c == '`' || c.is_ascii_alphanumeric() => format!("{s} "),
+        _ => s.to_string(),
     }
 }
 
@@ -1104,11 +1113,11 @@ impl Message {
             }
             TomlSyntax { detail } => format!("TOML 语法错误：{}", toml_detail_zh(detail)),
             WrongType { what, expected, found } => {
-                format!("{}应为{}，实为{}", what.word(l), expected.word(l), found.word(l))
+                format!("{}应为{}，实为{}", spaced(&what.word(l)), expected.word(l), found.word(l))
             }
             BadNumber { what, error } => format!("{}：{}", what.word(l), error.word(l)),
             Formula { what, detail } => format!("{}：{}", what.word(l), detail.word(l)),
-            UnknownKey { key, within } => format!("{}中有未知的键 `{key}`", within.word(l)),
+            UnknownKey { key, within } => format!("{}中有未知的键 `{key}`", spaced(&within.word(l))),
             InvalidId { what, id, metric } => {
                 let what = match what {
                     IdKind::Entity => "对象 id",
@@ -1776,6 +1785,11 @@ mod tests {
             "metric `g` must be a table, found an integer"
         );
         assert_eq!(Message::from("as it was").word(Lang::Zh), "as it was");
+        let veto =
+            Message::WrongType { what: Subject::key("veto"), expected: Expected::Bool, found: ValueType::String };
+        assert_eq!(veto.word(Lang::Zh), "`veto` 应为布尔值（true 或 false），实为字符串");
+        let key = Message::UnknownKey { key: "x".into(), within: Subject::RuleSet };
+        assert_eq!(key.word(Lang::Zh), "规则集中有未知的键 `x`");
         // Diagnostics are many: the message stays small.
         assert!(std::mem::size_of::<Message>() <= 96, "{}", std::mem::size_of::<Message>());
     }
