@@ -1285,41 +1285,114 @@ fn look_alikes(notes: &[LookAlike], lang: Lang) -> String {
     parts.join(lang.pick("；", ", "))
 }
 
-/// The toml crate's messages that kaohe meets most, in Chinese; any other is shown
-/// as the crate wrote it (after `TOML 语法错误：`).
+/// The toml crate's message in Chinese: its description (`unclosed table`) from a
+/// table of the crate's descriptions, and what it expected (`` `]` ``, `letters`) word
+/// by word. A description or an expected word not in the tables leaves the whole
+/// message as the crate wrote it (after `TOML 语法错误：`), never half translated.
 fn toml_detail_zh(detail: &str) -> String {
-    const KNOWN: &[(&str, &str)] = &[
-        ("unclosed table, expected `]`", "表头没有闭合，缺少 `]`"),
-        ("unclosed array of tables, expected `]]`", "表数组的表头没有闭合，缺少 `]]`"),
-        ("unclosed array, expected `]`", "数组没有闭合，缺少 `]`"),
-        ("unclosed inline table, expected `}`", "内联表没有闭合，缺少 `}`"),
-        ("invalid basic string, expected `\"`", "字符串没有闭合，缺少 `\"`"),
-        ("invalid literal string, expected `'`", "字符串没有闭合，缺少 `'`"),
+    const DESCRIPTIONS: &[(&str, &str)] = &[
         ("duplicate key", "键重复"),
-        ("key with no value, expected `=`", "键没有值，缺少 `=`"),
-        ("expected `=`", "缺少 `=`"),
+        ("extra `=`", "多了 `=`"),
+        ("extra assignment between key-value pairs", "键值对之间多了赋值"),
+        ("extra comma in array", "数组中多了逗号"),
+        ("extra comma in inline table", "内联表中多了逗号"),
+        ("invalid basic string", "字符串无效"),
+        ("invalid binary number", "二进制数无效"),
+        ("invalid boolean", "布尔值无效"),
+        ("invalid comment character", "注释中有无效字符"),
+        ("invalid date-time", "日期时间无效"),
+        ("invalid exponent", "指数无效"),
+        ("invalid float", "小数无效"),
+        ("invalid fraction", "小数部分无效"),
+        ("invalid hexadecimal number", "十六进制数无效"),
+        ("invalid inline table element", "内联表的元素无效"),
+        ("invalid integer number", "整数无效"),
+        ("invalid key", "键无效"),
+        ("invalid key-value pair", "键值对无效"),
+        ("invalid literal string", "字符串无效"),
+        ("invalid mantissa", "尾数无效"),
+        ("invalid multi-line basic string", "多行字符串无效"),
+        ("invalid multi-line literal string", "多行字符串无效"),
+        ("invalid octal number", "八进制数无效"),
         ("invalid string", "字符串无效"),
-        ("string values must be quoted, expected literal string", "字符串值须加引号"),
-        ("extra assignment between key-value pairs, expected `,`", "键值对之间多了赋值，缺少 `,`"),
-        ("missing assignment between key-value pairs, expected `=`", "键值对之间缺少 `=`"),
-        ("invalid unquoted key", "未加引号的键无效"),
-        (
-            "invalid unquoted key, expected letters, numbers, `-`, `_`",
-            "未加引号的键无效：只能用字母、数字、`-`、`_`（其他文字的键请加引号）",
-        ),
-        ("unexpected leading zero, expected nothing", "数不能以 0 开头"),
-        ("unexpected content, expected nothing", "多余的内容"),
+        ("invalid table", "表无效"),
         ("invalid table header", "表头无效"),
         ("invalid inline table", "内联表无效"),
         ("invalid array", "数组无效"),
-        ("newlines are unsupported in inline tables", "内联表中不能换行"),
         ("invalid number", "数无效"),
-        ("invalid date-time", "日期时间无效"),
+        ("invalid unquoted key", "未加引号的键无效（其他文字的键请加引号）"),
+        ("invalid value", "值无效"),
+        ("key with no value", "键没有值"),
+        ("missing array opening", "缺少数组的开头"),
+        ("missing assignment between key-value pairs", "键值对之间缺少赋值"),
+        ("missing comma between array elements", "数组元素之间缺少逗号"),
+        ("missing comma between key-value pairs", "键值对之间缺少逗号"),
+        ("missing comment start", "缺少注释的开头"),
+        ("missing escaped value", "转义字符不完整"),
+        ("missing inline table opening", "缺少内联表的开头"),
+        ("missing key for inline table element", "内联表的元素缺少键"),
+        ("missing opening quote", "缺少开头的引号"),
+        ("missing table open", "缺少表的开头"),
+        ("missing value for key", "键缺少值"),
+        ("missing value", "缺少值"),
+        ("newlines are unsupported in inline tables", "内联表中不能换行"),
+        ("string values must be quoted", "字符串值须加引号"),
+        ("unclosed array of tables", "表数组的表头没有闭合"),
+        ("unclosed array table", "表数组的表头没有闭合"),
+        ("unclosed array", "数组没有闭合"),
+        ("unclosed inline table", "内联表没有闭合"),
+        ("unclosed table", "表头没有闭合"),
+        ("unexpected `=` in array", "数组中不应有 `=`"),
+        ("unexpected content between comment and newline", "注释与换行之间有多余的内容"),
+        ("unexpected content", "多余的内容"),
+        ("unexpected key or value", "多余的键或值"),
+        ("unexpected leading zero", "数不能以 0 开头"),
+        ("unexpected sign", "此处不应有正负号"),
+        ("unquoted keys cannot be empty", "未加引号的键不能为空"),
     ];
-    match KNOWN.iter().find(|(en, _)| *en == detail) {
-        Some((_, zh)) => (*zh).to_string(),
-        None => detail.to_string(),
+    const EXPECTED: &[(&str, &str)] = &[
+        ("basic string", "字符串"),
+        ("characters", "字符"),
+        ("digits", "数字"),
+        ("key", "键"),
+        ("letters", "字母"),
+        ("literal string", "字符串"),
+        ("multi-line basic string", "多行字符串"),
+        ("numbers", "数字"),
+        ("printable characters", "可打印字符"),
+        ("unicode hexadecimal value", "Unicode 十六进制值"),
+        ("value", "值"),
+    ];
+    // A string that runs to the end of its line is, to a person, an unclosed one.
+    match detail {
+        "invalid basic string, expected `\"`" => return "字符串没有闭合，缺少 `\"`".into(),
+        "invalid literal string, expected `'`" => return "字符串没有闭合，缺少 `'`".into(),
+        _ => {}
     }
+    let word = |table: &[(&str, &'static str)], w: &str| table.iter().find(|(en, _)| *en == w).map(|(_, zh)| *zh);
+    let closing = detail.starts_with("unclosed ") || detail.starts_with("missing ");
+    let (description, expected) = match detail.split_once(", expected ") {
+        Some((d, e)) => (d, Some(e)),
+        None => (detail, None),
+    };
+    let Some(description) = word(DESCRIPTIONS, description) else { return detail.to_string() };
+    let expected = match expected {
+        None | Some("nothing") => return description.to_string(),
+        Some(e) => e,
+    };
+    // `a`, `b` or letters, numbers: each item a quoted token or a known word.
+    let mut items = Vec::new();
+    for item in expected.split(", ").flat_map(|i| i.split(" or ")).map(str::trim) {
+        if item.starts_with('`') && item.ends_with('`') && item.len() > 1 {
+            items.push(item.to_string());
+        } else if let Some(w) = word(EXPECTED, item) {
+            items.push(w.to_string());
+        } else {
+            return detail.to_string();
+        }
+    }
+    let lead = if closing { "缺少" } else { "此处应为" };
+    format!("{description}，{lead} {}", items.join("、"))
 }
 
 #[cfg(test)]
@@ -1763,9 +1836,19 @@ mod tests {
 
     #[test]
     fn toml_crate_messages_are_mapped_or_wrapped() {
+        let zh = |detail: &str| Message::TomlSyntax { detail: detail.into() }.word(Lang::Zh);
+        assert_eq!(zh("unclosed table, expected `]`"), "TOML 语法错误：表头没有闭合，缺少 `]`");
+        assert_eq!(zh("duplicate key"), "TOML 语法错误：键重复");
+        assert_eq!(zh("invalid basic string, expected `\"`"), "TOML 语法错误：字符串没有闭合，缺少 `\"`");
+        assert_eq!(zh("unexpected leading zero, expected nothing"), "TOML 语法错误：数不能以 0 开头");
         assert_eq!(
-            Message::TomlSyntax { detail: "unclosed table, expected `]`".into() }.word(Lang::Zh),
-            "TOML 语法错误：表头没有闭合，缺少 `]`"
+            zh("invalid unquoted key, expected letters, numbers, `-`, `_`"),
+            "TOML 语法错误：未加引号的键无效（其他文字的键请加引号），此处应为 字母、数字、`-`、`_`"
+        );
+        // What the tables do not know is left whole, not half translated.
+        assert_eq!(
+            zh("invalid date, expected month between 01 and 12"),
+            "TOML 语法错误：invalid date, expected month between 01 and 12"
         );
         // A message kaohe does not know is shown as the crate wrote it, after the label.
         assert_eq!(Message::TomlSyntax { detail: "odd".into() }.word(Lang::Zh), "TOML 语法错误：odd");
