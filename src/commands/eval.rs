@@ -46,7 +46,7 @@ struct Done<'m> {
 pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write) -> u8 {
     let Some(ws) = Workspace::load(config, err) else { return INVALID };
     if let Err(m) = check_ids(&job.selection.entities, ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
-        .and_then(|()| check_ids(&job.selection.rulesets, ws.ruleset_ids(), &Default::default(), UsageWhat::RuleSet))
+        .and_then(|()| check_ids(&job.selection.rulesets, ws.ruleset_ids(), &ws.ruleset_labels(), UsageWhat::RuleSet))
     {
         return usage_in(err, &m, config.lang);
     }

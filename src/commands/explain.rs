@@ -17,7 +17,7 @@ pub fn run(config: &Config, job: &ExplainJob, out: &mut Output, err: &mut dyn Wr
     let asked_ruleset: Vec<String> = job.ruleset.iter().cloned().collect();
     if let Err(m) =
         check_ids(std::slice::from_ref(&job.entity), ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
-            .and_then(|()| check_ids(&asked_ruleset, ws.ruleset_ids(), &Default::default(), UsageWhat::RuleSet))
+            .and_then(|()| check_ids(&asked_ruleset, ws.ruleset_ids(), &ws.ruleset_labels(), UsageWhat::RuleSet))
     {
         return usage_in(err, &m, config.lang);
     }

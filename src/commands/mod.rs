@@ -116,6 +116,14 @@ impl Workspace {
         crate::validate::entity_candidates(&self.model.entities)
     }
 
+    /// Rule sets by name (`--ruleset 绵竹市2015年知识产权工作目标`).
+    pub fn ruleset_labels(&self) -> Candidates {
+        let rulesets = &self.model.rulesets;
+        let labels: Vec<(String, String)> =
+            rulesets.iter().filter_map(|r| r.name.as_ref().map(|n| (n.trim().to_string(), r.id.clone()))).collect();
+        Candidates::new(rulesets.iter().map(|r| r.id.clone())).with_labels(labels)
+    }
+
     /// Metrics by `name` and `en` label, for a "did you mean" when an id is a label.
     pub fn metric_labels(&self) -> Candidates {
         crate::validate::metric_candidates(&self.model.catalog)
