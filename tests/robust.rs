@@ -326,7 +326,7 @@ fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
     assert_eq!(out.stdout, "ok: 2 metrics, 1 entities (2 figures), 1 rule sets (1 rules)\n");
     assert_eq!(
         out.stderr,
-        "data/book.xlsx: warning: skipped: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
+        "data/book.xlsx: warning: not read: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
          data/notes.docx: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
          data/plan.xls: warning: skipped: kaohe does not read .xls spreadsheets; save it as .xlsx or .csv\n\
          rules/figures.csv: warning: skipped: kaohe reads *.toml files in a rules folder\n"

@@ -93,10 +93,15 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
         if files::kind(path) != Some(FileKind::Workbook) {
             return true;
         }
-        // Until the workbook reader is merged, a workbook is named, never silently dropped.
-        diags.push(
-            Diagnostic::file_warning(display(path), Message::WorkbookNotReadYet).with_help(Message::WorkbookHelp),
-        );
+        // Until the workbook reader is merged, a workbook is named, never silently
+        // dropped; one named on the command line cannot be read, an error (CONTRACT §1).
+        let named = data.iter().any(|root| root == path);
+        let d = if named {
+            Diagnostic::file_error(display(path), Message::WorkbookNotReadYet)
+        } else {
+            Diagnostic::file_warning(display(path), Message::WorkbookNotReadYet)
+        };
+        diags.push(d.with_help(Message::WorkbookHelp));
         false
     });
     let ids: Vec<Option<FileId>> = data_files.iter().map(|p| read_text(p, &mut budget, sources, diags)).collect();

@@ -884,7 +884,7 @@ impl Message {
             SkippedSpreadsheet { ext } => {
                 format!("skipped: kaohe does not read .{ext} spreadsheets; save it as .xlsx or .csv")
             }
-            WorkbookNotReadYet => "skipped: this version of kaohe does not read workbooks (.xlsx) yet".into(),
+            WorkbookNotReadYet => "not read: this version of kaohe does not read workbooks (.xlsx) yet".into(),
             WorkbookHelp => "save each sheet as CSV in the layout of CONTRACT §6".into(),
             TooLarge { mib, max } => format!("this file is {mib} MiB; kaohe reads files of up to {max} MiB"),
             TooLargeHelp => "split it into several files (one per entity, or CSV files of fewer rows)".into(),
@@ -1092,7 +1092,7 @@ impl Message {
             Skipped(TreeName::Rules) => "已跳过：规则文件夹中只读 *.toml 文件".into(),
             Skipped(TreeName::Data) => "已跳过：数据文件夹中只读 *.toml 和 *.csv 文件".into(),
             SkippedSpreadsheet { ext } => format!("已跳过：kaohe 不读 .{ext} 表格，请另存为 .xlsx 或 .csv"),
-            WorkbookNotReadYet => "已跳过：此版本的 kaohe 还不能读取工作簿（.xlsx）".into(),
+            WorkbookNotReadYet => "未读取：此版本的 kaohe 还不能读取工作簿（.xlsx）".into(),
             WorkbookHelp => "请按合同第 6 节的版式把每个工作表另存为 CSV".into(),
             TooLarge { mib, max } => format!("此文件有 {mib} MiB；kaohe 最多读取 {max} MiB 的文件"),
             TooLargeHelp => "请拆成几个文件（每个对象一个，或行数更少的 CSV 文件）".into(),
