@@ -10,7 +10,7 @@ use std::io::Write;
 
 use rayon::prelude::{IntoParallelRefIterator, ParallelIterator};
 
-use super::{INVALID, NOT_PASSED, OK, Output, Workspace, check_ids, usage_in};
+use super::{INVALID, NOT_PASSED, OK, Output, Workspace, check_known, usage_in};
 use crate::config::{Config, EvalJob};
 use crate::evaluate::engine::Engine;
 use crate::evaluate::plan::{Plan, PlanRuleSet};
@@ -45,8 +45,8 @@ struct Done<'m> {
 
 pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write) -> u8 {
     let Some(ws) = Workspace::load(config, err) else { return INVALID };
-    if let Err(m) = check_ids(&job.selection.entities, ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
-        .and_then(|()| check_ids(&job.selection.rulesets, ws.ruleset_ids(), &ws.ruleset_labels(), UsageWhat::RuleSet))
+    if let Err(m) = check_known(&job.selection.entities, ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
+        .and_then(|()| check_known(&job.selection.rulesets, ws.ruleset_ids(), &ws.ruleset_labels(), UsageWhat::RuleSet))
     {
         return usage_in(err, &m, config.lang);
     }

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{INVALID, OK, Output, Workspace, check_ids, usage_in};
+use super::{INVALID, OK, Output, Workspace, check_known, usage_in};
 use crate::config::{Config, ExplainJob};
 use crate::diagnostic::did_you_mean;
 use crate::evaluate::engine::Engine;
@@ -16,8 +16,8 @@ pub fn run(config: &Config, job: &ExplainJob, out: &mut Output, err: &mut dyn Wr
     let Some(ws) = Workspace::load(config, err) else { return INVALID };
     let asked_ruleset: Vec<String> = job.ruleset.iter().cloned().collect();
     if let Err(m) =
-        check_ids(std::slice::from_ref(&job.entity), ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
-            .and_then(|()| check_ids(&asked_ruleset, ws.ruleset_ids(), &ws.ruleset_labels(), UsageWhat::RuleSet))
+        check_known(std::slice::from_ref(&job.entity), ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
+            .and_then(|()| check_known(&asked_ruleset, ws.ruleset_ids(), &ws.ruleset_labels(), UsageWhat::RuleSet))
     {
         return usage_in(err, &m, config.lang);
     }

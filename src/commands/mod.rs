@@ -130,9 +130,9 @@ impl Workspace {
     }
 }
 
-/// A usage error (exit 2), in English ([`usage_in`] words a typed one).
-pub fn usage(err: &mut dyn Write, message: &str) -> u8 {
-    usage_in(err, &Message::from(message), Lang::En)
+/// A usage error (exit 2), in English ([`usage_in`] words it in the run's language).
+pub fn usage(err: &mut dyn Write, message: impl Into<Message>) -> u8 {
+    usage_in(err, &message.into(), Lang::En)
 }
 
 /// A usage error (exit 2) in `lang`.
@@ -141,9 +141,20 @@ pub fn usage_in(err: &mut dyn Write, message: &Message, lang: Lang) -> u8 {
     INVALID
 }
 
+/// Every id of `asked` must be one of `known`; else the usage error in English, with a
+/// suggestion (kept for callers not yet on [`check_known`]).
+pub fn check_ids<'a>(asked: &[String], known: impl Iterator<Item = &'a str> + Clone, what: &str) -> Result<(), String> {
+    let what = match what {
+        "entity" => UsageWhat::Entity,
+        "metric" => UsageWhat::Metric,
+        _ => UsageWhat::RuleSet,
+    };
+    check_known(asked, known, &Candidates::default(), what).map_err(|m| m.to_string())
+}
+
 /// Every id of `asked` must be one of `known`; else the usage error, with a suggestion
 /// (an id, or the id whose label `labels` gives is the word asked for).
-pub fn check_ids<'a>(
+pub fn check_known<'a>(
     asked: &[String],
     known: impl Iterator<Item = &'a str> + Clone,
     labels: &Candidates,

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{INVALID, OK, Output, Workspace, check_ids, usage_in};
+use super::{INVALID, OK, Output, Workspace, check_known, usage_in};
 use crate::config::{CompareJob, Config, TrendJob};
 use crate::evaluate::plan::Plan;
 use crate::model::Entity;
@@ -13,8 +13,8 @@ use crate::trend;
 pub fn trend(config: &Config, job: &TrendJob, out: &mut Output, err: &mut dyn Write) -> u8 {
     let Some(ws) = Workspace::load(config, err) else { return INVALID };
     if let Err(m) =
-        check_ids(std::slice::from_ref(&job.entity), ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
-            .and_then(|()| check_ids(&job.metrics, ws.metric_ids(), &ws.metric_labels(), UsageWhat::Metric))
+        check_known(std::slice::from_ref(&job.entity), ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
+            .and_then(|()| check_known(&job.metrics, ws.metric_ids(), &ws.metric_labels(), UsageWhat::Metric))
     {
         return usage_in(err, &m, config.lang);
     }
@@ -31,8 +31,8 @@ pub fn trend(config: &Config, job: &TrendJob, out: &mut Output, err: &mut dyn Wr
 pub fn compare(config: &Config, job: &CompareJob, out: &mut Output, err: &mut dyn Write) -> u8 {
     let Some(ws) = Workspace::load(config, err) else { return INVALID };
     if let Err(m) =
-        check_ids(std::slice::from_ref(&job.metric), ws.metric_ids(), &ws.metric_labels(), UsageWhat::Metric)
-            .and_then(|()| check_ids(&job.entities, ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity))
+        check_known(std::slice::from_ref(&job.metric), ws.metric_ids(), &ws.metric_labels(), UsageWhat::Metric)
+            .and_then(|()| check_known(&job.entities, ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity))
     {
         return usage_in(err, &m, config.lang);
     }

@@ -781,6 +781,12 @@ impl From<&str> for Message {
     }
 }
 
+impl From<&Message> for Message {
+    fn from(m: &Message) -> Self {
+        m.clone()
+    }
+}
+
 impl From<&String> for Message {
     fn from(s: &String) -> Self {
         Message::Text(s.clone())
