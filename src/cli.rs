@@ -22,12 +22,12 @@ pub struct Cli {
 /// Where the workspace is (CONTRACT §1).
 #[derive(Args, Debug, Clone, Default)]
 pub struct PathArgs {
-    /// Rule file or folder (default: rules/)
+    /// Rule file or folder (default: rules/; repeatable)
     #[arg(long, value_name = "PATH")]
-    pub rules: Option<PathBuf>,
-    /// Data file or folder (default: data/)
+    pub rules: Vec<PathBuf>,
+    /// Data file or folder (default: data/; repeatable)
     #[arg(long, value_name = "PATH")]
-    pub data: Option<PathBuf>,
+    pub data: Vec<PathBuf>,
     /// The metric catalog (default: metrics.toml at the top of the rules folder)
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<PathBuf>,
@@ -39,6 +39,9 @@ pub enum Command {
     Check {
         #[command(flatten)]
         paths: PathArgs,
+        /// Language of the diagnostics (default: from LC_ALL / LC_MESSAGES / LANG)
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
     },
     /// Evaluate every rule set against every entity it applies to
     Eval {
@@ -154,6 +157,21 @@ pub enum Command {
         #[arg(value_name = "COMMAND")]
         command: Option<String>,
     },
+}
+
+impl Command {
+    /// `--lang` as given, for wording a usage error before the configuration exists.
+    pub fn lang(&self) -> Option<Lang> {
+        match self {
+            Command::Check { lang, .. }
+            | Command::Eval { lang, .. }
+            | Command::Explain { lang, .. }
+            | Command::Trend { lang, .. }
+            | Command::Compare { lang, .. }
+            | Command::Template { lang, .. } => *lang,
+            Command::Completions { .. } | Command::Man { .. } => None,
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

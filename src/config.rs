@@ -5,7 +5,7 @@
 use crate::cli::{Cli, Command, Format, PathArgs};
 use crate::load::Paths;
 use crate::model::Date;
-use crate::text::Lang;
+use crate::text::{Lang, Message};
 
 /// Which (entity, rule set) pairs to evaluate, among those `applies_to` allows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -115,14 +115,12 @@ fn bom(bom: bool, format: Format) -> Result<bool, UsageError> {
 
 /// A usage error found while resolving the configuration (exit 2).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UsageError(pub String);
+pub struct UsageError(pub Message);
 
 fn as_of(text: Option<&str>) -> Result<Option<Date>, UsageError> {
     match text {
         None => Ok(None),
-        Some(t) => Date::parse(t)
-            .map(Some)
-            .ok_or_else(|| UsageError(format!("--as-of `{t}` is not a date such as 2016-06-30"))),
+        Some(t) => Date::parse(t).map(Some).ok_or_else(|| UsageError(Message::AsOfNotADate { text: t.to_string() })),
     }
 }
 
@@ -136,10 +134,10 @@ fn form_output(path: &std::path::Path) -> Result<(Option<std::path::PathBuf>, Fo
     match ext.as_deref() {
         Some("xlsx") => Ok((Some(path.to_path_buf()), FormFormat::Xlsx)),
         Some("csv") => Ok((Some(path.to_path_buf()), FormFormat::Csv)),
-        _ => Err(UsageError(format!(
+        _ => Err(UsageError(Message::from(format!(
             "--output `{}`: the form is written as .xlsx or .csv; name a file with one of these extensions",
             crate::escape::escape_text(&path.display().to_string())
-        ))),
+        )))),
     }
 }
 
@@ -157,7 +155,7 @@ impl Config {
     /// Resolve `cli`; `env` reads environment variables (the locale).
     pub fn new(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, UsageError> {
         let (paths, lang, job) = match &cli.command {
-            Command::Check { paths: p } => (paths(p), None, Job::Check),
+            Command::Check { paths: p, lang } => (paths(p), *lang, Job::Check),
             Command::Eval { paths: p, entities, rulesets, period, as_of: a, format, lang, strict, bom: b } => (
                 paths(p),
                 *lang,
@@ -220,15 +218,14 @@ impl Config {
             Command::Man { command } => (Paths::default(), None, Job::Man(command.clone())),
         };
         let today = match env("KAOHE_TODAY").filter(|t| !t.is_empty()) {
-            Some(t) => Some(
-                Date::parse(&t)
-                    .ok_or_else(|| UsageError(format!("KAOHE_TODAY `{t}` is not a date such as 2016-06-30")))?,
-            ),
+            Some(t) => Some(Date::parse(&t).ok_or_else(|| UsageError(Message::TodayNotADate { text: t.clone() }))?),
             None => system_today(),
         };
         let width = match env("KAOHE_WIDTH").filter(|w| !w.is_empty()) {
             Some(w) => Some(w.parse::<u16>().ok().filter(|w| *w >= 20).ok_or_else(|| {
-                UsageError(format!("KAOHE_WIDTH `{w}` is not a width in columns (a whole number, 20 or more)"))
+                UsageError(Message::from(format!(
+                    "KAOHE_WIDTH `{w}` is not a width in columns (a whole number, 20 or more)"
+                )))
             })?),
             None => None,
         };
@@ -260,9 +257,13 @@ mod tests {
         assert!(job.strict);
         assert_eq!(
             config(&["eval", "--as-of", "2016-6-30"], "C").map(|c| c.job),
-            Err(UsageError("--as-of `2016-6-30` is not a date such as 2016-06-30".into()))
+            Err(UsageError(Message::AsOfNotADate { text: "2016-6-30".into() }))
         );
         assert_eq!(config(&["check", "--data", "d"], "C").map(|c| c.lang), Ok(Lang::En));
+        assert_eq!(config(&["check", "--lang", "zh"], "C").map(|c| c.lang), Ok(Lang::Zh));
+        let c = config(&["check", "--data", "a", "--data", "b", "--rules", "r"], "C").map(|c| c.paths);
+        assert_eq!(c.as_ref().map(|p| p.data.len()), Ok(2));
+        assert_eq!(c.as_ref().map(|p| p.rules.len()), Ok(1));
     }
 
     #[test]
@@ -277,7 +278,7 @@ mod tests {
         assert_eq!(job("form.Csv"), Ok((Some("form.Csv".into()), FormFormat::Csv)));
         assert_eq!(job("-"), Ok((None, FormFormat::Csv)));
         for bad in ["form.xls", "form", "form.ods", "out/"] {
-            assert!(job(bad).is_err_and(|e| e.contains("as .xlsx or .csv")), "{bad}");
+            assert!(job(bad).is_err_and(|e| e.to_string().contains("as .xlsx or .csv")), "{bad}");
         }
     }
 
@@ -314,10 +315,7 @@ mod tests {
             Config::new(&cli, &move |k| (k == "KAOHE_TODAY").then(|| today.to_string())).map(|c| c.today)
         };
         assert_eq!(with("2026-09-30"), Ok(Date::new(2026, 9, 30)));
-        assert_eq!(
-            with("2026-13-01"),
-            Err(UsageError("KAOHE_TODAY `2026-13-01` is not a date such as 2016-06-30".into()))
-        );
+        assert_eq!(with("2026-13-01"), Err(UsageError(Message::TodayNotADate { text: "2026-13-01".into() })));
         // Unset: the system clock, some day after this code was written.
         let clock = Config::new(&cli, &|_| None).map(|c| c.today);
         assert!(matches!(clock, Ok(Some(d)) if d.year >= 2026), "{clock:?}");

@@ -14,9 +14,12 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
+use std::collections::HashMap;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::escape::escape_text;
+use crate::text::{self, Lang, LookAlike, Message};
 
 /// How serious a diagnostic is. Only errors make `check` and `eval` fail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,19 +47,6 @@ pub enum WarningKind {
     UnusedGroup,
 }
 
-impl WarningKind {
-    /// The grouped line's message for `n` warnings of this kind (then `: ` and the list).
-    fn grouped(self, n: usize) -> String {
-        match self {
-            WarningKind::UnknownEntity => format!("{n} `applies_to` entries name entities no data file defines"),
-            WarningKind::UnknownKind => format!("{n} `applies_to` entries name kinds no entity has"),
-            WarningKind::UnknownTag => format!("{n} `applies_to` entries name tags no entity has"),
-            WarningKind::SkippedFile => format!("{n} files are skipped, not read"),
-            WarningKind::UnusedGroup => format!("{n} groups are named by no rule and score 0"),
-        }
-    }
-}
-
 /// How many names a grouped warning lists before it counts the rest.
 const GROUPED_NAMES: usize = 8;
 
@@ -64,14 +54,14 @@ const GROUPED_NAMES: usize = 8;
 /// [`WarningKind`] that come two or more and carry no help (a "did you mean" is worth
 /// its own lines) are printed as one line, where the first of them stands, naming each
 /// subject once. Errors and notices are never grouped.
-pub fn render_all(diags: &[Diagnostic], sources: &Sources, verbose: bool) -> String {
+pub fn render_all(diags: &[Diagnostic], sources: &Sources, verbose: bool, lang: Lang) -> String {
     let groupable = |d: &Diagnostic| {
-        d.severity == Severity::Warning && d.help.is_none() && d.suggest.is_none() && !d.summary && d.kind.is_some()
+        d.severity == Severity::Warning && d.help.is_none() && d.suggest.is_none() && !d.summary && d.group.is_some()
     };
     let mut members: std::collections::BTreeMap<WarningKind, Vec<&str>> = std::collections::BTreeMap::new();
     if !verbose {
         for d in diags.iter().filter(|d| groupable(d)) {
-            if let Some((kind, subject)) = &d.kind {
+            if let Some((kind, subject)) = &d.group {
                 members.entry(*kind).or_default().push(subject);
             }
         }
@@ -81,9 +71,9 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources, verbose: bool) -> Str
     let mut printed: std::collections::HashSet<WarningKind> = std::collections::HashSet::new();
     let mut out = String::new();
     for d in diags {
-        let grouped = d.kind.as_ref().map(|(k, _)| *k).filter(|k| groupable(d) && members.contains_key(k));
+        let grouped = d.group.as_ref().map(|(k, _)| *k).filter(|k| groupable(d) && members.contains_key(k));
         match grouped {
-            None => out.push_str(&d.render(sources)),
+            None => out.push_str(&d.render_in(sources, lang)),
             Some(kind) if printed.insert(kind) => {
                 let list = &members[&kind];
                 let mut names: Vec<&str> = Vec::new();
@@ -95,13 +85,8 @@ pub fn render_all(diags: &[Diagnostic], sources: &Sources, verbose: bool) -> Str
                 let shown: Vec<String> =
                     names.iter().take(GROUPED_NAMES).map(|s| escape_text(s).into_owned()).collect();
                 let more = names.len().saturating_sub(GROUPED_NAMES);
-                let rest = if more > 0 { format!(", and {more} more") } else { String::new() };
-                let _ = writeln!(
-                    out,
-                    "warning: {}: {}{rest} (--verbose shows each)",
-                    kind.grouped(list.len()),
-                    shown.join(", ")
-                );
+                let message = Message::Grouped { kind, count: list.len(), names: shown, more };
+                let _ = writeln!(out, "{}{}", text::warning_label(lang), message.word(lang));
             }
             Some(_) => {}
         }
@@ -227,121 +212,168 @@ pub struct Diagnostic {
     pub loc: Option<Loc>,
     /// Used when there is no `loc` but there is a path (a file that cannot be read).
     pub path: Option<String>,
+    /// What the problem is, worded in the run's language when printed.
+    pub kind: Message,
+    /// `kind` in English, kept for callers and tests that compare messages.
     pub message: String,
-    pub help: Option<String>,
+    pub help: Option<Message>,
     /// A count of the problems of a file that are not shown ([`limit_per_file`]):
     /// printed as `path: message`, after that file's other problems.
     pub summary: bool,
     /// A "did you mean" searched for only when the diagnostic is printed (a file may
     /// hold thousands of unknown ids, and only 200 of its problems are printed):
     /// the word, where to look, and the help to give when nothing is close.
-    pub suggest: Option<(String, Candidates, Option<String>)>,
+    pub suggest: Option<(String, Candidates, Option<Message>)>,
     /// For a warning that may come many times: its kind and what it names (an id, a
     /// path), by which [`render_all`] groups repeats.
-    pub kind: Option<(WarningKind, String)>,
+    pub group: Option<(WarningKind, String)>,
 }
 
-/// Ids to look in for a "did you mean", shared among diagnostics without copying.
+/// Ids to look in for a "did you mean", shared among diagnostics without copying,
+/// with the labels people write instead of an id (a metric's `name` or `en`, an
+/// entity's name): a word equal to a label suggests its id (`专利申请量` →
+/// `patent_applications`), whatever the spelling distance.
 #[derive(Clone, Debug, Default)]
-pub struct Candidates(Vec<Arc<Vec<String>>>);
+pub struct Candidates(Vec<Arc<Vec<String>>>, Vec<Arc<HashMap<String, String>>>);
 
 impl Candidates {
     pub fn new(ids: impl IntoIterator<Item = String>) -> Self {
-        Candidates(vec![Arc::new(ids.into_iter().collect())])
+        Candidates(vec![Arc::new(ids.into_iter().collect())], Vec::new())
+    }
+
+    /// These, and `labels` (label, id) that name an id in other words.
+    pub fn with_labels(mut self, labels: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.1.push(Arc::new(labels.into_iter().collect()));
+        self
     }
 
     /// These and `more`.
     pub fn and(&self, more: &Candidates) -> Candidates {
-        Candidates(self.0.iter().chain(&more.0).cloned().collect())
+        Candidates(self.0.iter().chain(&more.0).cloned().collect(), self.1.iter().chain(&more.1).cloned().collect())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.0.iter().flat_map(|list| list.iter().map(String::as_str))
     }
+
+    /// The id whose label is exactly `word` (trimmed), if any.
+    pub fn labelled(&self, word: &str) -> Option<&str> {
+        let word = word.trim();
+        self.1.iter().find_map(|labels| labels.get(word)).map(String::as_str)
+    }
+
+    /// The id to suggest for `word`: the one it names by label, else the closest id.
+    pub fn closest(&self, word: &str) -> Option<&str> {
+        self.labelled(word).or_else(|| did_you_mean(word, self.iter()))
+    }
 }
 
 impl Diagnostic {
-    pub fn error(loc: Loc, message: impl Into<String>) -> Self {
+    pub fn error(loc: Loc, message: impl Into<Message>) -> Self {
+        let kind = message.into();
         Diagnostic {
             severity: Severity::Error,
             loc: Some(loc),
             path: None,
-            message: message.into(),
+            message: kind.to_string(),
+            kind,
             help: None,
             summary: false,
             suggest: None,
-            kind: None,
+            group: None,
         }
     }
 
-    pub fn warning(loc: Loc, message: impl Into<String>) -> Self {
+    pub fn warning(loc: Loc, message: impl Into<Message>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(loc, message) }
     }
 
     /// A problem with a whole file or path, not a place inside it.
-    pub fn file_error(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn file_error(path: impl Into<String>, message: impl Into<Message>) -> Self {
+        let kind = message.into();
         Diagnostic {
             severity: Severity::Error,
             loc: None,
             path: Some(path.into()),
-            message: message.into(),
+            message: kind.to_string(),
+            kind,
             help: None,
             summary: false,
             suggest: None,
-            kind: None,
+            group: None,
         }
     }
 
-    pub fn file_warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn file_warning(path: impl Into<String>, message: impl Into<Message>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::file_error(path, message) }
     }
 
-    pub fn file_notice(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn file_notice(path: impl Into<String>, message: impl Into<Message>) -> Self {
         Diagnostic { severity: Severity::Notice, ..Diagnostic::file_error(path, message) }
     }
 
     /// Mark a warning as one of `kind`, about `subject`, for grouping.
     pub fn of_kind(mut self, kind: WarningKind, subject: impl Into<String>) -> Self {
-        self.kind = Some((kind, subject.into()));
+        self.group = Some((kind, subject.into()));
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Message>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// "did you mean" the closest of `candidates` to `word`, found when printed; else
     /// `otherwise` as the help.
-    pub fn with_suggestion(mut self, word: &str, candidates: &Candidates, otherwise: Option<&str>) -> Self {
-        self.suggest = Some((word.to_string(), candidates.clone(), otherwise.map(str::to_string)));
+    pub fn with_suggestion(self, word: &str, candidates: &Candidates, otherwise: Option<&str>) -> Self {
+        self.suggest_or(word, candidates, otherwise.map(Message::from))
+    }
+
+    /// [`Diagnostic::with_suggestion`] with a typed help for when nothing is close.
+    pub fn suggest_or(mut self, word: &str, candidates: &Candidates, otherwise: Option<Message>) -> Self {
+        self.suggest = Some((word.to_string(), candidates.clone(), otherwise));
         self
     }
 
     /// The help line: given, or the suggestion searched for now.
-    pub fn help_text(&self) -> Option<String> {
+    pub fn help_message(&self) -> Option<Message> {
         self.help.clone().or_else(|| {
             let (word, candidates, otherwise) = self.suggest.as_ref()?;
-            suggestion(word, candidates.iter()).or_else(|| otherwise.clone())
+            match candidates.closest(word) {
+                Some(c) => Some(Message::DidYouMean { word: c.to_string() }),
+                None => otherwise.clone(),
+            }
         })
+    }
+
+    /// The help line in English.
+    pub fn help_text(&self) -> Option<String> {
+        self.help_message().map(|m| m.to_string())
     }
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
+    /// [`Diagnostic::render_in`] in English.
+    pub fn render(&self, sources: &Sources) -> String {
+        self.render_in(sources, Lang::En)
+    }
+
     /// `path:line:col: message` for a problem (CONTRACT §7), `path:line:col: warning:
     /// message` and `…: notice: message` for the rest, then the offending line with a
-    /// caret. Input text in any of it is escaped (CONTRACT §7).
-    pub fn render(&self, sources: &Sources) -> String {
+    /// caret, worded in `lang`. Input text in any of it is escaped (CONTRACT §7).
+    pub fn render_in(&self, sources: &Sources, lang: Lang) -> String {
         let label = match self.severity {
             Severity::Error => "",
-            Severity::Warning => "warning: ",
-            Severity::Notice => "notice: ",
+            Severity::Warning => text::warning_label(lang),
+            Severity::Notice => text::notice_label(lang),
         };
-        let message = escape_text(&self.message);
-        let help_text = self.help_text();
+        let worded = self.kind.word(lang);
+        let message = escape_text(&worded);
+        let help_text = self.help_message().map(|m| m.word(lang));
         let help = help_text.as_deref().map(escape_text);
+        let help_label = text::help_label(lang);
         let mut out = String::new();
         let located = self.loc.as_ref().filter(|_| !self.summary);
         let Some(loc) = located else {
@@ -352,13 +384,13 @@ impl Diagnostic {
             };
             let _ = writeln!(out, "{path}: {label}{message}");
             if let Some(help) = &help {
-                let _ = writeln!(out, "  = help: {help}");
+                let _ = writeln!(out, "  = {help_label}: {help}");
             }
             return out;
         };
         let file = sources.get(loc.file);
         let _ = writeln!(out, "{}: {label}{message}", sources.place(loc));
-        out.push_str(&snippet(file, loc.span.clone(), self.severity, help.as_deref()));
+        out.push_str(&snippet(file, loc.span.clone(), self.severity, help.as_deref(), lang));
         out
     }
 }
@@ -370,7 +402,7 @@ const SNIPPET_WIDTH: usize = 160;
 /// The offending line with a caret under the span, drawn by annotate-snippets. A long
 /// line is cut to a window around the span (marked `…`), and the shown text is
 /// escaped, with the caret moved to match.
-fn snippet(file: &SourceFile, span: Range<usize>, severity: Severity, help: Option<&str>) -> String {
+fn snippet(file: &SourceFile, span: Range<usize>, severity: Severity, help: Option<&str>, lang: Lang) -> String {
     let text = &file.text;
     let start = clamp_boundary(text, span.start);
     let (line, range) = file.line_of(start);
@@ -403,7 +435,7 @@ fn snippet(file: &SourceFile, span: Range<usize>, severity: Severity, help: Opti
             .annotation(AnnotationKind::Primary.span(local_start..local_end)),
     );
     if let Some(help) = help {
-        group = group.element(Level::HELP.message(help));
+        group = group.element(Level::HELP.with_name(text::help_label(lang)).message(help));
     }
     let mut rendered = Renderer::plain().render(&[group]);
     rendered.push('\n');
@@ -461,7 +493,7 @@ pub fn limit_per_file(diags: &mut Vec<Diagnostic>, sources: &Sources) {
         }
     }
     for (path, loc, n, error) in omitted {
-        let message = format!("{n} more problems in this file are not shown (kaohe prints the first {MAX_PER_FILE})");
+        let message = Message::MoreNotShown { count: n, max: MAX_PER_FILE };
         let severity = if error { Severity::Error } else { Severity::Warning };
         // Placed at the end of the file, so that it sorts after the file's other problems.
         let loc = loc.map(|l| {
@@ -472,11 +504,12 @@ pub fn limit_per_file(diags: &mut Vec<Diagnostic>, sources: &Sources) {
             severity,
             loc,
             path: Some(path),
-            message,
+            message: message.to_string(),
+            kind: message,
             help: None,
             summary: true,
             suggest: None,
-            kind: None,
+            group: None,
         };
         diags.push(d);
     }
@@ -578,9 +611,26 @@ pub fn look_alikes(word: &str) -> Vec<String> {
     out
 }
 
-/// "did you mean `x`?" or nothing.
+/// The look-alike letters in `word`, each once, typed for [`Message::LooksLike`].
+pub fn look_alike_letters(word: &str) -> Vec<LookAlike> {
+    let mut out: Vec<LookAlike> = Vec::new();
+    for c in word.chars() {
+        let plain = look_alike(c);
+        if plain != c && !out.iter().any(|l| l.letter == c) {
+            out.push(LookAlike { letter: c, plain });
+        }
+    }
+    out
+}
+
+/// "did you mean `x`?" or nothing (English; [`did_you_mean_message`] is typed).
 pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
+    did_you_mean_message(word, candidates).map(|m| m.to_string())
+}
+
+/// "did you mean `x`?" as a message, or nothing.
+pub fn did_you_mean_message<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Message> {
+    did_you_mean(word, candidates).map(|c| Message::DidYouMean { word: c.to_string() })
 }
 
 #[cfg(test)]
@@ -625,7 +675,7 @@ mod tests {
             warn(12, "z").with_help("did you mean `x`?"),
             Diagnostic::file_warning("data/a.doc", "skipped").of_kind(WarningKind::SkippedFile, "data/a.doc"),
         ];
-        let out = render_all(&diags, &sources, false);
+        let out = render_all(&diags, &sources, false, Lang::En);
         let lines: Vec<&str> = out.lines().filter(|l| l.contains("warning")).collect();
         assert_eq!(
             lines,
@@ -636,7 +686,7 @@ mod tests {
             ]
         );
         assert!(out.starts_with("rules/a.toml:1:1: bad\n"), "{out}");
-        let verbose = render_all(&diags, &sources, true);
+        let verbose = render_all(&diags, &sources, true, Lang::En);
         assert_eq!(verbose.lines().filter(|l| l.contains(": warning: names")).count(), 4, "{verbose}");
     }
 
@@ -665,6 +715,43 @@ mod tests {
             assert!(!is_near_miss(word, known), "{word} / {known}");
         }
         assert_eq!(look_alikes("prefectur\u{0435}"), ["`\u{0435}` is U+0435, not `e`"]);
+    }
+
+    #[test]
+    fn a_label_suggests_its_id_across_languages() {
+        let names = Candidates::new(["patent_applications".to_string(), "gdp".to_string()]).with_labels([
+            ("专利申请量".to_string(), "patent_applications".to_string()),
+            ("Patent applications".to_string(), "patent_applications".to_string()),
+        ]);
+        assert_eq!(names.closest("专利申请量"), Some("patent_applications"));
+        assert_eq!(names.closest(" Patent applications "), Some("patent_applications"));
+        assert_eq!(names.closest("patent_aplications"), Some("patent_applications"));
+        assert_eq!(names.closest("人口"), None);
+        // Labels travel with `and`, as the spreadsheet reader combines candidates.
+        let entities = Candidates::new(["mianzhu".to_string()]).with_labels([("绵竹市".into(), "mianzhu".into())]);
+        assert_eq!(names.and(&entities).closest("绵竹市"), Some("mianzhu"));
+    }
+
+    #[test]
+    fn render_in_chinese_keeps_the_place_and_the_layout() {
+        let mut sources = Sources::default();
+        let text = "[period.2015]\n\"专利申请量\" = 3\n".to_string();
+        let start = text.find('"').unwrap_or(0);
+        let id = sources.add("data/a.toml".into(), text);
+        let names = Candidates::new(["patent_applications".to_string()])
+            .with_labels([("专利申请量".to_string(), "patent_applications".to_string())]);
+        let d =
+            Diagnostic::warning(Loc::new(id, start..start + 17), Message::UnknownMetric { id: "专利申请量".into() })
+                .suggest_or("专利申请量", &names, None);
+        let zh = d.render_in(&sources, Lang::Zh);
+        assert!(zh.starts_with("data/a.toml:2:1: 警告：未知指标 `专利申请量`\n"), "{zh}");
+        assert!(zh.contains("= 帮助: 是不是要写 `patent_applications`？"), "{zh}");
+        let en = d.render(&sources);
+        assert!(en.starts_with("data/a.toml:2:1: warning: unknown metric `专利申请量`\n"), "{en}");
+        assert!(en.contains("= help: did you mean `patent_applications`?"), "{en}");
+        // The snippet is drawn the same way in both languages.
+        let lines = |s: &str| s.lines().skip(1).filter(|l| !l.contains('=')).map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(lines(&zh), lines(&en));
     }
 
     #[test]

@@ -44,5 +44,5 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Job::Completions(shell) => commands::completions(*shell, &mut out),
         Job::Man(command) => commands::man(command.as_deref(), &mut out, err),
     };
-    out.finish(code, err)
+    out.finish_in(code, err, config.lang)
 }

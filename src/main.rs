@@ -21,13 +21,14 @@ fn main() -> ExitCode {
         }
     };
     // A bug must never look like a result: report it as an error with exit 2.
-    std::panic::set_hook(Box::new(|info| {
-        eprintln!("error: internal error in kaohe ({info}); please report it with the input files");
+    let lang = kaohe::text::Lang::resolve(cli.command.lang(), &|k| std::env::var(k).ok());
+    std::panic::set_hook(Box::new(move |info| {
+        eprintln!("{}{}", kaohe::text::error_label(lang), kaohe::text::internal_error(&info.to_string(), lang));
     }));
     let mut config = match kaohe::config::Config::new(&cli, &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("{}{}", kaohe::text::error_label(lang), e.0.word(lang));
             return ExitCode::from(2);
         }
     };

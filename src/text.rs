@@ -1,4 +1,5 @@
-//! Every phrase kaohe shows a person, in Chinese and English, in one place.
+//! Every phrase kaohe shows a person, in Chinese and English, in one place (the
+//! diagnostics' wording in the submodule `diagnostics`, re-exported here).
 //!
 //! Evaluation and the solver produce typed values (a [`Reason`], an [`Unknown`], a
 //! [`NeedNote`]); renderers ask this module to word them. JSON and CSV carry the
@@ -6,6 +7,8 @@
 //! text: change it only together with the snapshots that pin it. Numbers inside
 //! sentences follow CONTRACT §8's format ([`exact_number`]); ids, periods and
 //! function names stay as written.
+
+mod diagnostics;
 
 use std::borrow::Cow;
 
@@ -18,6 +21,12 @@ use crate::interval::Interval;
 use crate::model::{Metric, Qualifier};
 use crate::number::{exact_number, short_number};
 use crate::solve::{NeedNote, NoFigure, NonLinear, Rounding, Shape};
+
+pub use diagnostics::{
+    Counted, Expected, FormulaError, Found, IdKind, LookAlike, Message, NearSelection, NumberError, SpecialKind,
+    Subject, TreeName, UsageWhat, ValueType, Wanted, cannot_write, error_label, help_label, internal_error,
+    notice_label, warning_label,
+};
 
 /// The language of labels and sentences (CONTRACT §7: never of a JSON or CSV value).
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{Candidates, Diagnostic, Loc, Sources, WarningKind, is_near_miss, look_alikes, suggestion};
+use crate::diagnostic::{
+    Candidates, Diagnostic, Loc, Sources, WarningKind, did_you_mean_message, is_near_miss, look_alike_letters,
+};
 use crate::expr::{Expr, PeriodRef};
 use crate::load::RawWorkspace;
 use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, RawTarget};
@@ -15,6 +17,7 @@ use crate::model::{
     Actual, Better, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Measure, Metric, Model, Period,
     Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
 };
+use crate::text::{IdKind, Message};
 
 /// Check everything; problems go to `diags`. The model is complete only when no
 /// error was pushed.
@@ -25,10 +28,24 @@ pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic
     };
     let selected = Selected::by(&raw.rulesets, &raw.entities);
     let names = metric_names(&catalog);
+    suggest_ids_for_labels(diags, &names);
     let entities = entities(raw.entities, &catalog, &names, &selected, diags);
     let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
     crate::diagnostic::limit_per_file(diags, sources);
     Model { catalog, entities, rulesets }
+}
+
+/// A metric written by its label where an id belongs (`专利申请量 = 16000` in a data
+/// file) is not a valid id, found before the catalog was read: now that it is, such
+/// an error suggests the id the label names.
+fn suggest_ids_for_labels(diags: &mut [Diagnostic], names: &Candidates) {
+    for d in diags.iter_mut().filter(|d| d.help.is_none()) {
+        if let Message::InvalidId { what: IdKind::Metric, id, .. } = &d.kind
+            && let Some(found) = names.labelled(id)
+        {
+            d.help = Some(Message::DidYouMean { word: found.to_string() });
+        }
+    }
 }
 
 /// "unknown metric", with a suggestion among `names` (found only if it is printed);
@@ -37,19 +54,42 @@ fn unknown_metric(loc: Loc, id: &str, catalog: &Catalog, names: &Candidates) -> 
     if !catalog.present {
         return None;
     }
-    let d = Diagnostic::error(loc, format!("unknown metric `{id}`"));
-    Some(d.with_suggestion(id, names, Some("every metric must be declared in metrics.toml")))
+    let d = Diagnostic::error(loc, Message::UnknownMetric { id: id.to_string() });
+    Some(d.suggest_or(id, names, Some(Message::EveryMetricDeclared)))
 }
 
 /// The catalog's metric ids, for suggestions.
 fn metric_names(catalog: &Catalog) -> Candidates {
-    Candidates::new(catalog.metrics.keys().cloned())
+    metric_candidates(catalog)
+}
+
+/// The catalog's metric ids, and their `name` and `en` labels (a metric written by
+/// its Chinese name suggests its id).
+pub fn metric_candidates(catalog: &Catalog) -> Candidates {
+    let labels = catalog.metrics.values().flat_map(|m| {
+        [m.name.as_deref(), m.en.as_deref()].into_iter().flatten().map(|l| (l.trim().to_string(), m.id.clone()))
+    });
+    Candidates::new(catalog.metrics.keys().cloned()).with_labels(labels.collect::<Vec<_>>())
+}
+
+/// The entity ids, and their names (`绵竹市` suggests `mianzhu`).
+pub fn entity_candidates(entities: &[Entity]) -> Candidates {
+    let labels: Vec<(String, String)> =
+        entities.iter().filter_map(|e| e.name.as_ref().map(|n| (n.trim().to_string(), e.id.clone()))).collect();
+    Candidates::new(entities.iter().map(|e| e.id.clone())).with_labels(labels)
 }
 
 /// `key = "text"` where text is none of `allowed`: an error with "did you mean".
 fn bad_word(loc: &Loc, key: &str, text: &str, allowed: &[&str]) -> Diagnostic {
-    let d = Diagnostic::error(loc.clone(), format!("`{key}` must be {}, not `{text}`", allowed.join(" or ")));
-    match suggestion(text, allowed.iter().copied()) {
+    let d = Diagnostic::error(
+        loc.clone(),
+        Message::BadWord {
+            key: key.to_string(),
+            text: text.to_string(),
+            allowed: allowed.iter().map(|a| a.to_string()).collect(),
+        },
+    );
+    match did_you_mean_message(text, allowed.iter().copied()) {
         Some(s) => d.with_help(s),
         None => d,
     }
@@ -146,9 +186,7 @@ fn report_depth(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic>
         let loc = raw.metrics.iter().find(|m| m.id == *id).map_or(catalog.metrics[*id].loc.clone(), |m| m.loc.clone());
         diags.push(Diagnostic::error(
             loc,
-            format!(
-                "metric `{id}` is built on {d} levels of derived metrics; kaohe evaluates at most {MAX_DERIVED_DEPTH}"
-            ),
+            Message::DerivedDepth { id: id.to_string(), depth: *d, max: MAX_DERIVED_DEPTH },
         ));
     }
 }
@@ -225,21 +263,19 @@ fn report_cycles(raw: &RawCatalog, catalog: &Catalog, diags: &mut Vec<Diagnostic
 /// "formula cycle: a -> b -> a", at the formula of the cycle's first metric; a long
 /// cycle shows its first and last metrics and counts the rest.
 fn cycle_error(raw: &RawCatalog, catalog: &Catalog, cycle: &[&str]) -> Diagnostic {
-    let mut shown: Vec<String> = Vec::new();
-    if cycle.len() <= MAX_CYCLE_SHOWN {
-        shown.extend(cycle.iter().map(|m| m.to_string()));
+    let ids = |s: &[&str]| s.iter().map(|m| m.to_string()).collect::<Vec<String>>();
+    let (head, hidden, mut tail) = if cycle.len() <= MAX_CYCLE_SHOWN {
+        (ids(cycle), 0, Vec::new())
     } else {
         let half = MAX_CYCLE_SHOWN / 2;
-        shown.extend(cycle[..half].iter().map(|m| m.to_string()));
-        shown.push(format!("… {} more …", cycle.len() - 2 * half));
-        shown.extend(cycle[cycle.len() - half..].iter().map(|m| m.to_string()));
-    }
-    shown.push(cycle[0].to_string());
+        (ids(&cycle[..half]), cycle.len() - 2 * half, ids(&cycle[cycle.len() - half..]))
+    };
+    tail.push(cycle[0].to_string());
     let first = raw.metrics.iter().find(|m| m.id == cycle[0]);
     let loc = first
         .and_then(|m| m.formula.as_ref().map(|f| f.loc.clone()))
         .unwrap_or_else(|| catalog.metrics[cycle[0]].loc.clone());
-    Diagnostic::error(loc, format!("formula cycle: {}", shown.join(" -> ")))
+    Diagnostic::error(loc, Message::FormulaCycle { head, hidden, tail })
 }
 
 // ---------------------------------------------------------------------------
@@ -258,7 +294,7 @@ fn entities(
     for e in raw {
         selected.check_entity(&e, diags);
         if seen.contains(e.id.as_str()) {
-            diags.push(Diagnostic::error(e.loc.clone(), format!("entity `{}` is defined twice", e.id)));
+            diags.push(Diagnostic::error(e.loc.clone(), Message::EntityTwice { id: e.id.clone() }));
             continue;
         }
         seen.insert(e.id.clone());
@@ -272,19 +308,16 @@ fn entities(
                 };
                 if metric.formula.is_some() {
                     diags.push(
-                        Diagnostic::error(
-                            v.loc.clone(),
-                            format!("`{}` is a derived metric and cannot be reported", v.metric),
-                        )
-                        .with_help("report the metrics its formula uses instead"),
+                        Diagnostic::error(v.loc.clone(), Message::DerivedReported { metric: v.metric.clone() })
+                            .with_help(Message::DerivedReportedHelp),
                     );
                     continue;
                 }
                 if metric.is_bool() != v.is_bool && v.value.is_ok() {
                     let message = if metric.is_bool() {
-                        format!("`{}` is a yes/no metric: write true or false", v.metric)
+                        Message::WantsBool { metric: v.metric.clone() }
                     } else {
-                        format!("`{}` is a number, not a yes/no metric", v.metric)
+                        Message::WantsNumber { metric: v.metric.clone() }
                     };
                     diags.push(Diagnostic::error(v.loc.clone(), message));
                     continue;
@@ -298,9 +331,13 @@ fn entities(
                             diags.push(
                                 Diagnostic::error(
                                     unit_loc.clone().unwrap_or(v.loc.clone()),
-                                    format!("unit `{u}` does not convert to `{mu}`, the unit of `{}`", v.metric),
+                                    Message::UnitDoesNotConvert {
+                                        unit: u.clone(),
+                                        to: mu.clone(),
+                                        metric: v.metric.clone(),
+                                    },
                                 )
-                                .with_help("money converts among 元, 万元 and 亿元; every other unit only to itself"),
+                                .with_help(Message::UnitHelp),
                             );
                             continue;
                         }
@@ -308,7 +345,7 @@ fn entities(
                     (Some(u), None) => {
                         diags.push(Diagnostic::error(
                             unit_loc.clone().unwrap_or(v.loc.clone()),
-                            format!("unit `{u}` given, but metric `{}` has no unit in the catalog", v.metric),
+                            Message::UnitWithoutMetricUnit { unit: u.clone(), metric: v.metric.clone() },
                         ));
                         continue;
                     }
@@ -317,10 +354,7 @@ fn entities(
                     Ok(d) => match d.checked_mul(factor) {
                         Some(x) => Ok(x),
                         None => {
-                            diags.push(Diagnostic::error(
-                                v.loc.clone(),
-                                "the value is too large once converted to the metric's unit",
-                            ));
+                            diags.push(Diagnostic::error(v.loc.clone(), Message::TooLargeConverted));
                             continue;
                         }
                     },
@@ -379,15 +413,18 @@ impl Selected {
             names.iter().find(|(n, _)| is_near_miss(word, n)).map(|(n, rs)| (n.clone(), rs.clone()))
         };
         let mut warn = |what: &str, word: &str, loc: Option<&Loc>, (name, rs): (String, String)| {
-            let message = format!(
-                "{what} `{word}` is not `{name}`, which rule set `{rs}` selects: `{rs}` does not apply to `{}`",
-                e.id
-            );
-            let looks = look_alikes(word);
-            let help = if looks.is_empty() {
-                format!("did you mean `{name}`?")
+            let message = Message::NearSelection(Box::new(crate::text::NearSelection {
+                what: what.to_string(),
+                word: word.to_string(),
+                name: name.clone(),
+                ruleset: rs.clone(),
+                entity: e.id.clone(),
+            }));
+            let notes = look_alike_letters(word);
+            let help = if notes.is_empty() {
+                Message::DidYouMean { word: name }
             } else {
-                format!("it looks like `{name}`, but {}", looks.join(", "))
+                Message::LooksLike { word: name, notes }
             };
             let loc = loc.cloned().unwrap_or_else(|| e.loc.clone());
             diags.push(Diagnostic::warning(loc, message).with_help(help));
@@ -408,15 +445,21 @@ impl Selected {
 /// The entity ids, kinds and tags the data define.
 struct Known<'a> {
     ids: HashSet<&'a str>,
+    /// Entity names to their ids.
+    names: HashMap<&'a str, &'a str>,
     kinds: HashSet<&'a str>,
     tags: HashSet<&'a str>,
 }
 
 impl<'a> Known<'a> {
     fn of(entities: &'a [Entity]) -> Self {
-        let mut known = Known { ids: HashSet::new(), kinds: HashSet::new(), tags: HashSet::new() };
+        let mut known =
+            Known { ids: HashSet::new(), names: HashMap::new(), kinds: HashSet::new(), tags: HashSet::new() };
         for e in entities {
             known.ids.insert(&e.id);
+            if let Some(name) = &e.name {
+                known.names.insert(name.trim(), &e.id);
+            }
             known.kinds.extend(e.kind.as_deref());
             known.tags.extend(e.tags.iter().map(String::as_str));
         }
@@ -426,50 +469,34 @@ impl<'a> Known<'a> {
     /// Warn about each `applies_to` value that no entity has.
     fn check_applies_to(&self, rs: &RawRuleSet, diags: &mut Vec<Diagnostic>) {
         let lists = [
-            (
-                "entities",
-                &rs.applies_to.entities,
-                &rs.applies_locs.entities,
-                &self.ids,
-                "which no data file defines",
-                WarningKind::UnknownEntity,
-            ),
-            (
-                "kinds",
-                &rs.applies_to.kinds,
-                &rs.applies_locs.kinds,
-                &self.kinds,
-                "which no entity has",
-                WarningKind::UnknownKind,
-            ),
-            (
-                "tags",
-                &rs.applies_to.tags,
-                &rs.applies_locs.tags,
-                &self.tags,
-                "which no entity has",
-                WarningKind::UnknownTag,
-            ),
+            ("entities", &rs.applies_to.entities, &rs.applies_locs.entities, &self.ids, WarningKind::UnknownEntity),
+            ("kinds", &rs.applies_to.kinds, &rs.applies_locs.kinds, &self.kinds, WarningKind::UnknownKind),
+            ("tags", &rs.applies_to.tags, &rs.applies_locs.tags, &self.tags, WarningKind::UnknownTag),
         ];
-        for (key, values, locs, have, none, kind) in lists {
+        for (key, values, locs, have, kind) in lists {
             for (i, value) in values.iter().flatten().enumerate() {
                 if have.contains(value.as_str()) {
                     continue;
                 }
                 let loc = locs.get(i).cloned().unwrap_or_else(|| rs.loc.clone());
-                let mut d = Diagnostic::warning(loc, format!("`applies_to.{key}` names `{value}`, {none}"))
-                    .of_kind(kind, value);
+                let mut d =
+                    Diagnostic::warning(loc, Message::AppliesToNone { key: key.to_string(), value: value.clone() })
+                        .of_kind(kind, value);
                 let mut candidates: Vec<&str> = have.iter().copied().collect();
                 candidates.sort_unstable();
-                let near = candidates.iter().find(|h| is_near_miss(value, h)).map(|h| {
-                    let looks = look_alikes(h);
-                    if looks.is_empty() {
-                        format!("did you mean `{h}`?")
-                    } else {
-                        format!("the data have `{h}`, which looks the same, but {}", looks.join(", "))
-                    }
+                // An entity written by its name (`绵竹市`) suggests its id.
+                let named = (key == "entities").then(|| self.names.get(value.trim())).flatten();
+                let near = named.map(|id| Message::DidYouMean { word: id.to_string() }).or_else(|| {
+                    candidates.iter().find(|h| is_near_miss(value, h)).map(|h| {
+                        let notes = look_alike_letters(h);
+                        if notes.is_empty() {
+                            Message::DidYouMean { word: h.to_string() }
+                        } else {
+                            Message::DataLookAlike { word: h.to_string(), notes }
+                        }
+                    })
                 });
-                if let Some(s) = near.or_else(|| suggestion(value, candidates.iter().copied())) {
+                if let Some(s) = near.or_else(|| did_you_mean_message(value, candidates.iter().copied())) {
                     d = d.with_help(s);
                 }
                 diags.push(d);
@@ -493,7 +520,7 @@ fn rulesets(
     let names = metric_names(catalog);
     for rs in raw {
         if !seen.insert(&rs.id) {
-            diags.push(Diagnostic::error(rs.loc.clone(), format!("rule set `{}` is defined twice", rs.id)));
+            diags.push(Diagnostic::error(rs.loc.clone(), Message::RuleSetTwice { id: rs.id.clone() }));
             continue;
         }
         out.push(ruleset(rs, catalog, &names, &known, sources, diags));
@@ -513,15 +540,15 @@ fn ruleset(
     let mut params = BTreeMap::new();
     for (id, value, loc) in &rs.params {
         if catalog.get(id).is_some() {
-            diags.push(Diagnostic::error(loc.clone(), format!("param `{id}` has the id of a metric; rename it")));
+            diags.push(Diagnostic::error(loc.clone(), Message::ParamIsMetric { id: id.clone() }));
         }
         params.insert(id.clone(), *value);
     }
     known.check_applies_to(rs, diags);
     if rs.rules.is_empty() {
         diags.push(
-            Diagnostic::error(rs.loc.clone(), format!("rule set `{}` has no rules", rs.id))
-                .with_help("add at least one [[rule]]"),
+            Diagnostic::error(rs.loc.clone(), Message::NoRules { ruleset: rs.id.clone() })
+                .with_help(Message::NoRulesHelp),
         );
     }
     let with_params = names.and(&Candidates::new(params.keys().cloned()));
@@ -530,7 +557,7 @@ fn ruleset(
             let loc = f.sub_loc(sources, span.start..span.end);
             if params.contains_key(name) {
                 if *period != PeriodRef::Current {
-                    diags.push(Diagnostic::error(loc, format!("`{name}` is a param: it has no periods")));
+                    diags.push(Diagnostic::error(loc, Message::ParamHasNoPeriods { id: name.to_string() }));
                 }
             } else if catalog.get(name).is_none() {
                 diags.extend(unknown_metric(loc, name, catalog, &with_params));
@@ -544,7 +571,7 @@ fn ruleset(
         if !rule_ids.insert(&r.id) {
             diags.push(Diagnostic::error(
                 r.loc.clone(),
-                format!("rule `{}` appears twice in rule set `{}`", r.id, rs.id),
+                Message::RuleTwice { rule: r.id.clone(), ruleset: rs.id.clone() },
             ));
             continue;
         }
@@ -627,7 +654,7 @@ fn ruleset(
             Some(g) => g.min_score = *min,
             None => {
                 diags.push(
-                    Diagnostic::warning(loc.clone(), format!("group `{name}` is named by no rule; it scores 0"))
+                    Diagnostic::warning(loc.clone(), Message::GroupUnused { group: name.to_string() })
                         .of_kind(WarningKind::UnusedGroup, name),
                 );
                 groups.push(Group { name: name.clone(), min_score: *min });

@@ -3,7 +3,8 @@
 //! holding exactly what it prints on stderr. Each is run through the real binary
 //! with `check` and again with `eval` (which validates the same way): both must exit
 //! 2, print nothing on stdout, and print exactly `expected` on stderr — every
-//! diagnostic's file, line, column and message.
+//! diagnostic's file, line, column and message. Each is run once more with
+//! `--lang zh`, which must give the same places and quoted lines in other words.
 //!
 //! A folder may also hold:
 //! - `args`: the command line to run instead (arguments separated by spaces), alone;
@@ -98,8 +99,38 @@ fn run_case(name: &str, bless: bool) -> Option<String> {
                 out.stderr
             ));
         }
+        // In Chinese the words change, never the places or the quoted lines.
+        let zh_args: Vec<&str> = args.iter().copied().chain(["--lang", "zh"]).collect();
+        let zh = kaohe_at(&ws.root, &zh_args);
+        if zh.code != 2 || !zh.stdout.is_empty() || layout(&zh.stderr) != layout(&want) {
+            problems.push(format!(
+                "`kaohe {}` (exit {}) printed on stderr:\n{}\n--- which is not laid out as (tests/corpus/{name}/expected):\n{want}",
+                zh_args.join(" "),
+                zh.code,
+                zh.stderr
+            ));
+        }
     }
     (!problems.is_empty()).then(|| format!("== {name}\n{}", problems.join("\n")))
+}
+
+/// What must not change with the language: each line's place (`path:line:col`, or the
+/// path of a problem with a whole file) and every quoted line with its caret; help
+/// lines are counted, their words left out.
+fn layout(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .map(|l| {
+            let trimmed = l.trim_start();
+            if trimmed.starts_with('|') || trimmed.split_once(" |").is_some_and(|(n, _)| n.parse::<usize>().is_ok()) {
+                l.to_string()
+            } else if trimmed.starts_with("= ") {
+                "= help".to_string()
+            } else {
+                l.split_once(": ").map_or(l, |(place, _)| place).to_string()
+            }
+        })
+        .collect()
 }
 
 #[test]

@@ -170,7 +170,7 @@ fn write_csv_rows(id: &str, e: &Ent, out: &mut String) {
 fn read(ws: &Workspace) -> (Model, Vec<String>) {
     let mut sources = Sources::default();
     let mut diags: Vec<Diagnostic> = Vec::new();
-    let paths = Paths { rules: Some(ws.path("rules")), data: Some(ws.path("data")), metrics: None };
+    let paths = Paths { rules: vec![ws.path("rules")], data: vec![ws.path("data")], metrics: None };
     let raw = load(&paths, &mut sources, &mut diags);
     let model = validate(raw, &sources, &mut diags);
     let errors = diags.iter().filter(|d| d.is_error()).map(|d| d.render(&sources)).collect();

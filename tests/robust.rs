@@ -327,16 +327,17 @@ fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
     // The plain skips are one line naming each; the one with a hint keeps its own.
     assert_eq!(
         out.stderr,
-        "data/book.xlsx: warning: skipped: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
-         warning: 3 files are skipped, not read: data/notes.docx, data/plan.xls, rules/figures.csv (--verbose shows each)\n"
+        "data/book.xlsx: warning: not read: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
+         warning: 2 files are skipped, not read: data/notes.docx, rules/figures.csv (--verbose shows each)\n\
+         data/plan.xls: warning: skipped: kaohe does not read .xls spreadsheets; save it as .xlsx or .csv\n"
     );
     let out = kaohe_in(&ws, &["check", "--verbose"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stderr,
-        "data/book.xlsx: warning: skipped: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
+        "data/book.xlsx: warning: not read: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
          data/notes.docx: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
-         data/plan.xls: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
+         data/plan.xls: warning: skipped: kaohe does not read .xls spreadsheets; save it as .xlsx or .csv\n\
          rules/figures.csv: warning: skipped: kaohe reads *.toml files in a rules folder\n"
     );
 }
@@ -480,4 +481,91 @@ fn rules_past_the_limit_are_a_clear_error() {
         "{}",
         out.stderr
     );
+}
+
+/// `--data` and `--rules` may be given more than once (CONTRACT §1); a file that two
+/// of them reach (overlapping paths, the same path twice, a link) is read once.
+#[cfg(unix)]
+#[test]
+fn repeated_paths_are_read_together_and_each_real_file_once() {
+    let ws = workspace(&[
+        ("data/e.toml", ENTITY),
+        ("more/f.toml", b"id = \"f\"\n[period.2015]\nb = 2\n"),
+        ("plans/p.toml", RULES.replace("\"r\"", "\"plan\"").as_bytes()),
+    ]);
+    symlink("../data/e.toml", &ws.path("more/e-link.toml"));
+    let args = [
+        "check",
+        "--rules",
+        "rules",
+        "--rules",
+        "plans",
+        "--rules",
+        "plans/p.toml",
+        "--data",
+        "data",
+        "--data",
+        "more",
+        "--data",
+        "data/e.toml",
+        "--data",
+        "data",
+    ];
+    let out = kaohe_in(&ws, &args);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{out:?}");
+    assert_eq!(out.stdout, "ok: 2 metrics, 2 entities (2 figures), 2 rule sets (2 rules)\n");
+}
+
+/// With several rules paths the catalog is `--metrics`, else the one `metrics.toml`
+/// among them; none or several is an error naming them.
+#[test]
+fn several_rules_folders_share_one_catalog() {
+    let ws = workspace(&[
+        ("data/e.toml", ENTITY),
+        ("plans/p.toml", RULES.replace("\"r\"", "\"plan\"").as_bytes()),
+        ("other/metrics.toml", CATALOG.as_bytes()),
+        ("other/o.toml", RULES.replace("\"r\"", "\"other\"").as_bytes()),
+    ]);
+    let one = kaohe_in(&ws, &["check", "--rules", "plans", "--rules", "rules"]);
+    assert_eq!((one.code, one.stderr.as_str()), (0, ""), "{one:?}");
+    assert_eq!(one.stdout, "ok: 2 metrics, 1 entities (1 figures), 2 rule sets (2 rules)\n");
+
+    let two = kaohe_in(&ws, &["check", "--rules", "rules", "--rules", "other"]);
+    assert_eq!(two.code, 2, "{two:?}");
+    assert_eq!(
+        two.stderr,
+        "kaohe: several rules folders each hold a metrics.toml: rules/metrics.toml, other/metrics.toml\n  \
+         = help: kaohe reads one metric catalog: name it with --metrics FILE\n"
+    );
+    let named = kaohe_in(&ws, &["check", "--rules", "rules", "--rules", "other", "--metrics", "other/metrics.toml"]);
+    assert_eq!((named.code, named.stderr.as_str()), (0, ""), "{named:?}");
+
+    let none = kaohe_in(&ws, &["check", "--rules", "plans", "--rules", "plans/p.toml"]);
+    assert_eq!(none.code, 2, "{none:?}");
+    assert!(none.stderr.starts_with("plans, plans/p.toml: none of the 2 rules paths has a metrics.toml"), "{none:?}");
+}
+
+/// A `zh` locale words diagnostics in Chinese, as `--lang zh` does (CONTRACT §7);
+/// `--lang en` wins over the locale.
+#[test]
+fn a_chinese_locale_words_diagnostics_in_chinese() {
+    let ws = workspace(&[("data/e.toml", b"id = \"e\"\n[period.2015]\nc = 5\n"), ("data/plan.ods", b"x")]);
+    let run = |lang: &str, args: &[&str]| {
+        std::process::Command::new(common::binary())
+            .args(args)
+            .current_dir(&ws.root)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+            .unwrap_or_else(|e| panic!("run kaohe: {e}"))
+    };
+    let zh = run("zh_CN.UTF-8", &["check"]);
+    assert!(zh.contains("data/e.toml:3:1: 未知指标 `c`"), "{zh}");
+    assert!(zh.contains("data/plan.ods: 警告：已跳过：kaohe 不读 .ods 表格"), "{zh}");
+    let en = run("zh_CN.UTF-8", &["check", "--lang", "en"]);
+    assert!(en.contains("data/e.toml:3:1: unknown metric `c`"), "{en}");
+    let usage = run("zh_CN.UTF-8", &["eval", "--as-of", "2016-02-30"]);
+    assert_eq!(usage, "错误：`--as-of` `2016-02-30` 不是 2016-06-30 这样的日期\n");
 }

@@ -61,7 +61,7 @@ fn shipped_model() -> Model {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     let raw = kaohe::load::load(
-        &kaohe::load::Paths { rules: Some(root().join("rules")), data: Some(root().join("data")), metrics: None },
+        &kaohe::load::Paths { rules: vec![root().join("rules")], data: vec![root().join("data")], metrics: None },
         &mut sources,
         &mut diags,
     );

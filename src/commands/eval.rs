@@ -10,7 +10,7 @@ use std::io::Write;
 
 use rayon::prelude::{IntoParallelRefIterator, ParallelIterator};
 
-use super::{INVALID, NOT_PASSED, OK, Output, Workspace, check_ids, usage};
+use super::{INVALID, NOT_PASSED, OK, Output, Workspace, check_known, usage_in};
 use crate::config::{Config, EvalJob};
 use crate::evaluate::engine::Engine;
 use crate::evaluate::plan::{Plan, PlanRuleSet};
@@ -19,6 +19,7 @@ use crate::model::Entity;
 use crate::render::{self, Emitter};
 use crate::report::{Section, Summary, SummaryEntry};
 use crate::solve;
+use crate::text::{Message, UsageWhat};
 
 /// Entities per chunk: enough to keep every thread busy, few enough to bound memory.
 const CHUNK: usize = 256;
@@ -44,28 +45,29 @@ struct Done<'m> {
 
 pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write) -> u8 {
     let Some(ws) = Workspace::load(config, err) else { return INVALID };
-    if let Err(m) = check_ids(&job.selection.entities, ws.entity_ids(), "entity")
-        .and_then(|()| check_ids(&job.selection.rulesets, ws.ruleset_ids(), "rule set"))
+    if let Err(m) = check_known(&job.selection.entities, ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
+        .and_then(|()| check_known(&job.selection.rulesets, ws.ruleset_ids(), &ws.ruleset_labels(), UsageWhat::RuleSet))
     {
-        return usage(err, &m);
+        return usage_in(err, &m, config.lang);
     }
     let model = &ws.model;
     let plan = Plan::new(model, job.period.as_slice().iter().map(String::as_str).collect::<Vec<_>>().as_slice());
     let work = match select(&plan, job) {
         Ok(w) => w,
-        Err(m) => return usage(err, &m),
+        Err(m) => return usage_in(err, &m, config.lang),
     };
     if work.is_empty() && !config.quiet {
-        let _ = writeln!(err, "notice: nothing to evaluate: no selected rule set applies to a selected entity");
+        let lang = config.lang;
+        let _ = writeln!(err, "{}{}", crate::text::notice_label(lang), Message::NothingToEvaluate.word(lang));
     }
     if !config.quiet {
-        warn_unfinished_years(&work, job, config.today, err);
+        warn_unfinished_years(&work, job, config, err);
     }
     let emitter = render::emitter(job.format, config.lang, config.width);
     let options = Options { as_of: job.as_of, trace: false };
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
         Ok(pool) => pool,
-        Err(e) => return usage(err, &format!("cannot start the evaluation threads: {e}")),
+        Err(e) => return usage_in(err, &Message::CannotStartThreads { error: e.to_string() }, config.lang),
     };
 
     if job.bom {
@@ -105,7 +107,7 @@ pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write
 
 /// The pairs to evaluate, grouped by entity, in the contract's order; an error when a
 /// rule set has no period to evaluate.
-fn select<'p, 'm>(plan: &'p Plan<'m>, job: &EvalJob) -> Result<Vec<Work<'p, 'm>>, String> {
+fn select<'p, 'm>(plan: &'p Plan<'m>, job: &EvalJob) -> Result<Vec<Work<'p, 'm>>, Message> {
     let chosen = |list: &[String], id: &str| list.is_empty() || list.iter().any(|x| x == id);
     let mut work = Vec::new();
     let mut first = 0;
@@ -119,7 +121,7 @@ fn select<'p, 'm>(plan: &'p Plan<'m>, job: &EvalJob) -> Result<Vec<Work<'p, 'm>>
                 continue;
             }
             let Some(period) = job.period.as_deref().or(rs.ruleset.period.as_deref()) else {
-                return Err(format!("rule set `{}` names no period; pass --period", rs.ruleset.id));
+                return Err(Message::NoPeriod { ruleset: rs.ruleset.id.clone() });
             };
             as_of_fits(job.as_of, period, &rs.ruleset.id)?;
             rulesets.push(rs);
@@ -136,8 +138,8 @@ fn select<'p, 'm>(plan: &'p Plan<'m>, job: &EvalJob) -> Result<Vec<Work<'p, 'm>>
 /// A warning for each period that is a calendar year not over yet (by `today`) and is
 /// evaluated without an `as_of`: its figures would be judged as a whole year's, and a
 /// plan on pace would read as failed. One line per period, naming the entities.
-fn warn_unfinished_years(work: &[Work], job: &EvalJob, today: Option<crate::model::Date>, err: &mut dyn Write) {
-    let Some(today) = today else { return };
+fn warn_unfinished_years(work: &[Work], job: &EvalJob, config: &Config, err: &mut dyn Write) {
+    let Some(today) = config.today else { return };
     if job.as_of.is_some() {
         return;
     }
@@ -156,28 +158,21 @@ fn warn_unfinished_years(work: &[Work], job: &EvalJob, today: Option<crate::mode
         }
     }
     for (period, ids) in unfinished {
-        let shown: Vec<&str> = ids.iter().take(5).copied().collect();
-        let more = if ids.len() > 5 { format!(", and {} more", ids.len() - 5) } else { String::new() };
-        let _ = writeln!(
-            err,
-            "warning: period {} is not over yet (today is {today}), but {} without an as_of date: {}{more}; \
-             their figures are judged as the whole year's (add as_of to the data or pass --as-of)",
-            crate::text::shown(period),
-            if ids.len() == 1 {
-                "1 entity is evaluated".to_string()
-            } else {
-                format!("{} entities are evaluated", ids.len())
-            },
-            shown.join(", "),
-        );
+        let m = Message::UnfinishedYear {
+            period: crate::text::shown(period).into_owned(),
+            today,
+            count: ids.len(),
+            entities: ids.iter().take(5).map(|id| id.to_string()).collect(),
+        };
+        let _ = writeln!(err, "{}{}", crate::text::warning_label(config.lang), m.word(config.lang));
     }
 }
 
 /// `--as-of` must lie inside the year of every period it is applied to (CONTRACT §7).
-pub fn as_of_fits(as_of: Option<crate::model::Date>, period: &str, ruleset: &str) -> Result<(), String> {
+pub fn as_of_fits(as_of: Option<crate::model::Date>, period: &str, ruleset: &str) -> Result<(), Message> {
     match as_of {
         Some(d) if crate::model::is_year(period) && period.parse() != Ok(d.year) => {
-            Err(format!("--as-of {d} is not inside period {period} of rule set `{ruleset}`"))
+            Err(Message::AsOfOutside { date: d.to_string(), period: period.to_string(), ruleset: ruleset.to_string() })
         }
         _ => Ok(()),
     }

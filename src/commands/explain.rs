@@ -2,26 +2,28 @@
 
 use std::io::Write;
 
-use super::{INVALID, OK, Output, Workspace, check_ids, usage};
+use super::{INVALID, OK, Output, Workspace, check_known, usage_in};
 use crate::config::{Config, ExplainJob};
-use crate::diagnostic::suggestion;
+use crate::diagnostic::did_you_mean;
 use crate::evaluate::engine::Engine;
 use crate::evaluate::plan::Plan;
 use crate::evaluate::{self, Options};
 use crate::render;
 use crate::solve;
+use crate::text::{Message, UsageWhat};
 
 pub fn run(config: &Config, job: &ExplainJob, out: &mut Output, err: &mut dyn Write) -> u8 {
     let Some(ws) = Workspace::load(config, err) else { return INVALID };
     let asked_ruleset: Vec<String> = job.ruleset.iter().cloned().collect();
-    if let Err(m) = check_ids(std::slice::from_ref(&job.entity), ws.entity_ids(), "entity")
-        .and_then(|()| check_ids(&asked_ruleset, ws.ruleset_ids(), "rule set"))
+    if let Err(m) =
+        check_known(std::slice::from_ref(&job.entity), ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
+            .and_then(|()| check_known(&asked_ruleset, ws.ruleset_ids(), &ws.ruleset_labels(), UsageWhat::RuleSet))
     {
-        return usage(err, &m);
+        return usage_in(err, &m, config.lang);
     }
     let model = &ws.model;
     let Some(ent) = model.entities.iter().find(|e| e.id == job.entity) else {
-        return usage(err, &format!("unknown entity `{}`", job.entity));
+        return usage_in(err, &Message::UnknownEntity { id: job.entity.clone() }, config.lang);
     };
     let (entity, rule) = (&job.entity, &job.rule);
     let applicable = || {
@@ -35,33 +37,32 @@ pub fn run(config: &Config, job: &ExplainJob, out: &mut Output, err: &mut dyn Wr
         [one] => *one,
         [] => {
             let ids = applicable().flat_map(|rs| rs.rules.iter().map(|r| r.id.as_str()));
-            let hint = suggestion(rule, ids).map(|s| format!(" ({s})")).unwrap_or_default();
-            return usage(err, &format!("no rule `{rule}` in the rule sets that apply to `{entity}`{hint}"));
+            let hint = did_you_mean(rule, ids).map(str::to_string);
+            let m = Message::NoRuleFor { rule: rule.clone(), entity: entity.clone(), hint };
+            return usage_in(err, &m, config.lang);
         }
         many => {
-            let ids: Vec<&str> = many.iter().map(|r| r.id.as_str()).collect();
-            return usage(
-                err,
-                &format!("rule `{rule}` occurs in several rule sets: {}; choose one with --ruleset", ids.join(", ")),
-            );
+            let rulesets = many.iter().map(|r| r.id.clone()).collect();
+            return usage_in(err, &Message::RuleInSeveral { rule: rule.clone(), rulesets }, config.lang);
         }
     };
     let Some(p) = job.period.as_deref().or(rs.period.as_deref()) else {
-        return usage(err, &format!("rule set `{}` names no period; pass --period", rs.id));
+        return usage_in(err, &Message::NoPeriod { ruleset: rs.id.clone() }, config.lang);
     };
     if let Err(m) = super::eval::as_of_fits(job.as_of, p, &rs.id) {
-        return usage(err, &m);
+        return usage_in(err, &m, config.lang);
     }
     let plan = Plan::new(model, &[p]);
     let Some(prs) = plan.ruleset(&rs.id) else {
-        return usage(err, &format!("unknown rule set `{}`", rs.id));
+        let m = Message::UsageUnknown { what: UsageWhat::RuleSet, id: rs.id.clone(), hint: None };
+        return usage_in(err, &m, config.lang);
     };
     let mut engine = Engine::new(&plan);
     engine.set_entity(ent);
     let mut evaluation = evaluate::evaluate(&mut engine, ent, prs, p, &Options { as_of: job.as_of, trace: true });
     solve::fill_needs(&mut engine, prs, &mut evaluation);
     let Some(result) = evaluation.rules.iter().find(|r| r.rule.id == *rule) else {
-        return usage(err, &format!("no rule `{rule}`"));
+        return usage_in(err, &Message::NoRule { rule: rule.clone() }, config.lang);
     };
     let text = render::explain::render(model, &evaluation, result, config.lang);
     // On a terminal, long lines (a formula, the arithmetic) wrap at words.

@@ -11,9 +11,10 @@ pub mod trend;
 use std::io::{self, Write};
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Sources, render_all, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, Sources, did_you_mean, render_all, suggestion};
 use crate::load;
 use crate::model::Model;
+use crate::text::{self, Lang, Message, UsageWhat};
 use crate::validate;
 
 /// Exit codes (CONTRACT §7).
@@ -39,8 +40,14 @@ impl<'a> Output<'a> {
         self.failure.is_some()
     }
 
-    /// Flush, and turn a failure other than a closed pipe into a message and exit 2.
-    pub fn finish(mut self, code: u8, err: &mut dyn Write) -> u8 {
+    /// [`Output::finish_in`] in English.
+    pub fn finish(self, code: u8, err: &mut dyn Write) -> u8 {
+        self.finish_in(code, err, Lang::En)
+    }
+
+    /// Flush, and turn a failure other than a closed pipe into a message (in `lang`)
+    /// and exit 2.
+    pub fn finish_in(mut self, code: u8, err: &mut dyn Write, lang: Lang) -> u8 {
         if self.failure.is_none()
             && let Err(e) = self.inner.flush()
         {
@@ -48,7 +55,7 @@ impl<'a> Output<'a> {
         }
         match self.failure {
             Some(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                let _ = writeln!(err, "error: cannot write the output: {e}");
+                let _ = writeln!(err, "{}{}", text::error_label(lang), text::cannot_write(&e.to_string(), lang));
                 INVALID
             }
             _ => code,
@@ -93,7 +100,7 @@ impl Workspace {
         if config.quiet {
             diags.retain(Diagnostic::is_error);
         }
-        let text = render_all(&diags, &sources, config.verbose);
+        let text = render_all(&diags, &sources, config.verbose, config.lang);
         let _ = err.write_all(text.as_bytes());
         let inputs = sources.files.iter().map(|f| std::path::PathBuf::from(&f.path)).collect();
         (!diags.iter().any(Diagnostic::is_error)).then_some(Workspace { model, inputs })
@@ -109,6 +116,24 @@ impl Workspace {
 
     pub fn metric_ids(&self) -> impl Iterator<Item = &str> + Clone {
         self.model.catalog.metrics.keys().map(String::as_str)
+    }
+
+    /// Entities by name, for a "did you mean" when `--entity` is given a name.
+    pub fn entity_labels(&self) -> Candidates {
+        crate::validate::entity_candidates(&self.model.entities)
+    }
+
+    /// Rule sets by name (`--ruleset 绵竹市2015年知识产权工作目标`).
+    pub fn ruleset_labels(&self) -> Candidates {
+        let rulesets = &self.model.rulesets;
+        let labels: Vec<(String, String)> =
+            rulesets.iter().filter_map(|r| r.name.as_ref().map(|n| (n.trim().to_string(), r.id.clone()))).collect();
+        Candidates::new(rulesets.iter().map(|r| r.id.clone())).with_labels(labels)
+    }
+
+    /// Metrics by `name` and `en` label, for a "did you mean" when an id is a label.
+    pub fn metric_labels(&self) -> Candidates {
+        crate::validate::metric_candidates(&self.model.catalog)
     }
 }
 
@@ -144,18 +169,40 @@ pub fn man(command: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u
     }
 }
 
-/// A usage error (exit 2).
-pub fn usage(err: &mut dyn Write, message: &str) -> u8 {
-    let _ = writeln!(err, "error: {message}");
+/// A usage error (exit 2), in English ([`usage_in`] words it in the run's language).
+pub fn usage(err: &mut dyn Write, message: impl Into<Message>) -> u8 {
+    usage_in(err, &message.into(), Lang::En)
+}
+
+/// A usage error (exit 2) in `lang`.
+pub fn usage_in(err: &mut dyn Write, message: &Message, lang: Lang) -> u8 {
+    let _ = writeln!(err, "{}{}", text::error_label(lang), message.word(lang));
     INVALID
 }
 
-/// Every id of `asked` must be one of `known`; else the usage error, with a suggestion.
+/// Every id of `asked` must be one of `known`; else the usage error in English, with a
+/// suggestion (kept for callers not yet on [`check_known`]).
 pub fn check_ids<'a>(asked: &[String], known: impl Iterator<Item = &'a str> + Clone, what: &str) -> Result<(), String> {
+    let what = match what {
+        "entity" => UsageWhat::Entity,
+        "metric" => UsageWhat::Metric,
+        _ => UsageWhat::RuleSet,
+    };
+    check_known(asked, known, &Candidates::default(), what).map_err(|m| m.to_string())
+}
+
+/// Every id of `asked` must be one of `known`; else the usage error, with a suggestion
+/// (an id, or the id whose label `labels` gives is the word asked for).
+pub fn check_known<'a>(
+    asked: &[String],
+    known: impl Iterator<Item = &'a str> + Clone,
+    labels: &Candidates,
+    what: UsageWhat,
+) -> Result<(), Message> {
     for id in asked {
         if !known.clone().any(|k| k == id) {
-            let hint = suggestion(id, known.clone()).map(|s| format!(" ({s})")).unwrap_or_default();
-            return Err(format!("unknown {what} `{id}`{hint}"));
+            let hint = labels.labelled(id).or_else(|| did_you_mean(id, known.clone())).map(str::to_string);
+            return Err(Message::UsageUnknown { what, id: id.clone(), hint });
         }
     }
     Ok(())

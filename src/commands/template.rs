@@ -59,7 +59,8 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
         },
     };
     let shown = path.display().to_string();
-    let data_dirs: Vec<PathBuf> = vec![config.paths.data.clone().unwrap_or_else(|| PathBuf::from("data"))];
+    let data_dirs: Vec<PathBuf> =
+        if config.paths.data.is_empty() { vec![PathBuf::from("data")] } else { config.paths.data.clone() };
     if output_file::is_inside(path, &data_dirs) {
         let _ = writeln!(err, "{}", text::form_in_data_folder(&shown, config.lang));
     }

@@ -8,6 +8,7 @@
 use rust_decimal::Decimal;
 
 use super::{ParseError, Span};
+use crate::text::{FormulaError, Found};
 
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Kind {
@@ -35,10 +36,10 @@ pub(super) struct Token {
 
 impl Token {
     /// How a message names this token: "`)`", or "the end of the formula".
-    pub fn describe(&self) -> String {
+    pub fn describe(&self) -> Found {
         match self.kind {
-            Kind::End => "the end of the formula".to_string(),
-            _ => format!("`{}`", self.text),
+            Kind::End => Found::End,
+            _ => Found::Token(self.text.clone()),
         }
     }
 }
@@ -48,8 +49,8 @@ pub(super) struct Lexer {
     pos: usize,
 }
 
-fn error(message: impl Into<String>, start: usize, end: usize) -> ParseError {
-    ParseError { message: message.into(), span: Span::new(start, end) }
+fn error(message: FormulaError, start: usize, end: usize) -> ParseError {
+    ParseError { message, span: Span::new(start, end) }
 }
 
 /// Spaces and tabs as the contract says; line breaks too, so that a long formula can
@@ -139,12 +140,10 @@ impl Lexer {
             return self.ident();
         }
         let message = match ascii_for(c) {
-            Some(a) => format!("unexpected character `{c}` (did you mean `{a}`?)"),
-            None if c.is_alphabetic() => {
-                format!("unexpected character `{c}` (ids are written with a-z, 0-9 and `_`)")
-            }
-            None if c.is_control() => format!("unexpected character {c:?}"),
-            None => format!("unexpected character `{c}`"),
+            Some(a) => FormulaError::UnexpectedChar { c, ascii: Some(a) },
+            None if c.is_alphabetic() => FormulaError::UnexpectedLetter { c },
+            None if c.is_control() => FormulaError::UnexpectedControl { c },
+            None => FormulaError::UnexpectedChar { c, ascii: None },
         };
         Err(error(message, start, start + 1))
     }
@@ -156,7 +155,7 @@ impl Lexer {
         self.skip_space();
         let start = self.take_while(is_word);
         if start == self.pos {
-            return Err(error("`@` must be followed by a period id or `prev`", at, at + 1));
+            return Err(error(FormulaError::AtNeedsPeriod, at, at + 1));
         }
         let id = self.text(start, self.pos);
         Ok(Token { kind: Kind::Period(id), span: Span::new(at, self.pos), text: self.text(at, self.pos) })
@@ -170,16 +169,16 @@ impl Lexer {
         let text = self.text(start, end);
         let points = text.matches('.').count();
         if text == "." {
-            return Err(error("unexpected character `.`", start, end));
+            return Err(error(FormulaError::UnexpectedChar { c: '.', ascii: None }, start, end));
         }
         if points > 1 {
-            return Err(error(format!("malformed number `{text}`"), start, end));
+            return Err(error(FormulaError::MalformedNumber { text }, start, end));
         }
         if text.starts_with('.') {
-            return Err(error(format!("a number must start with a digit: write `0{text}`"), start, end));
+            return Err(error(FormulaError::LeadingPoint { text }, start, end));
         }
         if text.ends_with('.') {
-            return Err(error(format!("expected a digit after the point in `{text}`"), start, end));
+            return Err(error(FormulaError::TrailingPoint { text }, start, end));
         }
         let value = exact_decimal(&text).map_err(|message| error(message, start, end))?;
         Ok(Token { kind: Kind::Num(value), span: Span::new(start, end), text })
@@ -192,11 +191,7 @@ impl Lexer {
         let valid = text.starts_with(|c: char| c.is_ascii_lowercase())
             && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !valid {
-            return Err(error(
-                format!("invalid id `{text}`: ids are lowercase letters, digits and `_`, starting with a letter"),
-                start,
-                self.pos,
-            ));
+            return Err(error(FormulaError::InvalidId { text }, start, self.pos));
         }
         Ok(Token { kind: Kind::Ident(text.clone()), span: Span::new(start, self.pos), text })
     }
@@ -204,7 +199,7 @@ impl Lexer {
 
 /// Reads a literal exactly (CONTRACT §9): trailing fractional zeros do not count
 /// against the 28 places, and a number that does not fit is an error, never rounded.
-fn exact_decimal(text: &str) -> Result<Decimal, &'static str> {
+fn exact_decimal(text: &str) -> Result<Decimal, FormulaError> {
     if let Ok(v) = Decimal::from_str_exact(text) {
         return Ok(v);
     }
@@ -212,13 +207,13 @@ fn exact_decimal(text: &str) -> Result<Decimal, &'static str> {
         Some((int, frac)) => {
             let frac = frac.trim_end_matches('0');
             if frac.len() > 28 {
-                return Err("number too precise for an exact decimal (more than 28 digits after the point)");
+                return Err(FormulaError::TooPrecise);
             }
             if frac.is_empty() { int.to_string() } else { format!("{int}.{frac}") }
         }
         None => text.to_string(),
     };
-    Decimal::from_str_exact(&trimmed).map_err(|_| "number too large for an exact decimal")
+    Decimal::from_str_exact(&trimmed).map_err(|_| FormulaError::TooLarge)
 }
 
 #[cfg(test)]
@@ -228,8 +223,8 @@ mod tests {
 
     #[track_caller]
     fn case(text: &str, expected: Result<&str, &str>) {
-        let got = exact_decimal(text).map(|d| d.to_string());
-        assert_eq!(got.as_deref().map_err(|e| *e), expected, "{text}");
+        let got = exact_decimal(text).map(|d| d.to_string()).map_err(|e| e.to_string());
+        assert_eq!(got.as_deref().map_err(String::as_str), expected, "{text}");
     }
 
     #[test]

@@ -163,13 +163,13 @@ impl Func {
 /// A formula that does not parse, with the part of it the message is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
-    pub message: String,
+    pub message: crate::text::FormulaError,
     pub span: Span,
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{}", self.message)
     }
 }
 

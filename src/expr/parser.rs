@@ -9,19 +9,20 @@
 
 use super::lexer::{Kind, Lexer, Token};
 use super::{BinOp, Expr, Func, MAX_DEPTH, MAX_LEN, ParseError, PeriodRef, Span};
+use crate::text::{FormulaError, Wanted};
 
 /// Parses a formula (CONTRACT §4).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
     if src.len() > MAX_LEN {
         // point at the first character that does not end within the limit
         let at = src.char_indices().take_while(|(i, c)| i + c.len_utf8() <= MAX_LEN).count();
-        return Err(ParseError { message: "formula longer than 4 KiB".to_string(), span: Span::new(at, at + 1) });
+        return Err(ParseError { message: FormulaError::TooLong, span: Span::new(at, at + 1) });
     }
     let mut parser = Parser::new(src)?;
     let expr = parser.expr()?;
     match parser.tok.kind {
         Kind::End => Ok(expr),
-        _ => Err(parser.after_operand_error("an operator")),
+        _ => Err(parser.after_operand_error(Wanted::Operator)),
     }
 }
 
@@ -35,8 +36,8 @@ struct Parser {
     depth: usize,
 }
 
-fn error(message: impl Into<String>, span: Span) -> ParseError {
-    ParseError { message: message.into(), span }
+fn error(message: FormulaError, span: Span) -> ParseError {
+    ParseError { message, span }
 }
 
 impl Parser {
@@ -58,7 +59,7 @@ impl Parser {
     fn enter(&mut self, span: Span) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(error(format!("nesting deeper than {MAX_DEPTH} levels"), span));
+            return Err(error(FormulaError::TooDeep { max: MAX_DEPTH }, span));
         }
         Ok(())
     }
@@ -141,8 +142,8 @@ impl Parser {
                         self.depth = self.depth.saturating_sub(1);
                         Ok(inner)
                     }
-                    Kind::End => Err(error("unclosed `(`", open.span)),
-                    _ => Err(self.after_operand_error("an operator or `)`")),
+                    Kind::End => Err(error(FormulaError::UnclosedParen, open.span)),
+                    _ => Err(self.after_operand_error(Wanted::OperatorOrParen)),
                 }
             }
             _ => Err(self.operand_error()),
@@ -152,7 +153,7 @@ impl Parser {
     /// `name "(" expr ("," expr)* ")"`, the cursor on the `(`.
     fn call(&mut self, id: Token) -> Result<Expr, ParseError> {
         let Some(func) = Func::from_name(&id.text) else {
-            return Err(error(format!("unknown function `{}` (known: min, max, abs, if_zero)", id.text), id.span));
+            return Err(error(FormulaError::UnknownFunction { name: id.text.clone() }, id.span));
         };
         self.enter(self.tok.span)?;
         let open = self.bump()?;
@@ -165,8 +166,8 @@ impl Parser {
                         self.bump()?;
                     }
                     Kind::RParen => break,
-                    Kind::End => return Err(error("unclosed `(`", open.span)),
-                    _ => return Err(self.after_operand_error("`,` or `)`")),
+                    Kind::End => return Err(error(FormulaError::UnclosedParen, open.span)),
+                    _ => return Err(self.after_operand_error(Wanted::CommaOrParen)),
                 }
             }
         }
@@ -175,9 +176,9 @@ impl Parser {
         let span = id.span.to(close.span);
         match (func, args.len()) {
             (Func::Abs, 1) | (Func::Min | Func::Max, 1..) | (Func::IfZero, 3) => Ok(Expr::Call { func, args, span }),
-            (Func::Abs, _) => Err(error("`abs` takes exactly one argument", span)),
-            (Func::IfZero, _) => Err(error("`if_zero` takes three arguments: if_zero(x, when zero, otherwise)", span)),
-            (Func::Min | Func::Max, _) => Err(error(format!("`{}` takes at least one argument", func.name()), span)),
+            (Func::Abs, _) => Err(error(FormulaError::AbsArity, span)),
+            (Func::IfZero, _) => Err(error(FormulaError::IfZeroArity, span)),
+            (Func::Min | Func::Max, _) => Err(error(FormulaError::MinMaxArity { name: func.name().to_string() }, span)),
         }
     }
 
@@ -188,31 +189,34 @@ impl Parser {
             return misplaced_at(tok);
         }
         match (&self.prev, &tok.kind) {
-            (None, Kind::End) => error("empty formula", tok.span),
-            (None, Kind::RParen) => error("unexpected `)`", tok.span),
-            (None, _) => error(format!("expected an operand, found {}", tok.describe()), tok.span),
-            (Some(prev), Kind::End) => error(format!("expected an operand after `{}`", prev.text), prev.span),
-            (Some(prev), _) => {
-                error(format!("expected an operand after `{}`, found {}", prev.text, tok.describe()), tok.span)
+            (None, Kind::End) => error(FormulaError::Empty, tok.span),
+            (None, Kind::RParen) => error(FormulaError::UnexpectedRParen, tok.span),
+            (None, _) => error(FormulaError::ExpectedOperand { found: tok.describe() }, tok.span),
+            (Some(prev), Kind::End) => {
+                error(FormulaError::ExpectedOperandAfter { prev: prev.text.clone(), found: None }, prev.span)
             }
+            (Some(prev), _) => error(
+                FormulaError::ExpectedOperandAfter { prev: prev.text.clone(), found: Some(tok.describe()) },
+                tok.span,
+            ),
         }
     }
 
     /// An operand is complete and the cursor is not on something that may follow it;
     /// `wanted` says what may.
-    fn after_operand_error(&self, wanted: &str) -> ParseError {
+    fn after_operand_error(&self, wanted: Wanted) -> ParseError {
         let tok = &self.tok;
         match tok.kind {
             Kind::Period(_) => misplaced_at(tok),
-            Kind::RParen => error("unexpected `)`", tok.span),
-            _ => error(format!("expected {wanted}, found {}", tok.describe()), tok.span),
+            Kind::RParen => error(FormulaError::UnexpectedRParen, tok.span),
+            _ => error(FormulaError::Expected { wanted, found: tok.describe() }, tok.span),
         }
     }
 }
 
 /// `@period` after something that is not a metric id (`1@2014`, `(a)@prev`).
 fn misplaced_at(tok: &Token) -> ParseError {
-    error("`@` must follow a metric id, as in `x@prev`", Span::new(tok.span.start, tok.span.start + 1))
+    error(FormulaError::MisplacedAt, Span::new(tok.span.start, tok.span.start + 1))
 }
 
 #[cfg(test)]
@@ -220,13 +224,13 @@ mod tests {
     use proptest::prelude::{prop_assert, proptest};
 
     use super::{MAX_DEPTH, parse};
-    use crate::expr::{ParseError, Span};
+    use crate::expr::Span;
     use crate::interval::Interval;
 
     #[track_caller]
     fn case(src: &str, message: &str, start: usize, end: usize) {
-        let expected = ParseError { message: message.to_string(), span: Span::new(start, end) };
-        assert_eq!(parse(src), Err(expected), "{src:?}");
+        let got = parse(src).map_err(|e| (e.message.to_string(), e.span));
+        assert_eq!(got, Err((message.to_string(), Span::new(start, end))), "{src:?}");
     }
 
     #[test]
@@ -300,7 +304,7 @@ mod tests {
         assert_eq!(parse(&wide).map_err(|e| e.span), Err(Span::new(4, 5)));
         let wide = format!("{}{}", "专".repeat(1366), "1");
         assert_eq!(
-            parse(&wide).map_err(|e| (e.message, e.span)),
+            parse(&wide).map_err(|e| (e.message.to_string(), e.span)),
             Err(("formula longer than 4 KiB".to_string(), Span::new(1365, 1366)))
         );
     }
@@ -342,7 +346,7 @@ mod tests {
                 Err(err) => {
                     let len = src.chars().count();
                     prop_assert!(err.span.start <= err.span.end && err.span.end <= len, "{src:?}: {err:?}");
-                    prop_assert!(!err.message.is_empty());
+                    prop_assert!(!err.message.to_string().is_empty());
                 }
             }
         }

@@ -12,6 +12,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, WarningKind};
+use crate::text::{Message, SpecialKind, TreeName};
 
 /// Files larger than this are refused rather than read (CONTRACT §9 asks for at
 /// least 16 MiB; parsing a TOML file takes about 30 times its size in memory).
@@ -28,10 +29,10 @@ pub enum Tree {
 }
 
 impl Tree {
-    fn name(self) -> &'static str {
+    fn name(self) -> TreeName {
         match self {
-            Tree::Rules => "rules",
-            Tree::Data => "data",
+            Tree::Rules => TreeName::Rules,
+            Tree::Data => TreeName::Data,
         }
     }
 
@@ -39,16 +40,34 @@ impl Tree {
     fn reads(self, ext: &str) -> bool {
         match self {
             Tree::Rules => ext == "toml",
-            Tree::Data => ext == "toml" || ext == "csv",
+            Tree::Data => matches!(ext, "toml" | "csv" | "xlsx"),
         }
     }
+}
 
-    fn what_is_read(self) -> &'static str {
-        match self {
-            Tree::Rules => "kaohe reads *.toml files in a rules folder",
-            Tree::Data => "kaohe reads *.toml and *.csv files in a data folder",
-        }
+/// How a file that is read is read (CONTRACT §1, §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Toml,
+    Csv,
+    /// An `.xlsx` workbook in a data folder, read by the workbook reader.
+    Workbook,
+}
+
+/// The kind of a file by its extension, in any case (`None`: not one kaohe reads;
+/// a file named on the command line with another extension is read as TOML).
+pub fn kind(path: &Path) -> Option<FileKind> {
+    match extension(path).as_deref() {
+        Some("toml") => Some(FileKind::Toml),
+        Some("csv") => Some(FileKind::Csv),
+        Some("xlsx") => Some(FileKind::Workbook),
+        _ => None,
     }
+}
+
+/// Spreadsheet formats kaohe does not read, named in the warning that skips them.
+fn other_spreadsheet(ext: &str) -> bool {
+    matches!(ext, "xls" | "xlsm" | "xlsb" | "ods" | "et" | "numbers")
 }
 
 /// The lowercased extension of `path`, if it has one.
@@ -79,26 +98,26 @@ fn is_quiet(name: &str) -> bool {
 }
 
 /// What a path that is neither a regular file nor a folder is, in words.
-fn special_kind(meta: &Metadata) -> &'static str {
+fn special_kind(meta: &Metadata) -> Message {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         let t = meta.file_type();
         if t.is_fifo() {
-            return "a FIFO (named pipe)";
+            return Message::Special(SpecialKind::Fifo);
         }
         if t.is_char_device() {
-            return "a character device";
+            return Message::Special(SpecialKind::CharDevice);
         }
         if t.is_block_device() {
-            return "a block device";
+            return Message::Special(SpecialKind::BlockDevice);
         }
         if t.is_socket() {
-            return "a socket";
+            return Message::Special(SpecialKind::Socket);
         }
     }
     let _ = meta;
-    "neither a regular file nor a folder"
+    Message::Special(SpecialKind::Other)
 }
 
 fn is_link_loop(e: &io::Error) -> bool {
@@ -140,20 +159,20 @@ enum Kind {
 
 /// Look at `path` (following links) without opening it; report what makes it
 /// unusable. `missing` words the error for a path that does not exist.
-fn classify(path: &Path, missing: &str, diags: &mut Vec<Diagnostic>) -> Kind {
+fn classify(path: &Path, missing: &Message, diags: &mut Vec<Diagnostic>) -> Kind {
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) => {
             let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
             let message = if is_link && e.kind() == io::ErrorKind::NotFound {
                 let target = fs::read_link(path).map(|t| display(&t)).unwrap_or_default();
-                format!("this link points to `{target}`, which does not exist (a dangling link)")
+                Message::DanglingLink { target }
             } else if is_link && is_link_loop(&e) {
-                "this link leads round in a loop and never reaches a file or a folder".to_string()
+                Message::LinkLoop
             } else if e.kind() == io::ErrorKind::NotFound {
-                missing.to_string()
+                missing.clone()
             } else {
-                format!("cannot read: {e}")
+                Message::CannotRead { error: e.to_string() }
             };
             diags.push(Diagnostic::file_error(display(path), message));
             return Kind::Refused;
@@ -164,10 +183,7 @@ fn classify(path: &Path, missing: &str, diags: &mut Vec<Diagnostic>) -> Kind {
     } else if meta.is_file() {
         Kind::File(meta)
     } else {
-        diags.push(Diagnostic::file_error(
-            display(path),
-            format!("this is {}, not a file or a folder: kaohe reads only regular files", special_kind(&meta)),
-        ));
+        diags.push(Diagnostic::file_error(display(path), special_kind(&meta)));
         Kind::Refused
     }
 }
@@ -179,24 +195,38 @@ pub fn is_file(path: &Path) -> bool {
 
 /// Check a file named directly (the catalog): `Some` when it can be read, else an
 /// error naming it has been reported (`missing` words the one for a missing file).
-pub fn named_file(path: &Path, missing: &str, diags: &mut Vec<Diagnostic>) -> bool {
+pub fn named_file(path: &Path, missing: &Message, diags: &mut Vec<Diagnostic>) -> bool {
     match classify(path, missing, diags) {
         Kind::File(_) => true,
         Kind::Folder(_) => {
-            diags.push(Diagnostic::file_error(display(path), "this is a folder, not a file"));
+            diags.push(Diagnostic::file_error(display(path), Message::IsAFolder));
             false
         }
         Kind::Refused => false,
     }
 }
 
+/// The files to read under every one of `roots` (`--data a --data b`), in the order
+/// of the roots, each real file once however many roots or links reach it.
+pub fn collect_all(roots: &[PathBuf], tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut real: HashSet<Identity> = HashSet::new();
+    let mut out = Vec::new();
+    for root in roots {
+        for (path, id) in collect_one(root, tree, diags) {
+            if real.insert(id) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
 /// The files to read under `root` (a file, read whatever its name, or a folder, read
-/// recursively), sorted by path, each real file once (by the first path in that
-/// order that reaches it).
-pub fn collect(root: &Path, tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let missing = format!("the {} path does not exist (expected a file or a folder)", tree.name());
+/// recursively), sorted by path, each with its real file's identity.
+fn collect_one(root: &Path, tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Identity)> {
+    let missing = Message::PathMissing(tree.name());
     let root_meta = match classify(root, &missing, diags) {
-        Kind::File(_) => return vec![root.to_path_buf()],
+        Kind::File(meta) => return vec![(root.to_path_buf(), identity(root, &meta))],
         Kind::Folder(meta) => meta,
         Kind::Refused => return Vec::new(),
     };
@@ -211,7 +241,7 @@ pub fn collect(root: &Path, tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<Path
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::file_error(display(&dir), format!("cannot read folder: {e}")));
+                diags.push(Diagnostic::file_error(display(&dir), Message::CannotReadFolder { error: e.to_string() }));
                 continue;
             }
         };
@@ -223,14 +253,11 @@ pub fn collect(root: &Path, tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<Path
                 continue;
             }
             let path = entry.path();
-            match classify(&path, "this file disappeared while kaohe was reading the folder", diags) {
+            match classify(&path, &Message::FileVanished, diags) {
                 Kind::Folder(meta) => {
                     let id = identity(&path, &meta);
                     if above.contains(&id) {
-                        diags.push(Diagnostic::file_error(
-                            display(&path),
-                            "this link leads back into a folder that holds it (a link loop); it is not followed",
-                        ));
+                        diags.push(Diagnostic::file_error(display(&path), Message::FolderLinkLoop));
                     } else if seen_folders.insert(id.clone()) {
                         let mut chain = above.clone();
                         chain.push(id);
@@ -241,17 +268,11 @@ pub fn collect(root: &Path, tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<Path
                     let ext = extension(&path);
                     if ext.as_deref().is_some_and(|e| tree.reads(e)) {
                         found.push((path.clone(), identity(&path, &meta)));
-                    } else if tree == Tree::Data && ext.as_deref() == Some("xlsx") {
-                        diags.push(
-                            Diagnostic::file_warning(
-                                display(&path),
-                                "skipped: this version of kaohe does not read workbooks (.xlsx) yet",
-                            )
-                            .with_help("save each sheet as CSV in the layout of CONTRACT §6"),
-                        );
+                    } else if let Some(ext) = ext.filter(|e| tree == Tree::Data && other_spreadsheet(e)) {
+                        diags.push(Diagnostic::file_warning(display(&path), Message::SkippedSpreadsheet { ext }));
                     } else {
                         diags.push(
-                            Diagnostic::file_warning(display(&path), format!("skipped: {}", tree.what_is_read()))
+                            Diagnostic::file_warning(display(&path), Message::Skipped(tree.name()))
                                 .of_kind(WarningKind::SkippedFile, display(&path)),
                         );
                     }
@@ -261,8 +282,7 @@ pub fn collect(root: &Path, tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<Path
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut real: HashSet<Identity> = HashSet::new();
-    found.into_iter().filter(|(_, id)| real.insert(id.clone())).map(|(p, _)| p).collect()
+    found
 }
 
 /// The bytes read so far in this run, against [`MAX_TOTAL_BYTES`].
@@ -289,15 +309,12 @@ pub fn read_bytes(path: &Path, budget: &mut Budget, diags: &mut Vec<Diagnostic>)
     let (file, meta) = match file {
         Ok(fm) => fm,
         Err(e) => {
-            diags.push(Diagnostic::file_error(shown, format!("cannot read file: {e}")));
+            diags.push(Diagnostic::file_error(shown, Message::CannotReadFile { error: e.to_string() }));
             return None;
         }
     };
     if !meta.is_file() {
-        diags.push(Diagnostic::file_error(
-            shown,
-            format!("this is {}, not a file or a folder: kaohe reads only regular files", special_kind(&meta)),
-        ));
+        diags.push(Diagnostic::file_error(shown, special_kind(&meta)));
         return None;
     }
     if meta.len() > MAX_FILE_BYTES {
@@ -307,20 +324,14 @@ pub fn read_bytes(path: &Path, budget: &mut Budget, diags: &mut Vec<Diagnostic>)
     if budget.exhausted || budget.read + meta.len() > MAX_TOTAL_BYTES {
         if !budget.exhausted {
             budget.exhausted = true;
-            diags.push(Diagnostic::file_error(
-                shown,
-                format!(
-                    "the input files add up to more than {} MiB, the most kaohe reads in one run; this file and the rest are not read",
-                    MAX_TOTAL_BYTES >> 20
-                ),
-            ));
+            diags.push(Diagnostic::file_error(shown, Message::TotalTooLarge { max: MAX_TOTAL_BYTES >> 20 }));
         }
         return None;
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // The file may grow while it is read: never past the limit.
     if let Err(e) = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
-        diags.push(Diagnostic::file_error(shown, format!("cannot read file: {e}")));
+        diags.push(Diagnostic::file_error(shown, Message::CannotReadFile { error: e.to_string() }));
         return None;
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -332,11 +343,8 @@ pub fn read_bytes(path: &Path, budget: &mut Budget, diags: &mut Vec<Diagnostic>)
 }
 
 fn too_large(shown: String, len: u64) -> Diagnostic {
-    Diagnostic::file_error(
-        shown,
-        format!("this file is {} MiB; kaohe reads files of up to {} MiB", len.div_ceil(1 << 20), MAX_FILE_BYTES >> 20),
-    )
-    .with_help("split it into several files (one per entity, or CSV files of fewer rows)")
+    Diagnostic::file_error(shown, Message::TooLarge { mib: len.div_ceil(1 << 20), max: MAX_FILE_BYTES >> 20 })
+        .with_help(Message::TooLargeHelp)
 }
 
 #[cfg(test)]
@@ -358,6 +366,11 @@ mod tests {
         assert_eq!(extension(Path::new("a/B.TOML")).as_deref(), Some("toml"));
         assert_eq!(extension(Path::new("a/b.Csv")).as_deref(), Some("csv"));
         assert!(Tree::Data.reads("csv") && !Tree::Rules.reads("csv"));
+        assert!(Tree::Data.reads("xlsx") && !Tree::Rules.reads("xlsx"));
+        assert_eq!(kind(Path::new("d/Figures.XLSX")), Some(FileKind::Workbook));
+        assert_eq!(kind(Path::new("d/figures.CSV")), Some(FileKind::Csv));
+        assert_eq!(kind(Path::new("d/a.Toml")), Some(FileKind::Toml));
+        assert_eq!(kind(Path::new("d/a.xls")), None);
         assert!(is_named(Path::new("rules/Metrics.TOML"), "metrics.toml"));
     }
 }

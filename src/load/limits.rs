@@ -13,6 +13,7 @@
 pub use super::files::MAX_FILE_BYTES;
 /// All the files of one run together.
 pub use super::files::MAX_TOTAL_BYTES;
+use crate::text::{Counted, Message};
 
 /// Arrays, inline tables and dotted keys nest at most this deep (the TOML parser's
 /// own limit; CONTRACT §9: at least 64).
@@ -53,7 +54,7 @@ pub struct Tally {
 impl Tally {
     /// Whether `count + more` stays within `limit`; if not, the first time, the
     /// message for it (`what` names the thing counted, in the plural).
-    pub fn over(&mut self, count: usize, more: usize, limit: usize, what: &'static str) -> Option<Option<String>> {
+    pub fn over(&mut self, count: usize, more: usize, limit: usize, what: &'static str) -> Option<Option<Message>> {
         if count + more <= limit {
             return None;
         }
@@ -66,9 +67,8 @@ impl Tally {
 }
 
 /// "more than 100,000 entities: kaohe reads at most 100,000, and what follows is not read"
-pub fn over_message(limit: usize, what: &str) -> String {
-    let n = thousands(limit);
-    format!("more than {n} {what}: kaohe reads at most {n}, and what follows is not read")
+pub fn over_message(limit: usize, what: &str) -> Message {
+    Message::Over { limit, what: Counted::from_phrase(what) }
 }
 
 /// `100000` as `100,000`.

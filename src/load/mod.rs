@@ -14,17 +14,19 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
 
-use self::files::{Budget, Tree};
+use self::files::{Budget, FileKind, Tree};
 use self::limits::Tally;
 use crate::diagnostic::{Diagnostic, FileId, Sources};
+use crate::text::Message;
 
 pub use raw::{RawCatalog, RawEntity, RawRuleSet};
 
-/// Where to read the workspace from (CONTRACT §1).
+/// Where to read the workspace from (CONTRACT §1). `rules` and `data` may name
+/// several files or folders (`--data a --data b`); empty means `rules/` and `data/`.
 #[derive(Clone, Debug, Default)]
 pub struct Paths {
-    pub rules: Option<PathBuf>,
-    pub data: Option<PathBuf>,
+    pub rules: Vec<PathBuf>,
+    pub data: Vec<PathBuf>,
     pub metrics: Option<PathBuf>,
 }
 
@@ -38,35 +40,26 @@ pub struct RawWorkspace {
 
 /// Read the whole workspace. Problems go to `diags`; what could be read is returned.
 pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> RawWorkspace {
-    let rules = paths.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
-    let data = paths.data.clone().unwrap_or_else(|| PathBuf::from("data"));
+    let or_default = |given: &[PathBuf], default: &str| {
+        if given.is_empty() { vec![PathBuf::from(default)] } else { given.to_vec() }
+    };
+    let rules = or_default(&paths.rules, "rules");
+    let data = or_default(&paths.data, "data");
     let mut ws = RawWorkspace::default();
     let mut budget = Budget::default();
     let mut tally = Tally::default();
 
-    let rule_files = files::collect(&rules, Tree::Rules, diags);
-    let catalog_path = match &paths.metrics {
-        Some(p) => Some(p.clone()),
-        None if rules.is_dir() => Some(rules.join("metrics.toml")),
-        None if rules.is_file() => Some(rules.parent().unwrap_or(Path::new(".")).join("metrics.toml")),
-        None => None,
-    };
-    if let Some(path) = catalog_path {
-        let missing = "the metric catalog is missing: every metric must be declared in a metrics.toml";
-        // Look for it in any case of its name (Metrics.TOML) beside the rules.
-        let path = if paths.metrics.is_none() { find_any_case(&path) } else { path };
+    let rule_files = files::collect_all(&rules, Tree::Rules, diags);
+    if let Some(path) = catalog_path(paths.metrics.as_deref(), &rules, diags) {
+        let missing = Message::CatalogMissing;
         let mut found = Vec::new();
-        if files::named_file(&path, missing, &mut found) {
+        if files::named_file(&path, &missing, &mut found) {
             if let Some(id) = read_text(&path, &mut budget, sources, diags) {
                 ws.catalog = raw::catalog(sources, id, diags);
             }
         } else {
             for d in found {
-                let d = if d.message == missing {
-                    d.with_help("put metrics.toml at the top of the rules folder, or pass --metrics FILE")
-                } else {
-                    d
-                };
+                let d = if d.kind == missing { d.with_help(Message::CatalogMissingHelp) } else { d };
                 diags.push(d);
             }
         }
@@ -95,7 +88,22 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     // to them row by row.
     // TOML data files are parsed on every core; what they give is taken in file
     // order, so the result is the same on one core or many.
-    let data_files = files::collect(&data, Tree::Data, diags);
+    let mut data_files = files::collect_all(&data, Tree::Data, diags);
+    data_files.retain(|path| {
+        if files::kind(path) != Some(FileKind::Workbook) {
+            return true;
+        }
+        // Until the workbook reader is merged, a workbook is named, never silently
+        // dropped; one named on the command line cannot be read, an error (CONTRACT §1).
+        let named = data.iter().any(|root| root == path);
+        let d = if named {
+            Diagnostic::file_error(display(path), Message::WorkbookNotReadYet)
+        } else {
+            Diagnostic::file_warning(display(path), Message::WorkbookNotReadYet)
+        };
+        diags.push(d.with_help(Message::WorkbookHelp));
+        false
+    });
     let ids: Vec<Option<FileId>> = data_files.iter().map(|p| read_text(p, &mut budget, sources, diags)).collect();
     let shared: &Sources = sources;
     let parsed: Vec<Option<(Option<RawEntity>, Vec<Diagnostic>)>> = data_files
@@ -103,7 +111,7 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
         .zip(&ids)
         .map(|(path, id)| {
             let id = (*id)?;
-            (files::extension(path).as_deref() != Some("csv")).then(|| {
+            (files::kind(path) != Some(FileKind::Csv)).then(|| {
                 let mut found = Vec::new();
                 let entity = raw::entity(shared, id, &mut found);
                 (entity, found)
@@ -132,6 +140,58 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     }
     merger.finish(&mut ws.entities, sources, diags);
     ws
+}
+
+/// The catalog (CONTRACT §1): `--metrics`, else `metrics.toml` (in any case) at the
+/// top of the rules folder or beside a single rule file; with several rules paths,
+/// the one of them that holds one (none or several: an error naming them). `None`
+/// when an error has been reported.
+fn catalog_path(metrics: Option<&Path>, rules: &[PathBuf], diags: &mut Vec<Diagnostic>) -> Option<PathBuf> {
+    if let Some(p) = metrics {
+        return Some(p.to_path_buf());
+    }
+    let beside = |rules: &Path| -> Option<PathBuf> {
+        let path = if rules.is_dir() {
+            rules.join("metrics.toml")
+        } else if rules.is_file() {
+            rules.parent().unwrap_or(Path::new(".")).join("metrics.toml")
+        } else {
+            return None;
+        };
+        // Look for it in any case of its name (Metrics.TOML) beside the rules.
+        Some(find_any_case(&path))
+    };
+    if let [one] = rules {
+        return beside(one);
+    }
+    let mut found: Vec<PathBuf> = Vec::new();
+    for p in rules.iter().filter_map(|r| beside(r)).filter(|p| files::is_file(p)) {
+        // Two rules paths in one folder (two rule files) share their catalog.
+        let same =
+            found.iter().any(|f| fs::canonicalize(f).ok().zip(fs::canonicalize(&p).ok()).is_some_and(|(a, b)| a == b));
+        if !same {
+            found.push(p);
+        }
+    }
+    match found.len() {
+        1 => found.pop(),
+        0 => {
+            let shown: Vec<String> = rules.iter().map(|r| display(r)).collect();
+            diags.push(
+                Diagnostic::file_error(shown.join(", "), Message::NoCatalogAmong { count: rules.len() })
+                    .with_help(Message::SeveralCatalogsHelp),
+            );
+            None
+        }
+        _ => {
+            let paths = found.iter().map(|p| display(p)).collect();
+            diags.push(
+                Diagnostic::file_error("kaohe", Message::SeveralCatalogs { paths })
+                    .with_help(Message::SeveralCatalogsHelp),
+            );
+            None
+        }
+    }
 }
 
 /// Keep an entity if the workspace-wide limits allow it.
@@ -210,7 +270,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub struct DecodeError {
     /// The byte offset of the problem in the file, after any BOM.
     pub offset: usize,
-    pub message: String,
+    pub message: Message,
     /// The text up to the end of the line in question (decoded as far as it goes,
     /// the rest lossily) and the problem's byte offset in it, so that it can be shown
     /// at its line and column; `None` for a problem of the whole file.
@@ -219,22 +279,16 @@ pub struct DecodeError {
 
 /// Decode file bytes to text: UTF-8 (BOM dropped), else GB18030 with a notice
 /// (CONTRACT §1). A NUL character, or bytes that are neither, are not text.
-pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
+pub fn decode(bytes: &[u8]) -> Result<(String, Option<Message>), DecodeError> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(DecodeError {
-            offset: 0,
-            message: "this file is UTF-16 text; kaohe reads UTF-8 (or GB18030): save it as UTF-8".into(),
-            context: None,
-        });
+        return Err(DecodeError { offset: 0, message: Message::Utf16, context: None });
     }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let nul_message = "this is not a text file: it contains a NUL byte (the first is here)";
+    let nul_message = Message::NulByte;
     let utf8_err = match std::str::from_utf8(bytes) {
         Ok(text) => {
             return match text.find('\0') {
-                Some(at) => {
-                    Err(DecodeError { offset: at, message: nul_message.into(), context: Some(context(text, at)) })
-                }
+                Some(at) => Err(DecodeError { offset: at, message: nul_message, context: Some(context(text, at)) }),
                 None => Ok((text.to_string(), None)),
             };
         }
@@ -245,23 +299,20 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
             // NUL is one byte in GB18030 too; find it in the file by its place in the text.
             let chars_before = text[..at].chars().count();
             let offset = byte_of_gb18030_char(bytes, chars_before).unwrap_or(0);
-            return Err(DecodeError { offset, message: nul_message.into(), context: Some(context(&text, at)) });
+            return Err(DecodeError { offset, message: nul_message, context: Some(context(&text, at)) });
         }
-        let notice = "file is not UTF-8; read as GB18030 (consider saving it as UTF-8)".to_string();
+        let notice = Message::ReadAsGb18030;
         return Ok((text.into_owned(), Some(notice)));
     }
     let (offset, message) = match bytes.iter().position(|&b| b == 0) {
         Some(at) => (at, nul_message),
-        None => (
-            utf8_err.valid_up_to(),
-            "this file is neither UTF-8 nor GB18030 text (the first byte that is not UTF-8 is here)",
-        ),
+        None => (utf8_err.valid_up_to(), Message::NotText),
     };
     let line_end = bytes[offset..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| offset + i);
     let mut text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
     let at = text.len();
     text.push_str(&String::from_utf8_lossy(&bytes[offset..line_end]));
-    Err(DecodeError { offset, message: message.into(), context: Some((text, at)) })
+    Err(DecodeError { offset, message, context: Some((text, at)) })
 }
 
 /// `text` up to the end of the line holding byte `at`, and `at`.
@@ -299,7 +350,7 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GB18030.encode("name = \"绵竹市\"");
         let decoded = decode(&bytes);
         assert_eq!(decoded.as_ref().map(|(text, _)| text.as_str()), Ok("name = \"绵竹市\""));
-        assert!(decoded.is_ok_and(|(_, notice)| notice.is_some_and(|n| n.contains("GB18030"))));
+        assert!(decoded.is_ok_and(|(_, notice)| notice == Some(Message::ReadAsGb18030)));
     }
 
     #[test]

@@ -9,11 +9,12 @@ use toml::de::{DeTable, DeValue};
 use super::limits::{MAX_METRICS, MAX_PERIODS_PER_ENTITY, MAX_RULES_PER_RULESET, over_message};
 use super::toml_value::{
     Cx, Fields, Unknown, Value, expect_bool, expect_decimal, expect_str, expect_table, number, span_in_string,
-    string_list, type_name,
+    string_list, type_name, wrong_type,
 };
 use crate::diagnostic::{Diagnostic, FileId, Loc, Sources};
 use crate::expr::{self, Expr};
 use crate::model::{AppliesTo, Date, Op, Qualifier};
+use crate::text::{Expected, IdKind, Message, Subject};
 
 /// A formula as written, compiled when its syntax is right.
 #[derive(Clone, Debug)]
@@ -152,7 +153,7 @@ pub struct RawRuleSet {
 fn parse<'s>(sources: &'s Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<DeTable<'s>> {
     let text = &sources.get(file).text;
     if text.trim().is_empty() {
-        diags.push(Diagnostic::file_error(sources.get(file).path.clone(), "the file is empty"));
+        diags.push(Diagnostic::file_error(sources.get(file).path.clone(), Message::EmptyFile));
         return None;
     }
     let (table, errors) = DeTable::parse_recoverable(text);
@@ -160,12 +161,9 @@ fn parse<'s>(sources: &'s Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             let message = if e.message().contains("recurse") {
-                format!(
-                    "invalid TOML: nested more than {} deep (arrays, inline tables or dotted keys); kaohe reads nesting up to {0}",
-                    super::limits::MAX_NESTING
-                )
+                Message::TomlNesting { max: super::limits::MAX_NESTING }
             } else {
-                format!("invalid TOML: {}", e.message())
+                Message::TomlSyntax { detail: e.message().to_string() }
             };
             diags.push(Diagnostic::error(Loc::new(file, span), message));
         }
@@ -186,27 +184,26 @@ pub fn is_metric_id(s: &str) -> bool {
     is_id(s) && !s.contains('-')
 }
 
-fn check_id(cx: &mut Cx, id: &str, span: std::ops::Range<usize>, what: &str, metric: bool) {
+fn check_id(cx: &mut Cx, id: &str, span: std::ops::Range<usize>, what: IdKind, metric: bool) {
     let ok = if metric { is_metric_id(id) } else { is_id(id) };
     if !ok {
-        let pattern = if metric { "[a-z][a-z0-9_]*" } else { "[a-z][a-z0-9_-]*" };
         let fixed: String = id.to_lowercase().replace([' ', '.'], "_");
-        let mut d = Diagnostic::error(cx.loc(span), format!("{what} `{id}` is not a valid id (ids match {pattern})"));
+        let mut d = Diagnostic::error(cx.loc(span), Message::InvalidId { what, id: id.to_string(), metric });
         if (if metric { is_metric_id(&fixed.replace('-', "_")) } else { is_id(&fixed) }) && fixed != id {
             let fixed = if metric { fixed.replace('-', "_") } else { fixed };
-            d = d.with_help(format!("did you mean `{fixed}`?"));
+            d = d.with_help(Message::DidYouMean { word: fixed });
         }
         cx.push(d);
     }
 }
 
-fn opt_str(cx: &mut Cx, f: &mut Fields, key: &str, what: &str) -> Option<String> {
+fn opt_str(cx: &mut Cx, f: &mut Fields, key: &str, what: &Subject) -> Option<String> {
     let v = f.get(key)?;
     expect_str(cx, v, what)
 }
 
 /// A formula from a string value (or a number, which is a formula too).
-fn formula(cx: &mut Cx, v: &Value, what: &str) -> Option<RawFormula> {
+fn formula(cx: &mut Cx, v: &Value, what: &Subject) -> Option<RawFormula> {
     let loc = cx.loc(v.span());
     let text = match v.get_ref() {
         DeValue::String(s) => s.to_string(),
@@ -215,19 +212,19 @@ fn formula(cx: &mut Cx, v: &Value, what: &str) -> Option<RawFormula> {
             return Some(RawFormula { text: d.to_string(), expr: Expr::Num(d), loc });
         }
         other => {
-            cx.error(v.span(), format!("{what} must be a number or an expression string, found {}", type_name(other)));
+            cx.error(v.span(), wrong_type(what, Expected::NumberOrFormula, other));
             return None;
         }
     };
     compile(cx, text, loc, what)
 }
 
-fn compile(cx: &mut Cx, text: String, loc: Loc, what: &str) -> Option<RawFormula> {
+fn compile(cx: &mut Cx, text: String, loc: Loc, what: &Subject) -> Option<RawFormula> {
     match expr::parse(&text) {
         Ok(expr) => Some(RawFormula { text, expr, loc }),
         Err(e) => {
             let span = span_in_string(cx.text, loc.span.clone(), &text, e.span.start..e.span.end);
-            cx.error(span, format!("{what}: {}", e.message));
+            cx.error(span, Message::Formula { what: what.clone(), detail: e.message });
             None
         }
     }
@@ -245,7 +242,7 @@ pub fn catalog(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
         let mut top = Fields::new(&table);
         let mut metrics = Vec::new();
         if let Some(v) = top.get("metric")
-            && let Some(t) = expect_table(&mut cx, v, "`metric`")
+            && let Some(t) = expect_table(&mut cx, v, &Subject::key("metric"))
         {
             for (key, value) in t.iter() {
                 if metrics.len() == MAX_METRICS {
@@ -253,38 +250,38 @@ pub fn catalog(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
                     break;
                 }
                 let id = key.get_ref().to_string();
-                check_id(&mut cx, &id, key.span(), "metric id", true);
-                let Some(mt) = expect_table(&mut cx, value, &format!("metric `{id}`")) else { continue };
+                check_id(&mut cx, &id, key.span(), IdKind::Metric, true);
+                let Some(mt) = expect_table(&mut cx, value, &Subject::Metric(id.clone())) else { continue };
                 let loc = cx.loc(key.span());
                 metrics.push(metric(&mut cx, id, loc, mt));
             }
         }
-        top.finish(&mut cx, "the metric catalog", &["metric"], Unknown::Error);
+        top.finish(&mut cx, &Subject::Catalog, &["metric"], Unknown::Error);
         Some(RawCatalog { file, metrics })
     }
 }
 
 fn metric(cx: &mut Cx, id: String, loc: Loc, t: &DeTable) -> RawMetric {
     let mut f = Fields::new(t);
-    let name = opt_str(cx, &mut f, "name", "`name`");
-    let en = opt_str(cx, &mut f, "en", "`en`");
+    let name = opt_str(cx, &mut f, "name", &Subject::key("name"));
+    let en = opt_str(cx, &mut f, "en", &Subject::key("en"));
     let unit_loc = f.get("unit").map(|v| cx.loc(v.span()));
-    let unit = opt_str(cx, &mut f, "unit", "`unit`");
-    let whole = f.get("whole").and_then(|v| expect_bool(cx, v, "`whole`"));
-    let stock = f.get("stock").and_then(|v| expect_bool(cx, v, "`stock`")).unwrap_or(false);
+    let unit = opt_str(cx, &mut f, "unit", &Subject::key("unit"));
+    let whole = f.get("whole").and_then(|v| expect_bool(cx, v, &Subject::key("whole")));
+    let stock = f.get("stock").and_then(|v| expect_bool(cx, v, &Subject::key("stock"))).unwrap_or(false);
     let measure_loc = f.get("measure").map(|v| cx.loc(v.span()));
-    let measure = opt_str(cx, &mut f, "measure", "`measure`").zip(measure_loc);
+    let measure = opt_str(cx, &mut f, "measure", &Subject::key("measure")).zip(measure_loc);
     let better_loc = f.get("better").map(|v| cx.loc(v.span()));
-    let better = opt_str(cx, &mut f, "better", "`better`").zip(better_loc);
-    let lever = f.get("lever").and_then(|v| expect_bool(cx, v, "`lever`"));
+    let better = opt_str(cx, &mut f, "better", &Subject::key("better")).zip(better_loc);
+    let lever = f.get("lever").and_then(|v| expect_bool(cx, v, &Subject::key("lever")));
     let formula = f.get("formula").and_then(|v| match v.get_ref() {
-        DeValue::String(s) => compile(cx, s.to_string(), cx.loc(v.span()), "formula"),
+        DeValue::String(s) => compile(cx, s.to_string(), cx.loc(v.span()), &Subject::FormulaWord),
         other => {
-            cx.error(v.span(), format!("`formula` must be a string, found {}", type_name(other)));
+            cx.error(v.span(), wrong_type(&Subject::key("formula"), Expected::String, other));
             None
         }
     });
-    f.finish(cx, &format!("metric `{id}`"), METRIC_KEYS, Unknown::Error);
+    f.finish(cx, &Subject::Metric(id.clone()), METRIC_KEYS, Unknown::Error);
     RawMetric { id, loc, name, en, unit, unit_loc, whole, stock, measure, better, lever, formula }
 }
 
@@ -300,19 +297,19 @@ pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> O
         let mut cx = Cx { file, diags, text: &sources.get(file).text };
         let mut f = Fields::new(&table);
         let id_value = f.get("id");
-        let id = id_value.and_then(|v| expect_str(&mut cx, v, "`id`"));
-        let name = opt_str(&mut cx, &mut f, "name", "`name`");
+        let id = id_value.and_then(|v| expect_str(&mut cx, v, &Subject::key("id")));
+        let name = opt_str(&mut cx, &mut f, "name", &Subject::key("name"));
         let kind_loc = f.get("kind").map(|v| cx.loc(v.span()));
-        let kind = opt_str(&mut cx, &mut f, "kind", "`kind`");
+        let kind = opt_str(&mut cx, &mut f, "kind", &Subject::key("kind"));
         let (tags, tag_locs) = f
             .get("tags")
-            .and_then(|v| string_list_spanned(&mut cx, v, "`tags`"))
+            .and_then(|v| string_list_spanned(&mut cx, v, &Subject::key("tags")))
             .unwrap_or_default()
             .into_iter()
             .unzip();
         let mut periods = Vec::new();
         if let Some(v) = f.get("period")
-            && let Some(t) = expect_table(&mut cx, v, "`period`")
+            && let Some(t) = expect_table(&mut cx, v, &Subject::key("period"))
         {
             for (key, value) in t.iter() {
                 if periods.len() == MAX_PERIODS_PER_ENTITY {
@@ -320,20 +317,20 @@ pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> O
                     break;
                 }
                 let pid = key.get_ref().to_string();
-                let Some(pt) = expect_table(&mut cx, value, &format!("period `{pid}`")) else { continue };
+                let Some(pt) = expect_table(&mut cx, value, &Subject::Period(pid.clone())) else { continue };
                 let loc = cx.loc(key.span());
                 periods.push(period(&mut cx, pid, loc, pt));
             }
         }
-        f.finish(&mut cx, "a data file", ENTITY_KEYS, Unknown::Warning);
+        f.finish(&mut cx, &Subject::DataFile, ENTITY_KEYS, Unknown::Warning);
         let Some(id) = id else {
             if id_value.is_none() {
-                cx.push(Diagnostic::error(cx.loc(0..0), "a data file needs `id = \"...\"` naming its entity"));
+                cx.push(Diagnostic::error(cx.loc(0..0), Message::DataFileNeedsId));
             }
             return None;
         };
         let span = id_value.map(|v| v.span()).unwrap_or(0..0);
-        check_id(&mut cx, &id, span.clone(), "entity id", false);
+        check_id(&mut cx, &id, span.clone(), IdKind::Entity, false);
         Some(RawEntity { id, loc: cx.loc(span), name, kind, kind_loc, tags, tag_locs, periods })
     }
 }
@@ -350,7 +347,7 @@ fn period(cx: &mut Cx, id: String, loc: Loc, t: &DeTable) -> RawPeriod {
         }
         let key_loc = cx.loc(key.span());
         if !is_metric_id(&metric) {
-            check_id(cx, &metric, key.span(), "metric id", true);
+            check_id(cx, &metric, key.span(), IdKind::Metric, true);
             continue;
         }
         if let Some(v) = figure(cx, metric, key_loc, value) {
@@ -369,12 +366,12 @@ fn date(cx: &mut Cx, v: &Value, period: &str) -> Option<Date> {
         _ => None,
     };
     let Some(d) = parsed else {
-        cx.error(v.span(), "`as_of` must be a date such as 2016-06-30");
+        cx.error(v.span(), Message::AsOfNotDate);
         return None;
     };
     let year: Option<i32> = period.get(..4).and_then(|y| y.parse().ok());
     if year.is_some_and(|y| y != d.year) {
-        cx.error(v.span(), format!("`as_of` {d} is not inside period `{period}`"));
+        cx.error(v.span(), Message::AsOfOutsidePeriod { date: d.to_string(), period: period.to_string() });
         return None;
     }
     Some(d)
@@ -397,14 +394,11 @@ fn figure(cx: &mut Cx, metric: String, loc: Loc, v: &Value) -> Option<RawValue> 
     match number(v.get_ref()) {
         Some(Ok(d)) => Some(plain(Ok(d), false)),
         Some(Err(message)) => {
-            cx.error(v.span(), format!("`{metric}`: {message}"));
+            cx.error(v.span(), Message::BadNumber { what: Subject::Key(metric.clone()), error: message });
             None
         }
         None => {
-            cx.error(
-                v.span(),
-                format!("`{metric}` must be a number, true/false, or a table such as {{ value = 1, source = \"...\" }}; found {}", type_name(v.get_ref())),
-            );
+            cx.error(v.span(), Message::FigureWrongType { metric: metric.clone(), found: type_name(v.get_ref()) });
             None
         }
     }
@@ -419,24 +413,19 @@ fn value_table(cx: &mut Cx, metric: String, loc: Loc, v: &Value, t: &DeTable) ->
         }
     }
     let unit_loc = f.get("unit").map(|u| cx.loc(u.span()));
-    let unit = opt_str(cx, &mut f, "unit", "`unit`");
-    let source = opt_str(cx, &mut f, "source", "`source`");
-    let note = opt_str(cx, &mut f, "note", "`note`");
-    f.finish(cx, &format!("the value of `{metric}`"), VALUE_KEYS, Unknown::Error);
+    let unit = opt_str(cx, &mut f, "unit", &Subject::key("unit"));
+    let source = opt_str(cx, &mut f, "source", &Subject::key("source"));
+    let note = opt_str(cx, &mut f, "note", &Subject::key("note"));
+    f.finish(cx, &Subject::ValueOf(metric.clone()), VALUE_KEYS, Unknown::Error);
     let (key, x) = match chosen.as_slice() {
         [one] => *one,
         [] => {
-            cx.error(
-                v.span(),
-                format!("the value of `{metric}` needs one of `value`, `at_least`, `at_most`, `approx` or `missing`"),
-            );
+            cx.error(v.span(), Message::ValueNeedsOne { metric: metric.clone() });
             return None;
         }
         [_, (second, x), ..] => {
-            cx.error(
-                x.span(),
-                format!("the value of `{metric}` has both `{}` and `{second}`; give exactly one", chosen[0].0),
-            );
+            let (first, second) = (chosen[0].0.to_string(), second.to_string());
+            cx.error(x.span(), Message::ValueHasBoth { metric: metric.clone(), first, second });
             return None;
         }
     };
@@ -447,15 +436,15 @@ fn value_table(cx: &mut Cx, metric: String, loc: Loc, v: &Value, t: &DeTable) ->
         _ => Qualifier::Exact,
     };
     let (value, is_bool) = if key == "missing" {
-        (Err(expect_str(cx, x, "`missing` (the reason the figure is missing)")?), false)
+        (Err(expect_str(cx, x, &Subject::MissingReason)?), false)
     } else if let DeValue::Boolean(b) = x.get_ref() {
         if key != "value" {
-            cx.error(x.span(), format!("`{key}` takes a number; write `value = {b}` for a yes/no figure"));
+            cx.error(x.span(), Message::TakesNumber { key: key.to_string(), value: *b });
             return None;
         }
         (Ok(Decimal::from(u8::from(*b))), true)
     } else {
-        (Ok(expect_decimal(cx, x, &format!("`{metric}`"))?), false)
+        (Ok(expect_decimal(cx, x, &Subject::Key(metric.clone()))?), false)
     };
     let extra = RawExtra { unit, unit_loc, source, note }.boxed();
     Some(RawValue { metric, loc, qualifier, value, is_bool, extra })
@@ -474,47 +463,47 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
         let mut cx = Cx { file, diags, text: &sources.get(file).text };
         let mut f = Fields::new(&table);
         let id_value = f.get("id");
-        let id = id_value.and_then(|v| expect_str(&mut cx, v, "`id`"));
-        let name = opt_str(&mut cx, &mut f, "name", "`name`");
+        let id = id_value.and_then(|v| expect_str(&mut cx, v, &Subject::key("id")));
+        let name = opt_str(&mut cx, &mut f, "name", &Subject::key("name"));
         let period = f.get("period").and_then(|v| match v.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
             // An integer means its value in decimal: `0x7DF` is `2015` (CONTRACT §9).
             DeValue::Integer(i) => match super::toml_value::integer(i.as_str(), i.radix()) {
                 Ok(d) => Some(d.to_string()),
                 Err(message) => {
-                    cx.error(v.span(), format!("`period`: {message}"));
+                    cx.error(v.span(), Message::BadNumber { what: Subject::key("period"), error: message });
                     None
                 }
             },
             other => {
-                cx.error(v.span(), format!("`period` must be a string or a year, found {}", type_name(other)));
+                cx.error(v.span(), wrong_type(&Subject::key("period"), Expected::YearOrString, other));
                 None
             }
         });
         let (applies_to, applies_locs) = f.get("applies_to").map(|v| applies_to(&mut cx, v)).unwrap_or_default();
-        let pass_score = f.get("pass_score").and_then(|v| expect_decimal(&mut cx, v, "`pass_score`"));
+        let pass_score = f.get("pass_score").and_then(|v| expect_decimal(&mut cx, v, &Subject::key("pass_score")));
         let mut params = Vec::new();
         if let Some(v) = f.get("params")
-            && let Some(t) = expect_table(&mut cx, v, "`params`")
+            && let Some(t) = expect_table(&mut cx, v, &Subject::key("params"))
         {
             for (key, value) in t.iter() {
                 let pid = key.get_ref().to_string();
-                check_id(&mut cx, &pid, key.span(), "param id", true);
-                if let Some(d) = expect_decimal(&mut cx, value, &format!("param `{pid}`")) {
+                check_id(&mut cx, &pid, key.span(), IdKind::Param, true);
+                if let Some(d) = expect_decimal(&mut cx, value, &Subject::Param(pid.clone())) {
                     params.push((pid, d, cx.loc(key.span())));
                 }
             }
         }
         let mut groups = Vec::new();
         if let Some(v) = f.get("groups")
-            && let Some(t) = expect_table(&mut cx, v, "`groups`")
+            && let Some(t) = expect_table(&mut cx, v, &Subject::key("groups"))
         {
             for (key, value) in t.iter() {
                 let name = key.get_ref().to_string();
-                let Some(gt) = expect_table(&mut cx, value, &format!("group `{name}`")) else { continue };
+                let Some(gt) = expect_table(&mut cx, value, &Subject::Group(name.clone())) else { continue };
                 let mut gf = Fields::new(gt);
-                let min = gf.get("min_score").and_then(|m| expect_decimal(&mut cx, m, "`min_score`"));
-                gf.finish(&mut cx, &format!("group `{name}`"), &["min_score"], Unknown::Error);
+                let min = gf.get("min_score").and_then(|m| expect_decimal(&mut cx, m, &Subject::key("min_score")));
+                gf.finish(&mut cx, &Subject::Group(name.clone()), &["min_score"], Unknown::Error);
                 groups.push((name, min, cx.loc(key.span())));
             }
         }
@@ -527,28 +516,25 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
                             cx.error(item.span(), over_message(MAX_RULES_PER_RULESET, "rules in one rule set"));
                             break;
                         }
-                        if let Some(t) = expect_table(&mut cx, item, "each `[[rule]]`")
+                        if let Some(t) = expect_table(&mut cx, item, &Subject::EachRule)
                             && let Some(r) = rule(&mut cx, item.span(), t)
                         {
                             rules.push(r);
                         }
                     }
                 }
-                other => cx.error(
-                    v.span(),
-                    format!("`rule` must be an array of tables (`[[rule]]`), found {}", type_name(other)),
-                ),
+                other => cx.error(v.span(), wrong_type(&Subject::key("rule"), Expected::RuleArray, other)),
             }
         }
-        f.finish(&mut cx, "a rule set", RULESET_KEYS, Unknown::Warning);
+        f.finish(&mut cx, &Subject::RuleSet, RULESET_KEYS, Unknown::Warning);
         let Some(id) = id else {
             if id_value.is_none() {
-                cx.push(Diagnostic::error(cx.loc(0..0), "a rule set needs `id = \"...\"`"));
+                cx.push(Diagnostic::error(cx.loc(0..0), Message::RuleSetNeedsId));
             }
             return None;
         };
         let span = id_value.map(|v| v.span()).unwrap_or(0..0);
-        check_id(&mut cx, &id, span.clone(), "rule set id", false);
+        check_id(&mut cx, &id, span.clone(), IdKind::RuleSet, false);
         Some(RawRuleSet {
             file,
             id,
@@ -574,16 +560,16 @@ pub struct AppliesLocs {
 }
 
 fn applies_to(cx: &mut Cx, v: &Value) -> (AppliesTo, AppliesLocs) {
-    let Some(t) = expect_table(cx, v, "`applies_to`") else { return Default::default() };
+    let Some(t) = expect_table(cx, v, &Subject::key("applies_to")) else { return Default::default() };
     let mut f = Fields::new(t);
     let mut list = |cx: &mut Cx, key: &str| {
-        let items = f.get(key).and_then(|x| string_list_spanned(cx, x, &format!("`applies_to.{key}`")));
+        let items = f.get(key).and_then(|x| string_list_spanned(cx, x, &Subject::Key(format!("applies_to.{key}"))));
         items.map(|items| items.into_iter().unzip::<String, Loc, Vec<String>, Vec<Loc>>())
     };
     let entities = list(cx, "entities");
     let kinds = list(cx, "kinds");
     let tags = list(cx, "tags");
-    f.finish(cx, "`applies_to`", &["entities", "kinds", "tags"], Unknown::Error);
+    f.finish(cx, &Subject::key("applies_to"), &["entities", "kinds", "tags"], Unknown::Error);
     let split = |x: Option<(Vec<String>, Vec<Loc>)>| match x {
         Some((values, locs)) => (Some(values), locs),
         None => (None, Vec::new()),
@@ -593,7 +579,7 @@ fn applies_to(cx: &mut Cx, v: &Value) -> (AppliesTo, AppliesLocs) {
 }
 
 /// A string or a list of strings, each with where it is written.
-fn string_list_spanned(cx: &mut Cx, v: &Value, what: &str) -> Option<Vec<(String, Loc)>> {
+fn string_list_spanned(cx: &mut Cx, v: &Value, what: &Subject) -> Option<Vec<(String, Loc)>> {
     let values = string_list(cx, v, what)?;
     let locs: Vec<Loc> = match v.get_ref() {
         DeValue::Array(items) => items.iter().map(|i| cx.loc(i.span())).collect(),
@@ -605,92 +591,88 @@ fn string_list_spanned(cx: &mut Cx, v: &Value, what: &str) -> Option<Vec<(String
 fn rule(cx: &mut Cx, span: std::ops::Range<usize>, t: &DeTable) -> Option<RawRule> {
     let mut f = Fields::new(t);
     let id_value = f.get("id");
-    let id = id_value.and_then(|v| expect_str(cx, v, "rule `id`"));
-    let name = opt_str(cx, &mut f, "name", "`name`");
-    let group = opt_str(cx, &mut f, "group", "`group`");
-    let metric = f.get("metric").and_then(|v| expect_str(cx, v, "`metric`").map(|m| (m, cx.loc(v.span()))));
+    let id = id_value.and_then(|v| expect_str(cx, v, &Subject::RuleId));
+    let name = opt_str(cx, &mut f, "name", &Subject::key("name"));
+    let group = opt_str(cx, &mut f, "group", &Subject::key("group"));
+    let metric =
+        f.get("metric").and_then(|v| expect_str(cx, v, &Subject::key("metric")).map(|m| (m, cx.loc(v.span()))));
     let expr_value = f.get("expr");
     let expr = expr_value.and_then(|v| match v.get_ref() {
-        DeValue::String(s) => compile(cx, s.to_string(), cx.loc(v.span()), "`expr`"),
+        DeValue::String(s) => compile(cx, s.to_string(), cx.loc(v.span()), &Subject::key("expr")),
         other => {
-            cx.error(v.span(), format!("`expr` must be an expression string, found {}", type_name(other)));
+            cx.error(v.span(), wrong_type(&Subject::key("expr"), Expected::Formula, other));
             None
         }
     });
     let op_value = f.get("op");
     let op = op_value.and_then(|v| {
-        let text = expect_str(cx, v, "`op`")?;
+        let text = expect_str(cx, v, &Subject::key("op"))?;
         let op = Op::parse(text.trim());
         if op.is_none() {
             cx.push(
-                Diagnostic::error(cx.loc(v.span()), format!("unknown operator `{text}`"))
-                    .with_help("use one of >=  >  <=  <  ==  between"),
+                Diagnostic::error(cx.loc(v.span()), Message::UnknownOp { text: text.clone() })
+                    .with_help(Message::OpHelp),
             );
         }
         op
     });
     let target = f.get("target").and_then(|v| target(cx, v, op));
-    let weight = f.get("weight").and_then(|v| expect_decimal(cx, v, "`weight`"));
+    let weight = f.get("weight").and_then(|v| expect_decimal(cx, v, &Subject::key("weight")));
     let scoring_value = f.get("scoring");
-    let scoring = scoring_value.and_then(|v| expect_str(cx, v, "`scoring`")).unwrap_or_else(|| "all".into());
+    let scoring =
+        scoring_value.and_then(|v| expect_str(cx, v, &Subject::key("scoring"))).unwrap_or_else(|| "all".into());
     let scoring_loc = scoring_value.map(|v| cx.loc(v.span()));
     let steps_value = f.get("steps");
     let steps = steps_value.map(|v| steps(cx, v)).unwrap_or_default();
-    let veto = f.get("veto").and_then(|v| expect_bool(cx, v, "`veto`")).unwrap_or(false);
-    let bonus = f.get("bonus").and_then(|v| expect_bool(cx, v, "`bonus`")).unwrap_or(false);
-    f.finish(cx, "a rule", RULE_KEYS, Unknown::Error);
+    let veto = f.get("veto").and_then(|v| expect_bool(cx, v, &Subject::key("veto"))).unwrap_or(false);
+    let bonus = f.get("bonus").and_then(|v| expect_bool(cx, v, &Subject::key("bonus"))).unwrap_or(false);
+    f.finish(cx, &Subject::Rule, RULE_KEYS, Unknown::Error);
 
     let Some(id) = id else {
         if id_value.is_none() {
-            cx.error(span, "a rule needs an `id`");
+            cx.error(span, Message::RuleNeedsId);
         }
         return None;
     };
     let id_span = id_value.map(|v| v.span()).unwrap_or(span.clone());
-    check_id(cx, &id, id_span.clone(), "rule id", false);
+    check_id(cx, &id, id_span.clone(), IdKind::Rule, false);
     let loc = cx.loc(id_span);
     if weight.is_some_and(|w| w.is_sign_negative() && !w.is_zero()) {
-        cx.error(f_span(t, "weight").unwrap_or(span.clone()), "`weight` may not be negative");
+        cx.error(f_span(t, "weight").unwrap_or(span.clone()), Message::NegativeWeight);
     }
     match (&metric, &expr_value) {
-        (Some(_), Some(v)) => cx.error(v.span(), format!("rule `{id}` has both `metric` and `expr`; give one")),
-        (None, None) => cx.error(loc.span.clone(), format!("rule `{id}` needs `metric` or `expr`")),
+        (Some(_), Some(v)) => cx.error(v.span(), Message::MetricAndExpr { id: id.clone() }),
+        (None, None) => cx.error(loc.span.clone(), Message::NeedsMetricOrExpr { id: id.clone() }),
         _ => {}
     }
     let Some(op) = op else {
         if op_value.is_none() {
-            cx.error(loc.span.clone(), format!("rule `{id}` needs `op` (>=  >  <=  <  ==  between)"));
+            cx.error(loc.span.clone(), Message::NeedsOp { id: id.clone() });
         }
         return None;
     };
     if !matches!(scoring.as_str(), "all" | "linear" | "steps") {
         let s = scoring_loc.clone().map_or(loc.span.clone(), |l| l.span);
-        let mut d = Diagnostic::error(cx.loc(s), format!("unknown scoring `{scoring}`"));
+        let mut d = Diagnostic::error(cx.loc(s), Message::UnknownScoring { text: scoring.clone() });
         d = d.with_help(
-            crate::diagnostic::suggestion(&scoring, ["all", "linear", "steps"])
-                .unwrap_or_else(|| "use all, linear or steps".into()),
+            crate::diagnostic::did_you_mean_message(&scoring, ["all", "linear", "steps"])
+                .unwrap_or(Message::ScoringHelp),
         );
         cx.push(d);
     }
     if scoring == "steps" && steps_value.is_none() {
-        cx.error(
-            scoring_loc.clone().map_or(loc.span.clone(), |l| l.span),
-            "`scoring = \"steps\"` needs `steps = [[threshold, points], ...]`",
-        );
+        cx.error(scoring_loc.clone().map_or(loc.span.clone(), |l| l.span), Message::StepsNeeded);
     }
     if scoring != "steps"
         && let Some(v) = steps_value
     {
-        cx.error(v.span(), "`steps` is only used with `scoring = \"steps\"`");
+        cx.error(v.span(), Message::StepsUnused);
     }
     if scoring == "steps" && matches!(op, Op::Eq | Op::Between) {
-        cx.error(
-            op_value.map_or(loc.span.clone(), |v| v.span()),
-            format!("`steps` scoring needs >=, >, <= or <, not `{}`", op.as_str()),
-        );
+        cx.error(op_value.map_or(loc.span.clone(), |v| v.span()), Message::StepsOp { op: op.as_str().to_string() });
     }
     if target.is_none() && f_span(t, "target").is_none() && scoring != "steps" {
-        cx.error(loc.span.clone(), format!("rule `{id}` needs a `target`"));
+        cx.error(loc.span.clone(), Message::NeedsTarget { id: id.clone() });
     }
     Some(RawRule {
         id,
@@ -720,40 +702,37 @@ fn target(cx: &mut Cx, v: &Value, op: Option<Op>) -> Option<RawTarget> {
         DeValue::Boolean(b) => Some(RawTarget::Bool(*b, cx.loc(v.span()))),
         DeValue::Array(items) => {
             if op.is_some_and(|o| o != Op::Between) {
-                cx.error(v.span(), "a `[low, high]` target is only for `op = \"between\"`");
+                cx.error(v.span(), Message::RangeOnlyBetween);
                 return None;
             }
             let items: Vec<_> = items.iter().collect();
             let [low, high] = items.as_slice() else {
-                cx.error(
-                    v.span(),
-                    format!("a `between` target is `[low, high]`; this array has {} entries", items.len()),
-                );
+                cx.error(v.span(), Message::BetweenArity { entries: items.len() });
                 return None;
             };
-            let low_f = formula(cx, low, "the low end of `target`")?;
-            let high_f = formula(cx, high, "the high end of `target`")?;
+            let low_f = formula(cx, low, &Subject::TargetLow)?;
+            let high_f = formula(cx, high, &Subject::TargetHigh)?;
             if let (Expr::Num(a), Expr::Num(b)) = (&low_f.expr, &high_f.expr)
                 && a > b
             {
-                cx.error(v.span(), format!("the low end {a} of `target` is above its high end {b}"));
+                cx.error(v.span(), Message::LowAboveHigh { low: a.to_string(), high: b.to_string() });
                 return None;
             }
             Some(RawTarget::Between(low_f, high_f))
         }
         _ => {
             if op == Some(Op::Between) {
-                cx.error(v.span(), "`op = \"between\"` needs `target = [low, high]`");
+                cx.error(v.span(), Message::BetweenNeedsRange);
                 return None;
             }
-            formula(cx, v, "`target`").map(RawTarget::Value)
+            formula(cx, v, &Subject::key("target")).map(RawTarget::Value)
         }
     }
 }
 
 fn steps(cx: &mut Cx, v: &Value) -> Vec<(RawFormula, Decimal)> {
     let DeValue::Array(items) = v.get_ref() else {
-        cx.error(v.span(), "`steps` must be a list of [threshold, points] pairs");
+        cx.error(v.span(), Message::StepsNotList);
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -763,21 +742,22 @@ fn steps(cx: &mut Cx, v: &Value) -> Vec<(RawFormula, Decimal)> {
             _ => None,
         };
         let Some([threshold, points]) = pair.as_deref() else {
-            cx.error(item.span(), "each step is a pair [threshold, points]");
+            cx.error(item.span(), Message::StepNotPair);
             continue;
         };
-        let (Some(t), Some(p)) = (formula(cx, threshold, "step threshold"), expect_decimal(cx, points, "step points"))
+        let (Some(t), Some(p)) =
+            (formula(cx, threshold, &Subject::StepThreshold), expect_decimal(cx, points, &Subject::StepPoints))
         else {
             continue;
         };
         if p.is_sign_negative() && !p.is_zero() {
-            cx.error(points.span(), "step points may not be negative");
+            cx.error(points.span(), Message::NegativePoints);
             continue;
         }
         out.push((t, p));
     }
     if out.is_empty() && items.iter().next().is_none() {
-        cx.error(v.span(), "`steps` is empty");
+        cx.error(v.span(), Message::StepsEmpty);
     }
     out
 }

@@ -8,7 +8,8 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, FileId, Loc, is_near_miss, suggestion};
+use crate::diagnostic::{Diagnostic, FileId, Loc, did_you_mean_message, is_near_miss};
+use crate::text::{Expected, Message, NumberError, Subject, ValueType};
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -25,7 +26,7 @@ impl Cx<'_> {
         Loc::new(self.file, span)
     }
 
-    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<Message>) {
         let d = Diagnostic::error(self.loc(span), message);
         self.diags.push(d);
     }
@@ -62,105 +63,109 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// Report every key not asked for, with a "did you mean" among `known`.
-    pub fn finish(self, cx: &mut Cx, what: &str, known: &[&str], severity: Unknown) {
+    pub fn finish(self, cx: &mut Cx, what: &Subject, known: &[&str], severity: Unknown) {
         for ((key, _), used) in self.entries.iter().zip(self.used) {
             if used {
                 continue;
             }
             let name = key.get_ref().as_ref();
-            let message = format!("unknown key `{name}` in {what}");
+            let message = Message::UnknownKey { key: name.to_string(), within: what.clone() };
             // A near miss of a known key is an error even where unknown keys are only
             // warnings (CONTRACT §9): `applies = …` must not quietly apply to everyone.
             let near = known.iter().find(|k| is_near_miss(name, k));
             let mut d = match (severity, near) {
                 (Unknown::Warning, Some(k)) => {
-                    cx.push(Diagnostic::error(cx.loc(key.span()), message).with_help(format!(
-                        "did you mean `{k}`? (a key this close to a known one is taken for a misspelling)"
-                    )));
+                    let help = Message::DidYouMeanKey { key: k.to_string() };
+                    cx.push(Diagnostic::error(cx.loc(key.span()), message).with_help(help));
                     continue;
                 }
                 (Unknown::Error, _) => Diagnostic::error(cx.loc(key.span()), message),
                 (Unknown::Warning, None) => Diagnostic::warning(cx.loc(key.span()), message),
             };
-            d = match suggestion(name, known.iter().copied()) {
+            d = match did_you_mean_message(name, known.iter().copied()) {
                 Some(s) => d.with_help(s),
-                None => d.with_help(format!("known keys: {}", known.join(", "))),
+                None => d.with_help(Message::KnownKeys { keys: known.iter().map(|k| k.to_string()).collect() }),
             };
             cx.push(d);
         }
     }
 }
 
-pub fn type_name(v: &DeValue) -> &'static str {
+pub fn type_name(v: &DeValue) -> ValueType {
     match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a number",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+        DeValue::String(_) => ValueType::String,
+        DeValue::Integer(_) => ValueType::Integer,
+        DeValue::Float(_) => ValueType::Float,
+        DeValue::Boolean(_) => ValueType::Boolean,
+        DeValue::Datetime(_) => ValueType::Date,
+        DeValue::Array(_) => ValueType::Array,
+        DeValue::Table(_) => ValueType::Table,
     }
 }
 
-pub fn expect_str(cx: &mut Cx, v: &Value, what: &str) -> Option<String> {
+/// "`what` must be `expected`, found a …".
+pub fn wrong_type(what: &Subject, expected: Expected, v: &DeValue) -> Message {
+    Message::WrongType { what: what.clone(), expected, found: type_name(v) }
+}
+
+pub fn expect_str(cx: &mut Cx, v: &Value, what: &Subject) -> Option<String> {
     match v.get_ref() {
         DeValue::String(s) => Some(s.to_string()),
         other => {
-            cx.error(v.span(), format!("{what} must be a string, found {}", type_name(other)));
+            cx.error(v.span(), wrong_type(what, Expected::String, other));
             None
         }
     }
 }
 
-pub fn expect_bool(cx: &mut Cx, v: &Value, what: &str) -> Option<bool> {
+pub fn expect_bool(cx: &mut Cx, v: &Value, what: &Subject) -> Option<bool> {
     match v.get_ref() {
         DeValue::Boolean(b) => Some(*b),
         other => {
-            cx.error(v.span(), format!("{what} must be true or false, found {}", type_name(other)));
+            cx.error(v.span(), wrong_type(what, Expected::Bool, other));
             None
         }
     }
 }
 
-pub fn expect_table<'t, 'i>(cx: &mut Cx, v: &'t Value<'i>, what: &str) -> Option<&'t DeTable<'i>> {
+pub fn expect_table<'t, 'i>(cx: &mut Cx, v: &'t Value<'i>, what: &Subject) -> Option<&'t DeTable<'i>> {
     match v.get_ref() {
         DeValue::Table(t) => Some(t),
         other => {
-            cx.error(v.span(), format!("{what} must be a table, found {}", type_name(other)));
+            cx.error(v.span(), wrong_type(what, Expected::Table, other));
             None
         }
     }
 }
 
 /// A string, or an array of strings (CONTRACT §9: `applies_to` values, tags).
-pub fn string_list(cx: &mut Cx, v: &Value, what: &str) -> Option<Vec<String>> {
+pub fn string_list(cx: &mut Cx, v: &Value, what: &Subject) -> Option<Vec<String>> {
     match v.get_ref() {
         DeValue::String(s) => Some(vec![s.to_string()]),
         DeValue::Array(items) => {
             let mut out = Vec::new();
             for item in items.iter() {
-                out.push(expect_str(cx, item, &format!("each entry of {what}"))?);
+                out.push(expect_str(cx, item, &Subject::EachEntryOf(Box::new(what.clone())))?);
             }
             Some(out)
         }
         other => {
-            cx.error(v.span(), format!("{what} must be a string or a list of strings, found {}", type_name(other)));
+            cx.error(v.span(), wrong_type(what, Expected::StringOrList, other));
             None
         }
     }
 }
 
 /// An exact decimal from a TOML integer, float or numeric string (CONTRACT §3, §9).
-pub fn expect_decimal(cx: &mut Cx, v: &Value, what: &str) -> Option<Decimal> {
+pub fn expect_decimal(cx: &mut Cx, v: &Value, what: &Subject) -> Option<Decimal> {
     match number(v.get_ref()) {
         Some(Ok(d)) => Some(d),
         Some(Err(message)) => {
-            cx.error(v.span(), format!("{what}: {message}"));
+            cx.error(v.span(), Message::BadNumber { what: what.clone(), error: message });
             None
         }
         None => {
-            cx.error(v.span(), format!("{what} must be a number, found {}", type_name(v.get_ref())));
+            cx.error(v.span(), wrong_type(what, Expected::Number, v.get_ref()));
             None
         }
     }
@@ -170,7 +175,7 @@ pub fn expect_decimal(cx: &mut Cx, v: &Value, what: &str) -> Option<Decimal> {
 /// cannot be represented exactly. Every way TOML writes a number (underscores,
 /// exponents, hex, octal and binary integers) is read from its text, never through
 /// a float, and follows the same rule (CONTRACT §9).
-pub fn number(v: &DeValue) -> Option<Result<Decimal, String>> {
+pub fn number(v: &DeValue) -> Option<Result<Decimal, NumberError>> {
     match v {
         DeValue::Integer(i) => Some(integer(i.as_str(), i.radix())),
         DeValue::Float(f) => Some(float(f.as_str())),
@@ -198,7 +203,7 @@ pub fn is_numeric_string(s: &str) -> bool {
 }
 
 /// A TOML integer's text (underscores already removed by the parser) in its radix.
-pub fn integer(text: &str, radix: u32) -> Result<Decimal, String> {
+pub fn integer(text: &str, radix: u32) -> Result<Decimal, NumberError> {
     if radix == 10 {
         return exact(text);
     }
@@ -215,17 +220,17 @@ pub fn integer(text: &str, radix: u32) -> Result<Decimal, String> {
 }
 
 /// A TOML float's text: `[+-]?DIGITS(.DIGITS)?([eE][+-]?DIGITS)?`, `inf` or `nan`.
-fn float(text: &str) -> Result<Decimal, String> {
+fn float(text: &str) -> Result<Decimal, NumberError> {
     let lower = text.to_ascii_lowercase();
     if lower.contains("inf") || lower.contains("nan") {
-        return Err(format!("`{text}` is not a finite number"));
+        return Err(NumberError::NotFinite(text.to_string()));
     }
     let (mantissa, exponent) = match lower.split_once('e') {
         Some((m, e)) => (m, Some(e)),
         None => (lower.as_str(), None),
     };
     let Some(exponent) = exponent else { return exact(text) };
-    let (negative, int, frac) = split_decimal(mantissa).ok_or_else(|| format!("`{text}` is not a number"))?;
+    let (negative, int, frac) = split_decimal(mantissa).ok_or_else(|| NumberError::NotANumber(text.to_string()))?;
     let digits = format!("{int}{frac}");
     let digits = digits.trim_start_matches('0');
     if digits.is_empty() {
@@ -292,17 +297,15 @@ fn build(negative: bool, mantissa: u128, scale: u32) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(if negative { -signed } else { signed }, scale).ok()
 }
 
-fn too_large(text: &str) -> String {
-    format!(
-        "`{text}` cannot be represented exactly (a number may have at most 28 digits after the point and fewer than 29 significant digits in all)"
-    )
+fn too_large(text: &str) -> NumberError {
+    NumberError::NotExact(text.to_string())
 }
 
 /// Parse decimal text `[+-]?[0-9]+(\.[0-9]+)?` exactly, keeping its scale (2.50 stays
 /// 2.50) when it fits, dropping trailing fractional zeros when that makes it fit
 /// (CONTRACT §9).
-pub fn exact(text: &str) -> Result<Decimal, String> {
-    let (negative, int, frac) = split_decimal(text).ok_or_else(|| format!("`{text}` is not a number"))?;
+pub fn exact(text: &str) -> Result<Decimal, NumberError> {
+    let (negative, int, frac) = split_decimal(text).ok_or_else(|| NumberError::NotANumber(text.to_string()))?;
     exact_parts(negative, &format!("{int}{frac}"), frac.len() as i128).ok_or_else(|| too_large(text))
 }
 
@@ -496,9 +499,9 @@ mod properties {
 
     #[test]
     fn point_one_plus_point_two_is_point_three() {
-        let sum = |a: &str, b: &str| Ok::<_, String>(exact(a)? + exact(b)?);
+        let sum = |a: &str, b: &str| Ok::<_, NumberError>(exact(a)? + exact(b)?);
         assert_eq!(sum("0.1", "0.2"), exact("0.3"));
-        let sum = |a: &str, b: &str| Ok::<_, String>(float(a)? + float(b)?);
+        let sum = |a: &str, b: &str| Ok::<_, NumberError>(float(a)? + float(b)?);
         assert_eq!(sum("0.1", "0.2"), float("0.3"));
     }
 }

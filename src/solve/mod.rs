@@ -817,7 +817,7 @@ mod tests {
         }
         let mut sources = Sources::default();
         let mut diags: Vec<Diagnostic> = Vec::new();
-        let paths = crate::load::Paths { rules: Some(dir.join("rules")), data: Some(dir.join("data")), metrics: None };
+        let paths = crate::load::Paths { rules: vec![dir.join("rules")], data: vec![dir.join("data")], metrics: None };
         let raw = crate::load::load(&paths, &mut sources, &mut diags);
         let m = crate::validate::validate(raw, &sources, &mut diags);
         let _ = std::fs::remove_dir_all(&dir);
