@@ -22,7 +22,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
     if let Some(path) = &job.output
         && output_file::is_input(path, &ws.inputs)
     {
-        return usage(err, &text::form_is_input(&path.display().to_string(), config.lang));
+        return usage(err, text::form_is_input(&path.display().to_string(), config.lang));
     }
     let model = &ws.model;
     let plan = Plan::new(model, job.period.as_slice().iter().map(String::as_str).collect::<Vec<_>>().as_slice());
@@ -37,7 +37,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
                 continue;
             }
             let Some(period) = job.period.as_deref().or(rs.ruleset.period.as_deref()) else {
-                return usage(err, &format!("rule set `{}` names no period; pass --period", rs.ruleset.id));
+                return usage(err, format!("rule set `{}` names no period; pass --period", rs.ruleset.id));
             };
             pairs.push(Pair { entity, ruleset: rs, period: period.to_string() });
         }
@@ -55,7 +55,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
         FormFormat::Csv => write::csv(&form, write::CsvTo::File),
         FormFormat::Xlsx => match write::xlsx(&form) {
             Ok(b) => b,
-            Err(e) => return usage(err, &format!("cannot build the workbook: {e}")),
+            Err(e) => return usage(err, format!("cannot build the workbook: {e}")),
         },
     };
     let shown = path.display().to_string();
@@ -65,7 +65,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
         let _ = writeln!(err, "{}", text::form_in_data_folder(&shown, config.lang));
     }
     if let Err(e) = output_file::write_atomic(path, &bytes) {
-        return usage(err, &text::form_write_failed(&shown, &e, config.lang));
+        return usage(err, text::form_write_failed(&shown, &e, config.lang));
     }
     let _ = writeln!(err, "{}", text::form_written(&shown, form.rows.len(), form.columns.len(), config.lang));
     OK
