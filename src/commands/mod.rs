@@ -159,13 +159,13 @@ pub fn man(command: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u
                 let known = cli.get_subcommands().map(|c| c.get_name().to_string()).collect::<Vec<_>>();
                 let hint =
                     suggestion(name, known.iter().map(String::as_str)).map(|s| format!(" ({s})")).unwrap_or_default();
-                return usage(err, &format!("no command `{name}`{hint}; the commands are {}", known.join(", ")));
+                return usage(err, format!("no command `{name}`{hint}; the commands are {}", known.join(", ")));
             }
         },
     };
     match clap_mangen::Man::new(page).render(out) {
         Ok(()) => OK,
-        Err(e) => usage(err, &format!("cannot write the man page: {e}")),
+        Err(e) => usage(err, format!("cannot write the man page: {e}")),
     }
 }
 
