@@ -4,10 +4,12 @@
 //! types, unknown keys) are found here; cross-file checks happen in `validate`.
 
 mod files;
+mod layout;
 pub mod limits;
 pub mod raw;
 mod spreadsheet;
 mod toml_value;
+mod value_text;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -126,9 +128,10 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
             figure_files.push(id);
         }
     }
+    let names = layout::Names::new(ws.catalog.as_ref());
     let mut merger = spreadsheet::Merger::new(&ws.entities, tally);
     for id in figure_files {
-        spreadsheet::figures(sources, id, &mut ws.entities, &mut merger, diags);
+        spreadsheet::figures(sources, id, &names, &mut ws.entities, &mut merger, diags);
     }
     merger.finish(&mut ws.entities, sources, diags);
     ws

@@ -7,27 +7,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use rust_decimal::Decimal;
-
+use super::layout::{self, Cell, CellValue, ENTITY_HEADER, LONG_HEADER, Layout, Names, SheetFigure};
 use super::limits::{MAX_FIGURES, MAX_PERIODS, MAX_PERIODS_PER_ENTITY, Tally, over_message};
-use super::raw::{RawEntity, RawExtra, RawPeriod, RawValue, is_id, is_metric_id};
-use super::toml_value::{exact, is_numeric_string};
-use crate::diagnostic::{Candidates, Diagnostic, FileId, Loc, Sources, suggestion};
-use crate::model::{Date, Qualifier};
-
-const FIGURE_HEADER: [&str; 7] = ["entity", "period", "metric", "value", "qualifier", "unit", "source"];
-const ENTITY_HEADER: [&str; 4] = ["id", "name", "kind", "tags"];
-
-/// One figure read from a CSV row, not yet attached to its entity.
-#[derive(Clone, Debug)]
-struct CsvFigure<'t> {
-    entity: &'t str,
-    entity_loc: Loc,
-    period: &'t str,
-    period_loc: Loc,
-    as_of: Option<(Date, Loc)>,
-    value: RawValue,
-}
+use super::raw::{RawEntity, RawPeriod};
+use crate::diagnostic::{Candidates, Diagnostic, FileId, Loc, Sources};
 
 /// A CSV record with the byte span of each of its fields in the file.
 struct Row<'t> {
@@ -38,14 +21,6 @@ struct Row<'t> {
 }
 
 impl Row<'_> {
-    fn field(&self, i: usize) -> &str {
-        self.fields[i].0.trim()
-    }
-
-    fn span(&self, i: usize) -> Range<usize> {
-        self.fields[i].1.clone()
-    }
-
     fn len(&self) -> usize {
         self.fields.len()
     }
@@ -165,31 +140,26 @@ fn quote_error(text: &str, file: FileId, open: usize, after: Option<usize>, diag
     diags.push(d.with_help("a field in quotes ends with `\"`; a quote inside it is written twice (`\"\"`)"));
 }
 
-fn check_header(
-    row: Option<&Row>,
-    expected: &[&str],
-    optional: Option<&str>,
-    file: FileId,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<bool> {
-    let names: Vec<&str> = row.map(|r| r.fields.iter().map(|(f, _)| f.trim()).collect()).unwrap_or_default();
-    let with_optional = optional.is_some_and(|o| names.len() == expected.len() + 1 && names[expected.len()] == o);
-    if names.len() >= expected.len()
-        && names[..expected.len()] == *expected
-        && (names.len() == expected.len() || with_optional)
-    {
-        return Some(with_optional);
+impl<'t> Row<'t> {
+    /// The row's fields as layout cells.
+    fn cells(&self, file: FileId) -> Vec<Cell<'t>> {
+        self.fields
+            .iter()
+            .map(|(text, span)| Cell { text: text.clone(), loc: Loc::new(file, span.clone()), value: CellValue::Text })
+            .collect()
     }
-    let span = row.map_or(0..0, |r| r.span.clone());
-    let mut wanted = expected.join(",");
-    if let Some(o) = optional {
-        wanted.push_str(&format!(" (optionally followed by ,{o})"));
-    }
-    diags.push(
-        Diagnostic::error(Loc::new(file, span), "this CSV file does not start with the expected header")
-            .with_help(format!("the header is {wanted}")),
-    );
-    None
+}
+
+fn header_error(span: Range<usize>, file: FileId, entities: bool) -> Diagnostic {
+    let help = if entities {
+        "the header is id,name,kind,tags".to_string()
+    } else {
+        format!(
+            "the header is {} (optionally followed by ,as_of), or, in the wide layout, entity,period[,as_of] and one column per metric",
+            LONG_HEADER.join(",")
+        )
+    };
+    Diagnostic::error(Loc::new(file, span), "this CSV file does not start with the expected header").with_help(help)
 }
 
 /// `entities.csv`: `id,name,kind,tags` (tags separated by `;`).
@@ -198,7 +168,11 @@ pub fn entities(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
     let mut header: Option<bool> = None;
     rows(&sources.get(file).text, file, diags, |row, diags| {
         let Some(ok) = header else {
-            header = Some(check_header(Some(&row), &ENTITY_HEADER, None, file, diags).is_some());
+            let ok = layout::is_entities_header(&row.cells(file));
+            if !ok {
+                diags.push(header_error(row.span.clone(), file, true));
+            }
+            header = Some(ok);
             return;
         };
         if !ok || row.is_blank() {
@@ -211,169 +185,63 @@ pub fn entities(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
             ));
             return;
         }
-        let id = row.field(0).to_string();
-        let loc = Loc::new(file, row.span(0));
-        if !is_id(&id) {
-            diags.push(Diagnostic::error(
-                loc,
-                format!("entity id `{id}` is not a valid id (ids match [a-z][a-z0-9_-]*)"),
-            ));
-            return;
-        }
-        let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
-        let tags: Vec<String> =
-            row.field(3).split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
-        let kind = opt(row.field(2));
-        let kind_loc = kind.as_ref().map(|_| Loc::new(file, row.span(2)));
-        let tag_locs = vec![Loc::new(file, row.span(3)); tags.len()];
-        out.push(RawEntity { id, loc, name: opt(row.field(1)), kind, kind_loc, tags, tag_locs, periods: Vec::new() });
+        out.extend(layout::entity_row(&row.cells(file), diags));
     });
     if header.is_none() {
-        check_header(None, &ENTITY_HEADER, None, file, diags);
+        diags.push(header_error(0..0, file, true));
     }
     out
 }
 
-/// A figures file: `entity,period,metric,value,qualifier,unit,source[,as_of]`. Each
-/// row is attached to its entity as it is read (through `merger`), so that the rows
-/// of a large file are never all held at once.
+/// A figures file, in the long or the wide layout (CONTRACT §6). Each row is
+/// attached to its entity as it is read (through `merger`), so that the rows of a
+/// large file are never all held at once.
 pub fn figures(
     sources: &Sources,
     file: FileId,
+    names: &Names,
     entities: &mut [RawEntity],
     merger: &mut Merger,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut header: Option<Option<bool>> = None;
+    let mut header: Option<Option<Layout>> = None;
     rows(&sources.get(file).text, file, diags, |row, diags| {
-        let Some(has_as_of) = header else {
-            header = Some(check_header(Some(&row), &FIGURE_HEADER, Some("as_of"), file, diags));
+        let Some(found) = &header else {
+            let found = layout::figures_header(&row.cells(file), names, diags);
+            if found.is_none() {
+                diags.push(header_error(row.span.clone(), file, false));
+            }
+            header = Some(found);
             return;
         };
-        let Some(has_as_of) = has_as_of else { return };
         if row.is_blank() {
             return;
         }
-        let width = FIGURE_HEADER.len() + usize::from(has_as_of);
-        if row.len() != width {
-            diags.push(Diagnostic::error(
-                Loc::new(file, row.span.clone()),
-                format!("this row has {} fields; the header has {width}", row.len()),
-            ));
-            return;
-        }
-        if let Some(f) = figure(&row, file, has_as_of, diags) {
-            merger.add(entities, f, diags);
+        match found {
+            None => {}
+            Some(Layout::Long { as_of }) => {
+                let width = LONG_HEADER.len() + usize::from(*as_of);
+                if row.len() != width {
+                    diags.push(Diagnostic::error(
+                        Loc::new(file, row.span.clone()),
+                        format!("this row has {} fields; the header has {width}", row.len()),
+                    ));
+                    return;
+                }
+                if let Some(f) = layout::long_row(&row.cells(file), *as_of, names, diags) {
+                    merger.add(entities, f, diags);
+                }
+            }
+            Some(Layout::Wide(wide)) => {
+                for f in layout::wide_row(&row.cells(file), wide, diags) {
+                    merger.add(entities, f, diags);
+                }
+            }
         }
     });
     if header.is_none() {
-        check_header(None, &FIGURE_HEADER, Some("as_of"), file, diags);
+        diags.push(header_error(0..0, file, false));
     }
-}
-
-fn figure<'r>(row: &'r Row<'_>, file: FileId, has_as_of: bool, diags: &mut Vec<Diagnostic>) -> Option<CsvFigure<'r>> {
-    let field = |i: usize| -> &'r str { row.field(i) };
-    let loc = |i: usize| Loc::new(file, row.span(i));
-    let mut error = |i: usize, message: String| diags.push(Diagnostic::error(loc(i), message));
-    let (entity, period, metric) = (field(0), field(1), field(2));
-    if !is_id(entity) {
-        error(0, format!("entity id `{entity}` is not a valid id (ids match [a-z][a-z0-9_-]*)"));
-        return None;
-    }
-    if period.is_empty() {
-        error(1, "the period is empty".into());
-        return None;
-    }
-    if !is_metric_id(metric) {
-        error(2, format!("metric id `{metric}` is not a valid id (metric ids match [a-z][a-z0-9_]*)"));
-        return None;
-    }
-    let qualifier = match field(4) {
-        "" => Qualifier::Exact,
-        "at_least" => Qualifier::AtLeast,
-        "at_most" => Qualifier::AtMost,
-        "approx" => Qualifier::Approx,
-        "missing" => Qualifier::Exact,
-        other => {
-            let hint = suggestion(other, ["at_least", "at_most", "approx", "missing"]).unwrap_or_else(|| {
-                "leave it empty for an exact figure, or write at_least, at_most, approx or missing".into()
-            });
-            diags.push(Diagnostic::error(loc(4), format!("unknown qualifier `{other}`")).with_help(hint));
-            return None;
-        }
-    };
-    let mut source = Some(field(6).to_string()).filter(|s| !s.is_empty());
-    let text = field(3);
-    let (value, is_bool) = if field(4) == "missing" {
-        if !text.is_empty() {
-            error(3, "a missing figure has no value: leave `value` empty and say why in `source`".into());
-            return None;
-        }
-        // The `source` cell says why: it is the reason, as `missing = "…"` is in TOML.
-        match source.take() {
-            Some(why) => (Err(why), false),
-            None => {
-                error(6, "a missing figure needs `source` saying why it is missing".into());
-                return None;
-            }
-        }
-    } else {
-        match text {
-            "true" | "false" if qualifier == Qualifier::Exact => (Ok(Decimal::from(u8::from(text == "true"))), true),
-            "" => {
-                error(
-                    3,
-                    "the value is empty; write qualifier `missing` (with the reason in `source`) for a missing figure"
-                        .into(),
-                );
-                return None;
-            }
-            t if is_numeric_string(t) => match exact(t) {
-                Ok(d) => (Ok(d), false),
-                Err(message) => {
-                    error(3, format!("`{metric}`: {message}"));
-                    return None;
-                }
-            },
-            t => {
-                error(3, format!("`{t}` is not a number (write digits with an optional decimal point, e.g. 2.4)"));
-                return None;
-            }
-        }
-    };
-    let as_of = if has_as_of && !field(7).is_empty() {
-        match Date::parse(field(7)) {
-            Some(d) if period.get(..4).and_then(|y| y.parse::<i32>().ok()).is_none_or(|y| y == d.year) => {
-                Some((d, loc(7)))
-            }
-            Some(d) => {
-                error(7, format!("`as_of` {d} is not inside period `{period}`"));
-                return None;
-            }
-            None => {
-                error(7, format!("`{}` is not a date such as 2016-06-30", field(7)));
-                return None;
-            }
-        }
-    } else {
-        None
-    };
-    let unit = Some(field(5).to_string()).filter(|u| !u.is_empty());
-    Some(CsvFigure {
-        entity,
-        entity_loc: loc(0),
-        period,
-        period_loc: loc(1),
-        as_of,
-        value: RawValue {
-            metric: metric.to_string(),
-            loc: loc(2),
-            qualifier,
-            value,
-            is_bool,
-            extra: RawExtra { unit_loc: unit.as_ref().map(|_| loc(5)), unit, source, note: None }.boxed(),
-        },
-    })
 }
 
 /// Attaches CSV figures to their entities. A figure given twice (in TOML and CSV, or
@@ -382,6 +250,8 @@ fn figure<'r>(row: &'r Row<'_>, file: FileId, has_as_of: bool, diags: &mut Vec<D
 /// only.
 pub struct Merger {
     index: HashMap<String, usize>,
+    /// Entity `name` -> index, for rows that name an entity as reports do (`绵竹市`).
+    by_name: HashMap<String, usize>,
     /// (entity, period) -> the period's index in the entity.
     periods: HashMap<(usize, String), usize>,
     /// Whether an entity's TOML periods are in `periods` yet.
@@ -402,19 +272,20 @@ impl Merger {
     pub fn new(entities: &[RawEntity], tally: Tally) -> Self {
         Merger {
             index: entities.iter().enumerate().rev().map(|(i, e)| (e.id.clone(), i)).collect(),
+            by_name: entities.iter().enumerate().rev().filter_map(|(i, e)| Some((e.name.clone()?, i))).collect(),
             periods: HashMap::new(),
             indexed: vec![false; entities.len()],
             touched: std::collections::HashSet::new(),
-            ids: Candidates::new(entities.iter().map(|e| e.id.clone())),
+            ids: Candidates::new(entities.iter().flat_map(|e| std::iter::once(e.id.clone()).chain(e.name.clone()))),
             tally,
             full: std::collections::HashSet::new(),
         }
     }
 
-    fn add(&mut self, entities: &mut [RawEntity], f: CsvFigure, diags: &mut Vec<Diagnostic>) {
-        let Some(&i) = self.index.get(f.entity) else {
+    pub fn add(&mut self, entities: &mut [RawEntity], f: SheetFigure, diags: &mut Vec<Diagnostic>) {
+        let Some(&i) = self.index.get(&f.entity).or_else(|| self.by_name.get(&f.entity)) else {
             diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_suggestion(
-                f.entity,
+                &f.entity,
                 &self.ids,
                 Some("declare it in entities.csv (id,name,kind,tags) or in a TOML data file"),
             ));
@@ -461,7 +332,7 @@ impl Merger {
                         loc,
                         format!(
                             "`as_of` {d} disagrees with {existing} given for period `{}` of `{}`",
-                            f.period, f.entity
+                            f.period, entity.id
                         ),
                     ));
                     return;

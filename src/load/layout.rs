@@ -1,0 +1,547 @@
+//! The layouts of spreadsheet input (CONTRACT §6), over cells from either a CSV file
+//! or a workbook sheet: the long layout (one figure per row), the wide layout (one
+//! row per entity and period, one column per metric) and the entities layout. A
+//! header is recognised here, each row becomes raw figures with the place of every
+//! cell, and metric and entity names are read back to their ids. Every message is
+//! worded in this module (value text in `value_text`).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::raw::{RawCatalog, RawEntity, RawExtra, RawValue, is_id, is_metric_id};
+use super::value_text::{self, Reading};
+use crate::diagnostic::{Candidates, Diagnostic, Loc, suggestion};
+use crate::model::{Date, Qualifier};
+
+pub const LONG_HEADER: [&str; 7] = ["entity", "period", "metric", "value", "qualifier", "unit", "source"];
+pub const ENTITY_HEADER: [&str; 4] = ["id", "name", "kind", "tags"];
+
+/// What a cell holds: text as written, or a typed workbook value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellValue {
+    Text,
+    /// A number cell, as the spreadsheet shows it; `true` when it is formatted as a percent.
+    Number(Decimal, bool),
+    Date(Date),
+    Bool(bool),
+}
+
+/// One cell: its text (a typed cell's as shown), its place, and what it holds.
+#[derive(Clone, Debug)]
+pub struct Cell<'t> {
+    pub text: Cow<'t, str>,
+    pub loc: Loc,
+    pub value: CellValue,
+}
+
+impl Cell<'_> {
+    fn trimmed(&self) -> &str {
+        self.text.trim()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.value == CellValue::Text && self.trimmed().is_empty()
+    }
+}
+
+/// A figure read from a row, not yet attached to its entity.
+#[derive(Clone, Debug)]
+pub struct SheetFigure {
+    /// The entity as written: its id or its name.
+    pub entity: String,
+    pub entity_loc: Loc,
+    pub period: String,
+    pub period_loc: Loc,
+    pub as_of: Option<(Date, Loc)>,
+    pub value: RawValue,
+}
+
+/// The catalog's metrics by id and by `name`, for reading headers and values.
+#[derive(Debug, Default)]
+pub struct Names {
+    /// id or name -> index in `metrics`.
+    by: HashMap<String, usize>,
+    /// (id, unit) of each metric.
+    metrics: Vec<(String, Option<String>)>,
+    /// English label -> id, for "did you mean".
+    en: HashMap<String, usize>,
+    candidates: Candidates,
+}
+
+impl Names {
+    pub fn new(catalog: Option<&RawCatalog>) -> Self {
+        let mut names = Names::default();
+        let mut words = Vec::new();
+        for m in catalog.map_or(&[][..], |c| &c.metrics[..]) {
+            // Derived metrics are never reported; validation says so for an id.
+            let i = names.metrics.len();
+            names.metrics.push((m.id.clone(), m.unit.clone()));
+            names.by.entry(m.id.clone()).or_insert(i);
+            words.push(m.id.clone());
+            if let Some(name) = &m.name {
+                names.by.entry(name.clone()).or_insert(i);
+                words.push(name.clone());
+            }
+            if let Some(en) = &m.en {
+                names.en.entry(en.clone()).or_insert(i);
+            }
+        }
+        names.candidates = Candidates::new(words);
+        names
+    }
+
+    /// The metric a word names (its id or its `name`): (id, unit).
+    fn get(&self, word: &str) -> Option<(&str, Option<&str>)> {
+        self.by.get(word).map(|&i| (self.metrics[i].0.as_str(), self.metrics[i].1.as_deref()))
+    }
+
+    /// "did you mean" for a word that names no metric: the id of a metric whose
+    /// English label it is, else the closest id or name.
+    fn unknown(&self, loc: Loc, message: String, word: &str) -> Diagnostic {
+        let d = Diagnostic::error(loc, message);
+        match self.en.get(word).or_else(|| self.en.iter().find(|(en, _)| en.eq_ignore_ascii_case(word)).map(|(_, i)| i))
+        {
+            Some(&i) => d.with_help(format!("did you mean `{}`? (`{word}` is its English label)", self.metrics[i].0)),
+            None => d.with_suggestion(
+                word,
+                &self.candidates,
+                Some("a column is headed by a metric's id or its catalog name, optionally with its unit in brackets"),
+            ),
+        }
+    }
+}
+
+/// A layout recognised from a header row.
+#[derive(Debug)]
+pub enum Layout {
+    /// `entity,period,metric,value,qualifier,unit,source[,as_of]`.
+    Long { as_of: bool },
+    Wide(Wide),
+}
+
+/// The wide layout's columns.
+#[derive(Debug)]
+pub struct Wide {
+    as_of: Option<usize>,
+    /// From the first metric column on: each column's metric, or why it has none.
+    columns: Vec<Column>,
+    first: usize,
+}
+
+#[derive(Debug)]
+enum Column {
+    Metric { id: String, unit: Option<String>, metric_unit: Option<String>, header: Loc },
+    /// The header is empty: a value under it is an error.
+    Unnamed,
+    /// The header is wrong (reported): values under it are not read.
+    Bad,
+}
+
+/// The words of a header row, trimmed.
+fn words<'c>(row: &'c [Cell]) -> Vec<&'c str> {
+    let mut w: Vec<&str> = row.iter().map(Cell::trimmed).collect();
+    while w.last() == Some(&"") {
+        w.pop();
+    }
+    w
+}
+
+fn is_entity_word(w: &str) -> bool {
+    matches!(w, "entity" | "单位")
+}
+
+fn is_period_word(w: &str) -> bool {
+    matches!(w, "period" | "期间" | "年度")
+}
+
+fn is_as_of_word(w: &str) -> bool {
+    matches!(w, "as_of" | "截至")
+}
+
+/// Whether a header row is in the entities layout.
+pub fn is_entities_header(row: &[Cell]) -> bool {
+    words(row) == ENTITY_HEADER
+}
+
+/// The layout a figures header row is in (long or wide), with the wide header's
+/// problems reported; `None` when it is the header of neither.
+pub fn figures_header(row: &[Cell], names: &Names, diags: &mut Vec<Diagnostic>) -> Option<Layout> {
+    let w = words(row);
+    if w.len() >= LONG_HEADER.len() && w[..LONG_HEADER.len()] == LONG_HEADER {
+        return match &w[LONG_HEADER.len()..] {
+            [] => Some(Layout::Long { as_of: false }),
+            ["as_of"] => Some(Layout::Long { as_of: true }),
+            _ => None,
+        };
+    }
+    if w.len() < 2 || !is_entity_word(w[0]) || !is_period_word(w[1]) {
+        return None;
+    }
+    let as_of = w.get(2).is_some_and(|x| is_as_of_word(x)).then_some(2);
+    let first = if as_of.is_some() { 3 } else { 2 };
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let columns = row[first..w.len()]
+        .iter()
+        .map(|cell| {
+            let column = column(cell, names, diags);
+            if let Column::Metric { id, header, .. } = &column {
+                if let Some(first) = seen.get(id) {
+                    diags.push(
+                        Diagnostic::error(header.clone(), format!("a second column for metric `{id}`"))
+                            .with_help(format!("the column headed `{first}` is already `{id}`")),
+                    );
+                    return Column::Bad;
+                }
+                seen.insert(id.clone(), cell.trimmed().to_string());
+            }
+            column
+        })
+        .collect();
+    Some(Layout::Wide(Wide { as_of, columns, first }))
+}
+
+/// A wide header cell: a metric's id or name, whole, else with a trailing unit in
+/// brackets (`专利申请量（件）`, `专利申请量 (件)`).
+fn column(cell: &Cell, names: &Names, diags: &mut Vec<Diagnostic>) -> Column {
+    let word = cell.trimmed();
+    if word.is_empty() {
+        return Column::Unnamed;
+    }
+    let loc = cell.loc.clone();
+    if let Some((id, unit)) = names.get(word) {
+        return Column::Metric { id: id.to_string(), unit: None, metric_unit: unit.map(str::to_string), header: loc };
+    }
+    if let Some((base, written)) = bracketed(word)
+        && let Some((id, unit)) = names.get(base)
+    {
+        if unit == Some("bool") {
+            diags.push(
+                Diagnostic::error(loc, format!("`{word}`: metric `{id}` is a yes/no metric, with no unit"))
+                    .with_help(format!("head the column `{base}`")),
+            );
+            return Column::Bad;
+        }
+        return match value_text::check_unit(word, written, unit) {
+            Ok(u) => Column::Metric {
+                id: id.to_string(),
+                unit: Some(u.to_string()),
+                metric_unit: unit.map(str::to_string),
+                header: loc,
+            },
+            Err(p) => {
+                diags.push(Diagnostic::error(loc, p.message).with_help(p.help));
+                Column::Bad
+            }
+        };
+    }
+    let message = format!("column `{word}` names no metric");
+    diags.push(names.unknown(loc, message, word));
+    Column::Bad
+}
+
+/// `name（unit）` or `name (unit)`: the name and the unit.
+fn bracketed(word: &str) -> Option<(&str, &str)> {
+    let body = word.strip_suffix('）').or_else(|| word.strip_suffix(')'))?;
+    let open = body.rfind(['（', '('])?;
+    let unit = body[open..].trim_start_matches(['（', '(']).trim();
+    let base = body[..open].trim();
+    (!unit.is_empty() && !base.is_empty()).then_some((base, unit))
+}
+
+/// A period cell's id: its text, or a whole number cell (`2015`).
+fn period_of(cell: &Cell) -> String {
+    match &cell.value {
+        CellValue::Number(d, false) if d.fract().is_zero() => d.trunc().to_string(),
+        _ => value_text::normalize(&cell.text),
+    }
+}
+
+/// An `as_of` cell: a date cell, or a date as offices write it.
+fn as_of_of(cell: &Cell, period: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<(Date, Loc)>, ()> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let date = match &cell.value {
+        CellValue::Date(d) => Some(*d),
+        CellValue::Text => value_text::read_date(&cell.text),
+        _ => None,
+    };
+    match date {
+        Some(d) if period.get(..4).and_then(|y| y.parse::<i32>().ok()).is_none_or(|y| y == d.year) => {
+            Ok(Some((d, cell.loc.clone())))
+        }
+        Some(d) => {
+            diags.push(Diagnostic::error(cell.loc.clone(), format!("`as_of` {d} is not inside period `{period}`")));
+            Err(())
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(cell.loc.clone(), format!("`{}` is not a date", cell.trimmed()))
+                    .with_help("write a date as 2016-09-30, 2016/9/30 or 2016年9月30日, or use a date cell"),
+            );
+            Err(())
+        }
+    }
+}
+
+/// A value cell read for a metric in `metric_unit`: the raw value's parts.
+struct Read {
+    value: Decimal,
+    is_bool: bool,
+    qualifier: Qualifier,
+    unit: Option<String>,
+}
+
+fn value_of(cell: &Cell, metric_unit: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Read> {
+    let is_bool = metric_unit == Some("bool");
+    let fail = |diags: &mut Vec<Diagnostic>, p: value_text::Problem| {
+        diags.push(Diagnostic::error(cell.loc.clone(), p.message).with_help(p.help));
+        None
+    };
+    let exact = |value: Decimal, is_bool: bool| Read { value, is_bool, qualifier: Qualifier::Exact, unit: None };
+    match &cell.value {
+        CellValue::Number(d, percent) if is_bool => match d.to_string().as_str() {
+            "0" | "1" => Some(exact(*d, true)),
+            _ => fail(diags, value_text::Problem { message: format!("`{d}` is not a yes/no answer"), help: BOOL_HELP.into() }),
+        },
+        // A percent-formatted cell is read as shown (0.12 shown as 12%).
+        CellValue::Number(d, true) if metric_unit == Some("%") => Some(exact(*d * Decimal::ONE_HUNDRED, false)),
+        CellValue::Number(d, _) => Some(exact(*d, false)),
+        CellValue::Bool(b) if is_bool => Some(exact(Decimal::from(u8::from(*b)), true)),
+        CellValue::Bool(b) => fail(
+            diags,
+            value_text::Problem {
+                message: format!("`{}` is a yes/no answer, but this metric is a number", if *b { "TRUE" } else { "FALSE" }),
+                help: "write the number the report gives".into(),
+            },
+        ),
+        CellValue::Date(d) => fail(
+            diags,
+            value_text::Problem { message: format!("this cell holds the date {d}, not a figure"), help: NUMBER_HELP.into() },
+        ),
+        CellValue::Text => match value_text::read(&cell.text, metric_unit) {
+            Ok(Reading::Bool(b)) => Some(exact(Decimal::from(u8::from(b)), true)),
+            Ok(Reading::Number { value, qualifier, unit }) => Some(Read { value, is_bool: false, qualifier, unit }),
+            Err(p) => fail(diags, p),
+        },
+    }
+}
+
+const BOOL_HELP: &str = "a yes/no metric takes 是 or 否 (or true/false, 1/0)";
+const NUMBER_HELP: &str = "write the figure as a number";
+
+/// One long-layout row (all its cells present) as a figure.
+pub fn long_row(row: &[Cell], as_of: bool, names: &Names, diags: &mut Vec<Diagnostic>) -> Option<SheetFigure> {
+    let loc = |i: usize| row[i].loc.clone();
+    let field = |i: usize| row[i].trimmed();
+    let entity = value_text::normalize(field(0));
+    let period = period_of(&row[1]);
+    if entity.is_empty() {
+        diags.push(Diagnostic::error(loc(0), "the entity is empty"));
+        return None;
+    }
+    if period.is_empty() {
+        diags.push(Diagnostic::error(loc(1), "the period is empty"));
+        return None;
+    }
+    let written = field(2);
+    let (metric, metric_unit) = match names.get(written) {
+        Some((id, unit)) => (id.to_string(), unit),
+        // Not in the catalog: validation reports it, with "did you mean".
+        None if is_metric_id(written) => (written.to_string(), None),
+        None => {
+            let message = format!("`{written}` names no metric (write its id or its catalog name)");
+            diags.push(names.unknown(loc(2), message, written));
+            return None;
+        }
+    };
+    let column_qualifier = match field(4) {
+        "" | "missing" => None,
+        "at_least" => Some(Qualifier::AtLeast),
+        "at_most" => Some(Qualifier::AtMost),
+        "approx" => Some(Qualifier::Approx),
+        other => {
+            let hint = suggestion(other, ["at_least", "at_most", "approx", "missing"]).unwrap_or_else(|| {
+                "leave it empty for an exact figure, or write at_least, at_most, approx or missing".into()
+            });
+            diags.push(Diagnostic::error(loc(4), format!("unknown qualifier `{other}`")).with_help(hint));
+            return None;
+        }
+    };
+    let mut source = Some(field(6).to_string()).filter(|s| !s.is_empty());
+    let unit_column = Some(field(5).to_string()).filter(|u| !u.is_empty());
+    let (value, is_bool, qualifier, unit, unit_loc) = if field(4) == "missing" {
+        if !row[3].is_empty() {
+            diags.push(Diagnostic::error(
+                loc(3),
+                "a missing figure has no value: leave `value` empty and say why in `source`",
+            ));
+            return None;
+        }
+        // The `source` cell says why: it is the reason, as `missing = "…"` is in TOML.
+        match source.take() {
+            Some(why) => (Err(why), metric_unit == Some("bool"), Qualifier::Exact, None, None),
+            None => {
+                diags.push(Diagnostic::error(loc(6), "a missing figure needs `source` saying why it is missing"));
+                return None;
+            }
+        }
+    } else {
+        if row[3].is_empty() {
+            diags.push(Diagnostic::error(
+                loc(3),
+                "the value is empty; write qualifier `missing` (with the reason in `source`) for a missing figure",
+            ));
+            return None;
+        }
+        // A metric not in the catalog: read the value for the unit column's unit.
+        let reading_unit = if names.get(written).is_some() {
+            metric_unit
+        } else if field(3).eq_ignore_ascii_case("true") || field(3).eq_ignore_ascii_case("false") {
+            Some("bool")
+        } else {
+            unit_column.as_deref()
+        };
+        let read = value_of(&row[3], reading_unit, diags)?;
+        let qualifier = match (column_qualifier, read.qualifier) {
+            (None, q) => q,
+            (Some(c), Qualifier::Exact) => c,
+            (Some(c), q) if c == q => q,
+            (Some(c), q) => {
+                diags.push(
+                    Diagnostic::error(
+                        loc(3),
+                        format!("the value says {}, but the qualifier column says {}", q.key(), c.key()),
+                    )
+                    .with_help("leave the qualifier empty to take the value's word, or make them agree"),
+                );
+                return None;
+            }
+        };
+        let (unit, unit_loc) = match (read.unit, unit_column) {
+            (Some(a), Some(b)) if a != b => {
+                diags.push(Diagnostic::error(
+                    loc(5),
+                    format!("the value is written in `{a}` but the unit column says `{b}`"),
+                ));
+                return None;
+            }
+            (Some(a), _) => (Some(a), Some(loc(3))),
+            (None, Some(b)) => (Some(b), Some(loc(5))),
+            (None, None) => (None, None),
+        };
+        (Ok(read.value), read.is_bool, qualifier, unit, unit_loc)
+    };
+    let as_of = if as_of { as_of_of(&row[7], &period, diags).ok()? } else { None };
+    Some(SheetFigure {
+        entity,
+        entity_loc: loc(0),
+        period,
+        period_loc: loc(1),
+        as_of,
+        value: RawValue {
+            metric,
+            loc: loc(2),
+            qualifier,
+            value,
+            is_bool,
+            extra: RawExtra { unit, unit_loc, source, note: None }.boxed(),
+        },
+    })
+}
+
+/// One wide-layout row as figures, one per non-empty metric cell.
+pub fn wide_row(row: &[Cell], wide: &Wide, diags: &mut Vec<Diagnostic>) -> Vec<SheetFigure> {
+    let mut out = Vec::new();
+    let Some(first) = row.first() else { return out };
+    let entity = value_text::normalize(first.trimmed());
+    let period = row.get(1).map(period_of).unwrap_or_default();
+    if entity.is_empty() {
+        diags.push(Diagnostic::error(first.loc.clone(), "the entity is empty"));
+        return out;
+    }
+    let Some(period_cell) = row.get(1).filter(|_| !period.is_empty()) else {
+        diags.push(Diagnostic::error(row.get(1).unwrap_or(first).loc.clone(), "the period is empty"));
+        return out;
+    };
+    let as_of = match wide.as_of.and_then(|i| row.get(i)) {
+        Some(cell) => match as_of_of(cell, &period, diags) {
+            Ok(a) => a,
+            Err(()) => return out,
+        },
+        None => None,
+    };
+    for (k, cell) in row.iter().enumerate().skip(wide.first) {
+        if cell.is_empty() {
+            continue;
+        }
+        let column = wide.columns.get(k - wide.first).unwrap_or(&Column::Unnamed);
+        let (id, unit, metric_unit, header) = match column {
+            Column::Metric { id, unit, metric_unit, header } => (id, unit, metric_unit, header),
+            Column::Unnamed => {
+                diags.push(
+                    Diagnostic::error(cell.loc.clone(), "this cell is in a column with no header")
+                        .with_help("head the column with a metric's id or name, or clear the cell"),
+                );
+                continue;
+            }
+            Column::Bad => continue,
+        };
+        let Some(read) = value_of(cell, metric_unit.as_deref(), diags) else { continue };
+        let (unit, unit_loc) = match read.unit {
+            Some(u) => (Some(u), Some(cell.loc.clone())),
+            None => (unit.clone(), unit.as_ref().map(|_| header.clone())),
+        };
+        out.push(SheetFigure {
+            entity: entity.clone(),
+            entity_loc: first.loc.clone(),
+            period: period.clone(),
+            period_loc: period_cell.loc.clone(),
+            as_of: as_of.clone(),
+            value: RawValue {
+                metric: id.clone(),
+                loc: cell.loc.clone(),
+                qualifier: read.qualifier,
+                value: Ok(read.value),
+                is_bool: read.is_bool,
+                extra: RawExtra { unit, unit_loc, source: None, note: None }.boxed(),
+            },
+        });
+    }
+    out
+}
+
+/// One entities-layout row (`id,name,kind,tags`, all cells present) as an entity.
+pub fn entity_row(row: &[Cell], diags: &mut Vec<Diagnostic>) -> Option<RawEntity> {
+    let field = |i: usize| row[i].trimmed();
+    let id = field(0).to_string();
+    let loc = row[0].loc.clone();
+    if !is_id(&id) {
+        diags.push(Diagnostic::error(loc, format!("entity id `{id}` is not a valid id (ids match [a-z][a-z0-9_-]*)")));
+        return None;
+    }
+    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+    let tags: Vec<String> =
+        field(3).split([';', '；']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let kind = opt(field(2));
+    let kind_loc = kind.as_ref().map(|_| row[2].loc.clone());
+    let tag_locs = vec![row[3].loc.clone(); tags.len()];
+    Some(RawEntity { id, loc, name: opt(field(1)), kind, kind_loc, tags, tag_locs, periods: Vec::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bracketed_units() {
+        assert_eq!(bracketed("专利申请量（件）"), Some(("专利申请量", "件")));
+        assert_eq!(bracketed("专利申请量 (件)"), Some(("专利申请量", "件")));
+        assert_eq!(bracketed("质押融资额（亿元）"), Some(("质押融资额", "亿元")));
+        assert_eq!(bracketed("专利申请量"), None);
+        assert_eq!(bracketed("（件）"), None);
+        assert_eq!(bracketed("a()"), None);
+    }
+}
