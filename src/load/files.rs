@@ -39,14 +39,14 @@ impl Tree {
     fn reads(self, ext: &str) -> bool {
         match self {
             Tree::Rules => ext == "toml",
-            Tree::Data => ext == "toml" || ext == "csv",
+            Tree::Data => matches!(ext, "toml" | "csv" | "xlsx"),
         }
     }
 
     fn what_is_read(self) -> &'static str {
         match self {
             Tree::Rules => "kaohe reads *.toml files in a rules folder",
-            Tree::Data => "kaohe reads *.toml and *.csv files in a data folder",
+            Tree::Data => "kaohe reads *.toml, *.csv and *.xlsx files in a data folder",
         }
     }
 }
@@ -241,14 +241,6 @@ pub fn collect(root: &Path, tree: Tree, diags: &mut Vec<Diagnostic>) -> Vec<Path
                     let ext = extension(&path);
                     if ext.as_deref().is_some_and(|e| tree.reads(e)) {
                         found.push((path.clone(), identity(&path, &meta)));
-                    } else if tree == Tree::Data && ext.as_deref() == Some("xlsx") {
-                        diags.push(
-                            Diagnostic::file_warning(
-                                display(&path),
-                                "skipped: this version of kaohe does not read workbooks (.xlsx) yet",
-                            )
-                            .with_help("save each sheet as CSV in the layout of CONTRACT §6"),
-                        );
                     } else {
                         diags.push(Diagnostic::file_warning(
                             display(&path),

@@ -117,7 +117,9 @@ impl Names {
 #[derive(Debug)]
 pub enum Layout {
     /// `entity,period,metric,value,qualifier,unit,source[,as_of]`.
-    Long { as_of: bool },
+    Long {
+        as_of: bool,
+    },
     Wide(Wide),
 }
 
@@ -132,7 +134,12 @@ pub struct Wide {
 
 #[derive(Debug)]
 enum Column {
-    Metric { id: String, unit: Option<String>, metric_unit: Option<String>, header: Loc },
+    Metric {
+        id: String,
+        unit: Option<String>,
+        metric_unit: Option<String>,
+        header: Loc,
+    },
     /// The header is empty: a value under it is an error.
     Unnamed,
     /// The header is wrong (reported): values under it are not read.
@@ -304,7 +311,10 @@ fn value_of(cell: &Cell, metric_unit: Option<&str>, diags: &mut Vec<Diagnostic>)
     match &cell.value {
         CellValue::Number(d, percent) if is_bool => match d.to_string().as_str() {
             "0" | "1" => Some(exact(*d, true)),
-            _ => fail(diags, value_text::Problem { message: format!("`{d}` is not a yes/no answer"), help: BOOL_HELP.into() }),
+            _ => fail(
+                diags,
+                value_text::Problem { message: format!("`{d}` is not a yes/no answer"), help: BOOL_HELP.into() },
+            ),
         },
         // A percent-formatted cell is read as shown (0.12 shown as 12%).
         CellValue::Number(d, true) if metric_unit == Some("%") => Some(exact(*d * Decimal::ONE_HUNDRED, false)),
@@ -313,13 +323,19 @@ fn value_of(cell: &Cell, metric_unit: Option<&str>, diags: &mut Vec<Diagnostic>)
         CellValue::Bool(b) => fail(
             diags,
             value_text::Problem {
-                message: format!("`{}` is a yes/no answer, but this metric is a number", if *b { "TRUE" } else { "FALSE" }),
+                message: format!(
+                    "`{}` is a yes/no answer, but this metric is a number",
+                    if *b { "TRUE" } else { "FALSE" }
+                ),
                 help: "write the number the report gives".into(),
             },
         ),
         CellValue::Date(d) => fail(
             diags,
-            value_text::Problem { message: format!("this cell holds the date {d}, not a figure"), help: NUMBER_HELP.into() },
+            value_text::Problem {
+                message: format!("this cell holds the date {d}, not a figure"),
+                help: NUMBER_HELP.into(),
+            },
         ),
         CellValue::Text => match value_text::read(&cell.text, metric_unit) {
             Ok(Reading::Bool(b)) => Some(exact(Decimal::from(u8::from(b)), true)),

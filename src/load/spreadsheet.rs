@@ -10,6 +10,7 @@ use std::ops::Range;
 use super::layout::{self, Cell, CellValue, ENTITY_HEADER, LONG_HEADER, Layout, Names, SheetFigure};
 use super::limits::{MAX_FIGURES, MAX_PERIODS, MAX_PERIODS_PER_ENTITY, Tally, over_message};
 use super::raw::{RawEntity, RawPeriod};
+use super::workbook::ReadSheet;
 use crate::diagnostic::{Candidates, Diagnostic, FileId, Loc, Sources};
 
 /// A CSV record with the byte span of each of its fields in the file.
@@ -241,6 +242,101 @@ pub fn figures(
     });
     if header.is_none() {
         diags.push(header_error(0..0, file, false));
+    }
+}
+
+/// A sheet's row padded with empty cells to `width` (a workbook row ends at its
+/// last non-empty cell); the empty cells are placed at the end of the last one.
+fn padded<'c>(row: &[Cell<'c>], width: usize) -> Vec<Cell<'c>> {
+    let mut cells = row.to_vec();
+    if let Some(last) = row.last() {
+        let end = Loc::new(last.loc.file, last.loc.span.end..last.loc.span.end);
+        while cells.len() < width {
+            cells.push(Cell { text: Cow::Borrowed(""), loc: end.clone(), value: CellValue::Text });
+        }
+    }
+    cells
+}
+
+/// Whether a sheet declares entities (`entities` or `单位`, in any case).
+pub fn is_entities_sheet(name: &str) -> bool {
+    let name = name.trim();
+    name.eq_ignore_ascii_case("entities") || name == "单位"
+}
+
+/// An `entities` sheet: its entities.
+pub fn sheet_entities(sheet: &ReadSheet, diags: &mut Vec<Diagnostic>) -> Vec<RawEntity> {
+    let header_ok = sheet.rows.first().is_some_and(|(r, cells)| *r == 0 && layout::is_entities_header(cells));
+    if !header_ok {
+        let loc = sheet.rows.first().and_then(|(_, c)| c.first()).map_or(Loc::new(sheet.file, 0..0), |c| c.loc.clone());
+        diags.push(
+            Diagnostic::error(
+                loc,
+                format!("sheet `{}` declares entities, but its first row is not their header", sheet.name),
+            )
+            .with_help("the header is id,name,kind,tags"),
+        );
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (_, cells) in &sheet.rows[1..] {
+        if cells.iter().all(|c| c.text.trim().is_empty()) {
+            continue;
+        }
+        if let Some(extra) =
+            cells.get(ENTITY_HEADER.len()..).and_then(|rest| rest.iter().find(|c| !c.text.trim().is_empty()))
+        {
+            diags.push(Diagnostic::error(extra.loc.clone(), "this cell is right of the last column (tags)"));
+            continue;
+        }
+        out.extend(layout::entity_row(&padded(cells, ENTITY_HEADER.len()), diags));
+    }
+    out
+}
+
+/// A figures sheet (long or wide layout); a sheet whose first row is the header of
+/// neither is skipped with a notice naming it.
+pub fn sheet_figures(
+    path: &str,
+    sheet: &ReadSheet,
+    names: &Names,
+    entities: &mut [RawEntity],
+    merger: &mut Merger,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let found = match sheet.rows.first() {
+        Some((0, cells)) => layout::figures_header(cells, names, diags),
+        _ => None,
+    };
+    let Some(found) = found else {
+        diags.push(Diagnostic::file_notice(
+            path,
+            format!("sheet `{}` skipped: its first row is not the header of a layout (CONTRACT §6)", sheet.name),
+        ));
+        return;
+    };
+    for (_, cells) in &sheet.rows[1..] {
+        if cells.iter().all(|c| c.text.trim().is_empty()) {
+            continue;
+        }
+        match &found {
+            Layout::Long { as_of } => {
+                let width = LONG_HEADER.len() + usize::from(*as_of);
+                if let Some(extra) = cells.get(width..).and_then(|rest| rest.iter().find(|c| !c.text.trim().is_empty()))
+                {
+                    diags.push(Diagnostic::error(extra.loc.clone(), "this cell is right of the header's last column"));
+                    continue;
+                }
+                if let Some(f) = layout::long_row(&padded(cells, width), *as_of, names, diags) {
+                    merger.add(entities, f, diags);
+                }
+            }
+            Layout::Wide(wide) => {
+                for f in layout::wide_row(cells, wide, diags) {
+                    merger.add(entities, f, diags);
+                }
+            }
+        }
     }
 }
 

@@ -30,7 +30,8 @@ fn problem(message: String, help: &str) -> Problem {
     Problem { message, help: help.to_string() }
 }
 
-const NUMBER_HELP: &str = "write a number as reports do: 1500, 1,500, １５００, 16000余, 16000余件, 超3500, 近100, 约2000, 300以上, 2.4亿元";
+const NUMBER_HELP: &str =
+    "write a number as reports do: 1500, 1,500, １５００, 16000余, 16000余件, 超3500, 近100, 约2000, 300以上, 2.4亿元";
 const BOOL_HELP: &str = "a yes/no metric takes 是 or 否 (or true/false, 1/0)";
 
 /// Qualifier words written before the number, longest first.
@@ -210,7 +211,8 @@ pub fn from_float(f: f64) -> Option<Decimal> {
     let digits: i128 = mantissa.replace('.', "").parse().ok()?;
     let scale = 14 - exp.parse::<i64>().ok()?;
     let d = if scale < 0 {
-        Decimal::from_i128_with_scale(digits, 0).checked_mul(Decimal::from_i128_with_scale(10i128.checked_pow(u32::try_from(-scale).ok()?)?, 0))?
+        Decimal::from_i128_with_scale(digits, 0)
+            .checked_mul(Decimal::from_i128_with_scale(10i128.checked_pow(u32::try_from(-scale).ok()?)?, 0))?
     } else if scale <= 28 {
         Decimal::from_i128_with_scale(digits, u32::try_from(scale).ok()?)
     } else {
@@ -342,7 +344,8 @@ mod tests {
     #[test]
     fn dates_as_offices_write_them() {
         let d = Date::new(2016, 9, 30);
-        for text in ["2016-09-30", "2016/9/30", "2016/09/30", "2016年9月30日", " 2016年09月30日 ", "２０１６/9/30", "2016-9-30"]
+        for text in
+            ["2016-09-30", "2016/9/30", "2016/09/30", "2016年9月30日", " 2016年09月30日 ", "２０１６/9/30", "2016-9-30"]
         {
             assert_eq!(read_date(text), d, "{text}");
         }
