@@ -311,7 +311,6 @@ fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
         ("data/e.TOML", ENTITY),
         ("data/F.Csv", format!("{CSV_HEADER}e,2015,b,3,,,\n").as_bytes()),
         ("data/plan.xls", b"x"),
-        ("data/book.xlsx", b"x"),
         ("data/notes.docx", b"x"),
         ("rules/figures.csv", b"x"),
         ("data/README.md", b"x"),
@@ -326,9 +325,8 @@ fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
     assert_eq!(out.stdout, "ok: 2 metrics, 1 entities (2 figures), 1 rule sets (1 rules)\n");
     assert_eq!(
         out.stderr,
-        "data/book.xlsx: warning: skipped: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
-         data/notes.docx: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
-         data/plan.xls: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
+        "data/notes.docx: warning: skipped: kaohe reads *.toml, *.csv and *.xlsx files in a data folder\n\
+         data/plan.xls: warning: skipped: kaohe reads *.toml, *.csv and *.xlsx files in a data folder\n\
          rules/figures.csv: warning: skipped: kaohe reads *.toml files in a rules folder\n"
     );
 }
