@@ -502,3 +502,29 @@ fn report_style_values_in_csv() {
     }
     insta::assert_snapshot!("report_style_values", said.join("\n"));
 }
+
+/// What must agree: `as_of` across one entity and period's rows (and with TOML), a
+/// qualifier column with the value's word, a unit column with the value's unit.
+#[test]
+fn disagreements_are_errors() {
+    let (_, mianzhu) = TOML_DATA[0];
+    let long = "\
+entity,period,metric,value,qualifier,unit,source,as_of
+qingshan,2016,patent_applications,100,,,,2016-06-30
+qingshan,2016,invention_applications,10,,,,2016/9/30
+qingshan,2015,inspected_goods,16000余,at_most,,,
+qingshan,2015,ip_pledge_financing,2.4亿元,,万元,,
+qingshan,2015,closure_rate,60%以下,at_most,,,
+qingshan,2015,fee_rate,约1,,,,2015年2月30日
+";
+    let wide = "entity,period,as_of,专利申请量\nmianzhu,2016,2016-06-30,301\nmianzhu,2017,2016-12-31,5\n";
+    let dir = workspace(&[
+        ("data/mianzhu.toml", mianzhu.into()),
+        ("data/entities.csv", "id,name,kind,tags\nqingshan,青山县,county,\n".into()),
+        ("data/long.csv", long.into()),
+        ("data/wide.csv", wide.into()),
+    ]);
+    let (code, _, err) = kaohe(&dir, &["check"]);
+    assert_eq!(code, 2, "{err}");
+    insta::assert_snapshot!("disagreements", err);
+}

@@ -550,6 +550,107 @@ pub fn entity_row(row: &[Cell], diags: &mut Vec<Diagnostic>) -> Option<RawEntity
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Sources;
+
+    fn names() -> Names {
+        let mut sources = Sources::default();
+        let text = "[metric.patent_applications]\nname = \"专利申请量\"\nen = \"Patent applications\"\nunit = \"件\"\n\
+                    [metric.ip_pledge_financing]\nname = \"知识产权质押融资额\"\nunit = \"万元\"\n\
+                    [metric.has_ip_office]\nname = \"是否设立知识产权局\"\nunit = \"bool\"\n";
+        let id = sources.add("metrics.toml".into(), text.into());
+        let catalog = super::super::raw::catalog(&sources, id, &mut Vec::new());
+        Names::new(catalog.as_ref())
+    }
+
+    fn cells(words: &[&'static str]) -> Vec<Cell<'static>> {
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Cell { text: Cow::Borrowed(*w), loc: Loc::new(0, i..i + 1), value: CellValue::Text })
+            .collect()
+    }
+
+    /// What a header row is read as: the layout and each metric column (id, unit),
+    /// or the messages of its problems.
+    fn header(words: &[&'static str]) -> Result<String, Vec<String>> {
+        let mut diags = Vec::new();
+        let found = figures_header(&cells(words), &names(), &mut diags);
+        if !diags.is_empty() {
+            return Err(diags
+                .into_iter()
+                .map(|d| format!("{} / {}", d.message, d.help_text().unwrap_or_default()))
+                .collect());
+        }
+        Ok(match found {
+            None => "none".into(),
+            Some(Layout::Long { as_of }) => format!("long as_of={as_of}"),
+            Some(Layout::Wide(w)) => {
+                let cols: Vec<String> = w
+                    .columns
+                    .iter()
+                    .map(|c| match c {
+                        Column::Metric { id, unit, .. } => format!("{id}:{}", unit.as_deref().unwrap_or("-")),
+                        Column::Unnamed => "unnamed".into(),
+                        Column::Bad => "bad".into(),
+                    })
+                    .collect();
+                format!("wide as_of={:?} {}", w.as_of, cols.join(" "))
+            }
+        })
+    }
+
+    #[test]
+    fn headers() {
+        let ok =
+            |words: &[&'static str], expected: &str| assert_eq!(header(words), Ok(expected.to_string()), "{words:?}");
+        let err = |words: &[&'static str], expected: &[&str]| {
+            assert_eq!(header(words), Err(expected.iter().map(|s| s.to_string()).collect()), "{words:?}")
+        };
+        ok(&LONG_HEADER, "long as_of=false");
+        ok(&["entity", "period", "metric", "value", "qualifier", "unit", "source", "as_of"], "long as_of=true");
+        ok(&["entity", "period", "metric", "value", "qualifier", "unit", "source", "note"], "none");
+        ok(&["id", "name", "kind", "tags"], "none");
+        ok(&["序号", "单位", "期间"], "none");
+        ok(&["entity", "period"], "wide as_of=None ");
+        ok(&["单位", "年度", "截至", "专利申请量"], "wide as_of=Some(2) patent_applications:-");
+        ok(&["单位", "期间", " patent_applications "], "wide as_of=None patent_applications:-");
+        ok(&["entity", "period", "专利申请量（件）"], "wide as_of=None patent_applications:件");
+        ok(&["entity", "period", "专利申请量 (件)"], "wide as_of=None patent_applications:件");
+        ok(&["entity", "period", "知识产权质押融资额（亿元）"], "wide as_of=None ip_pledge_financing:亿元");
+        ok(&["entity", "period", "ip_pledge_financing(元)"], "wide as_of=None ip_pledge_financing:元");
+        ok(&["entity", "period", "", "是否设立知识产权局"], "wide as_of=None unnamed has_ip_office:-");
+        err(
+            &["entity", "period", "序号"],
+            &[
+                "column `序号` names no metric / a column is headed by a metric's id or its catalog name, optionally with its unit in brackets",
+            ],
+        );
+        err(
+            &["entity", "period", "Patent applications"],
+            &[
+                "column `Patent applications` names no metric / did you mean `patent_applications`? (`Patent applications` is its English label)",
+            ],
+        );
+        err(
+            &["entity", "period", "专利申请量（人）"],
+            &[
+                "`专利申请量（人）`: unit `人` does not convert to `件`, the metric's unit / money converts among 元, 万元 and 亿元; every other unit only to itself",
+            ],
+        );
+        err(
+            &["entity", "period", "是否设立知识产权局（个）"],
+            &[
+                "`是否设立知识产权局（个）`: metric `has_ip_office` is a yes/no metric, with no unit / head the column `是否设立知识产权局`",
+            ],
+        );
+        err(
+            &["entity", "period", "专利申请量", "patent_applications"],
+            &[
+                "a second column for metric `patent_applications` / the column headed `专利申请量` is already `patent_applications`",
+            ],
+        );
+        err(&["entity", "period", "专利申请"], &["column `专利申请` names no metric / did you mean `专利申请量`?"]);
+    }
 
     #[test]
     fn bracketed_units() {

@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::Cursor;
+use std::io::{Cursor, Read as _};
 
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
@@ -20,7 +20,7 @@ use super::value_text;
 use crate::diagnostic::{Diagnostic, FileId, Loc, Sheet, Sources};
 use crate::model::Date;
 
-/// What a workbook's archive may unpack to in all (its declared sizes).
+/// What a workbook's archive may unpack to in all.
 pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
 /// Cells of one sheet (counting the empty cells inside each row's used part).
 pub const MAX_SHEET_CELLS: usize = 2_000_000;
@@ -40,7 +40,7 @@ pub struct ReadSheet {
 /// Read every sheet of a workbook. Problems with the whole file are reported and
 /// give no sheets; a sheet too large to read is reported and left out.
 pub fn read(path: &str, bytes: Vec<u8>, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Vec<ReadSheet> {
-    if let Err(message) = check_archive(&bytes) {
+    if let Err(message) = check_archive(&bytes, MAX_UNPACKED_BYTES) {
         diags.push(Diagnostic::file_error(path, message));
         return Vec::new();
     }
@@ -76,21 +76,26 @@ fn cannot_read(e: &XlsxError) -> String {
     }
 }
 
-/// The archive's entries, by their declared sizes, unpack to no more than the limit.
-fn check_archive(bytes: &[u8]) -> Result<(), String> {
+/// The archive's entries unpack to no more than `limit` bytes in all: counted by
+/// unpacking them into nothing (an archive may declare sizes that are not true), and
+/// stopped as soon as the limit is passed, so that a "zip bomb" costs at most the
+/// time to unpack `limit` bytes and no memory.
+fn check_archive(bytes: &[u8], limit: u64) -> Result<(), String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| format!("this is not an .xlsx workbook (not a zip archive: {e})"))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|e| format!("this workbook's archive is damaged ({e})"))?;
-        total = total.saturating_add(entry.size());
-    }
-    if total > MAX_UNPACKED_BYTES {
-        return Err(format!(
-            "this workbook unpacks to {} MiB; kaohe reads workbooks that unpack to up to {} MiB",
-            total >> 20,
-            MAX_UNPACKED_BYTES >> 20
-        ));
+        let entry = zip.by_index(i).map_err(|e| format!("this workbook's archive is damaged ({e})"))?;
+        let mut bounded = entry.take(limit - total + 1);
+        let n = std::io::copy(&mut bounded, &mut std::io::sink())
+            .map_err(|e| format!("this workbook's archive is damaged ({e})"))?;
+        total += n;
+        if total > limit {
+            return Err(format!(
+                "this workbook unpacks to more than {} MiB, the most kaohe unpacks from one workbook",
+                limit >> 20
+            ));
+        }
     }
     Ok(())
 }
@@ -243,6 +248,27 @@ fn build(path: &str, name: String, cells: Vec<RawCell>, sources: &mut Sources) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A zip archive of one entry of `len` zero bytes.
+    fn zeros(len: usize) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("xl/sharedStrings.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(&vec![0; len]).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn an_archive_that_unpacks_past_the_limit_is_refused() {
+        let bomb = zeros(3 << 20);
+        assert!(bomb.len() < 1 << 16, "{}", bomb.len());
+        assert_eq!(
+            check_archive(&bomb, 1 << 20),
+            Err("this workbook unpacks to more than 1 MiB, the most kaohe unpacks from one workbook".into())
+        );
+        assert_eq!(check_archive(&bomb, 4 << 20), Ok(()));
+        assert!(check_archive(b"PK not really", 1 << 20).is_err());
+    }
 
     #[test]
     fn percent_formats() {
