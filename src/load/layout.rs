@@ -26,6 +26,8 @@ pub enum CellValue {
     Number(Decimal, bool),
     Date(Date),
     Bool(bool),
+    /// A formula cell whose result the workbook does not hold (its text is the formula).
+    Unsaved,
 }
 
 /// One cell: its text (a typed cell's as shown), its place, and what it holds.
@@ -335,6 +337,13 @@ fn value_of(cell: &Cell, metric_unit: Option<&str>, diags: &mut Vec<Diagnostic>)
             value_text::Problem {
                 message: format!("this cell holds the date {d}, not a figure"),
                 help: NUMBER_HELP.into(),
+            },
+        ),
+        CellValue::Unsaved => fail(
+            diags,
+            value_text::Problem {
+                message: format!("this cell's formula `{}` has no saved result", cell.trimmed()),
+                help: "the workbook was written by a program that does not calculate: open it in Excel or WPS and save it, or type the number".into(),
             },
         ),
         CellValue::Text => match value_text::read(&cell.text, metric_unit) {

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{Cursor, Read as _};
 
-use calamine::{DataRef, Reader, Xlsx, XlsxError};
+use calamine::{DataRef, Reader, Xlsx, XlsxError, XlsxFormulaMetadata};
 
 use super::layout::{Cell, CellValue};
 use super::value_text;
@@ -149,6 +149,38 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
             )));
         }
         cells.push((row, col, value, text));
+    }
+    drop(reader);
+    // A formula whose result was never saved (a workbook written by a program that
+    // does not calculate) reads as empty: found in a second pass, so that it is an
+    // error rather than a figure silently missing.
+    let mut reader =
+        book.worksheet_cells_reader(name).map_err(|e| SheetError::Message(format!("cannot read it ({e})")))?;
+    while let Some(record) =
+        reader.next_cell_with_formula_metadata().map_err(|e| SheetError::Message(format!("cannot read it ({e})")))?
+    {
+        let empty = match &record.value {
+            DataRef::Empty => true,
+            DataRef::String(s) => s.is_empty(),
+            _ => false,
+        };
+        if !empty || record.pos.1 >= MAX_SHEET_COLUMNS {
+            continue;
+        }
+        let Some(formula) = record.formula else { continue };
+        let text = match formula {
+            XlsxFormulaMetadata::Normal { formula } | XlsxFormulaMetadata::Shared { formula, .. } => {
+                format!("={}", formula.trim_start_matches('='))
+            }
+            _ => "=…".to_string(),
+        };
+        dense += 1;
+        if dense > MAX_SHEET_CELLS {
+            return Err(SheetError::Message(format!(
+                "it has more than {MAX_SHEET_CELLS} cells, the most kaohe reads in one sheet"
+            )));
+        }
+        cells.push((record.pos.0, record.pos.1, CellValue::Unsaved, text));
     }
     cells.sort_by_key(|c| (c.0, c.1));
     cells.dedup_by_key(|c| (c.0, c.1));
