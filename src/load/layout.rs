@@ -63,8 +63,12 @@ pub struct SheetFigure {
 /// The catalog's metrics by id and by `name`, for reading headers and values.
 #[derive(Debug, Default)]
 pub struct Names {
-    /// id or name -> index in `metrics`.
-    by: HashMap<String, usize>,
+    /// id -> index in `metrics`.
+    ids: HashMap<String, usize>,
+    /// `name` -> index, for the names that one metric has.
+    names: HashMap<String, usize>,
+    /// The names that several metrics have, with their ids: they name none.
+    shared: HashMap<String, Vec<String>>,
     /// (id, unit) of each metric.
     metrics: Vec<(String, Option<String>)>,
     /// English label -> id, for "did you mean".
@@ -76,18 +80,25 @@ impl Names {
     pub fn new(catalog: Option<&RawCatalog>) -> Self {
         let mut names = Names::default();
         let mut words = Vec::new();
-        for m in catalog.map_or(&[][..], |c| &c.metrics[..]) {
-            // Derived metrics are never reported; validation says so for an id.
-            let i = names.metrics.len();
+        let metrics = catalog.map_or(&[][..], |c| &c.metrics[..]);
+        for (i, m) in metrics.iter().enumerate() {
             names.metrics.push((m.id.clone(), m.unit.clone()));
-            names.by.entry(m.id.clone()).or_insert(i);
+            names.ids.entry(m.id.clone()).or_insert(i);
             words.push(m.id.clone());
-            if let Some(name) = &m.name {
-                names.by.entry(name.clone()).or_insert(i);
-                words.push(name.clone());
-            }
             if let Some(en) = &m.en {
                 names.en.entry(en.clone()).or_insert(i);
+            }
+        }
+        // Ids first: a name that is also another metric's id reads as that id.
+        for (i, m) in metrics.iter().enumerate() {
+            let Some(name) = m.name.clone().filter(|n| !names.ids.contains_key(n)) else { continue };
+            words.push(name.clone());
+            if let Some(ids) = names.shared.get_mut(&name) {
+                ids.push(m.id.clone());
+            } else if let Some(first) = names.names.remove(&name) {
+                names.shared.insert(name, vec![metrics[first].id.clone(), m.id.clone()]);
+            } else {
+                names.names.insert(name, i);
             }
         }
         names.candidates = Candidates::new(words);
@@ -96,12 +107,21 @@ impl Names {
 
     /// The metric a word names (its id or its `name`): (id, unit).
     fn get(&self, word: &str) -> Option<(&str, Option<&str>)> {
-        self.by.get(word).map(|&i| (self.metrics[i].0.as_str(), self.metrics[i].1.as_deref()))
+        let i = self.ids.get(word).or_else(|| self.names.get(word))?;
+        Some((self.metrics[*i].0.as_str(), self.metrics[*i].1.as_deref()))
     }
 
     /// "did you mean" for a word that names no metric: the id of a metric whose
     /// English label it is, else the closest id or name.
     fn unknown(&self, loc: Loc, message: String, word: &str) -> Diagnostic {
+        if let Some(ids) = self.shared.get(word) {
+            let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+            return Diagnostic::error(
+                loc,
+                format!("`{word}` is the catalog name of several metrics ({})", ids.join(", ")),
+            )
+            .with_help("write the id of the one you mean");
+        }
         let d = Diagnostic::error(loc, message);
         match self.en.get(word).or_else(|| self.en.iter().find(|(en, _)| en.eq_ignore_ascii_case(word)).map(|(_, i)| i))
         {
@@ -562,13 +582,31 @@ mod tests {
     use crate::diagnostic::Sources;
 
     fn names() -> Names {
+        names_of(
+            "[metric.patent_applications]\nname = \"专利申请量\"\nen = \"Patent applications\"\nunit = \"件\"\n\
+             [metric.ip_pledge_financing]\nname = \"知识产权质押融资额\"\nunit = \"万元\"\n\
+             [metric.has_ip_office]\nname = \"是否设立知识产权局\"\nunit = \"bool\"\n",
+        )
+    }
+
+    fn names_of(text: &str) -> Names {
         let mut sources = Sources::default();
-        let text = "[metric.patent_applications]\nname = \"专利申请量\"\nen = \"Patent applications\"\nunit = \"件\"\n\
-                    [metric.ip_pledge_financing]\nname = \"知识产权质押融资额\"\nunit = \"万元\"\n\
-                    [metric.has_ip_office]\nname = \"是否设立知识产权局\"\nunit = \"bool\"\n";
         let id = sources.add("metrics.toml".into(), text.into());
         let catalog = super::super::raw::catalog(&sources, id, &mut Vec::new());
+        assert!(catalog.is_some());
         Names::new(catalog.as_ref())
+    }
+
+    #[test]
+    fn ids_come_before_names_and_a_shared_name_names_none() {
+        let names = names_of(
+            "[metric.a]\nname = \"b\"\n[metric.b]\nname = \"共用\"\n[metric.c]\nname = \"共用\"\n[metric.d]\nname = \"独有\"\n",
+        );
+        assert_eq!(names.get("b").map(|m| m.0), Some("b"));
+        assert_eq!(names.get("独有").map(|m| m.0), Some("d"));
+        assert_eq!(names.get("共用"), None);
+        let d = names.unknown(Loc::new(0, 0..1), String::new(), "共用");
+        assert_eq!(d.message, "`共用` is the catalog name of several metrics (`b`, `c`)");
     }
 
     fn cells(words: &[&'static str]) -> Vec<Cell<'static>> {

@@ -346,8 +346,9 @@ pub fn sheet_figures(
 /// only.
 pub struct Merger {
     index: HashMap<String, usize>,
-    /// Entity `name` -> index, for rows that name an entity as reports do (`绵竹市`).
-    by_name: HashMap<String, usize>,
+    /// Entity `name` -> index, for rows that name an entity as reports do (`绵竹市`);
+    /// for a name that several entities have, their ids.
+    by_name: HashMap<String, Result<usize, Vec<String>>>,
     /// (entity, period) -> the period's index in the entity.
     periods: HashMap<(usize, String), usize>,
     /// Whether an entity's TOML periods are in `periods` yet.
@@ -368,7 +369,24 @@ impl Merger {
     pub fn new(entities: &[RawEntity], tally: Tally) -> Self {
         Merger {
             index: entities.iter().enumerate().rev().map(|(i, e)| (e.id.clone(), i)).collect(),
-            by_name: entities.iter().enumerate().rev().filter_map(|(i, e)| Some((e.name.clone()?, i))).collect(),
+            by_name: {
+                let mut by_name: HashMap<String, Result<usize, Vec<String>>> = HashMap::new();
+                for (i, e) in entities.iter().enumerate() {
+                    let Some(name) = e.name.clone() else { continue };
+                    by_name
+                        .entry(name)
+                        .and_modify(|found| {
+                            let mut ids = match found {
+                                Ok(first) => vec![entities[*first].id.clone()],
+                                Err(ids) => std::mem::take(ids),
+                            };
+                            ids.push(e.id.clone());
+                            *found = Err(ids);
+                        })
+                        .or_insert(Ok(i));
+                }
+                by_name
+            },
             periods: HashMap::new(),
             indexed: vec![false; entities.len()],
             touched: std::collections::HashSet::new(),
@@ -379,7 +397,23 @@ impl Merger {
     }
 
     pub fn add(&mut self, entities: &mut [RawEntity], f: SheetFigure, diags: &mut Vec<Diagnostic>) {
-        let Some(&i) = self.index.get(&f.entity).or_else(|| self.by_name.get(&f.entity)) else {
+        let found = match (self.index.get(&f.entity), self.by_name.get(&f.entity)) {
+            (Some(&i), _) => Some(i),
+            (None, Some(Ok(i))) => Some(*i),
+            (None, Some(Err(ids))) => {
+                let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+                diags.push(
+                    Diagnostic::error(
+                        f.entity_loc,
+                        format!("`{}` is the name of several entities ({})", f.entity, ids.join(", ")),
+                    )
+                    .with_help("write the id of the one you mean"),
+                );
+                return;
+            }
+            (None, None) => None,
+        };
+        let Some(i) = found else {
             diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_suggestion(
                 &f.entity,
                 &self.ids,
