@@ -292,8 +292,10 @@ fn report_text(f: &Fig) -> Option<String> {
     })
 }
 
-/// The wide rows of the entities: (name, year, as_of, the cell of each metric).
-fn wide_rows(entities: &[Ent]) -> Vec<(String, u16, Option<String>, [Option<String>; 4])> {
+/// A wide row: entity name, year, as_of, the cell of each metric.
+type WideRow = (String, u16, Option<String>, [Option<String>; 4]);
+
+fn wide_rows(entities: &[Ent]) -> Vec<WideRow> {
     let mut rows = Vec::new();
     for (i, e) in entities.iter().enumerate() {
         for (year, date, figs) in &e.periods {
