@@ -208,9 +208,17 @@ pub fn figures(
     let mut header: Option<Option<Layout>> = None;
     rows(&sources.get(file).text, file, diags, |row, diags| {
         let Some(found) = &header else {
-            let found = layout::figures_header(&row.cells(file), names, diags);
+            let cells = row.cells(file);
+            let found = layout::figures_header(&cells, names, diags);
             if found.is_none() {
-                diags.push(header_error(row.span.clone(), file, false));
+                let d = header_error(row.span.clone(), file, false);
+                // An entities list under another name.
+                let d = if layout::is_entities_header(&cells) {
+                    d.with_help("this is the header of an entities list: name the file entities.csv")
+                } else {
+                    d
+                };
+                diags.push(d);
             }
             header = Some(found);
             return;
