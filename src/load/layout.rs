@@ -18,6 +18,131 @@ use crate::model::{Date, Qualifier};
 pub const LONG_HEADER: [&str; 7] = ["entity", "period", "metric", "value", "qualifier", "unit", "source"];
 pub const ENTITY_HEADER: [&str; 4] = ["id", "name", "kind", "tags"];
 
+/// Every problem this module reports, worded in one place ([`Says::message`],
+/// [`Says::help`]), so that the wording can move to the text module in one step.
+#[derive(Clone, Debug)]
+enum Says {
+    /// A header or `metric` cell that names no metric (`column` for a wide header).
+    NoMetric {
+        word: String,
+        column: bool,
+    },
+    /// A name several metrics have.
+    SharedMetricName {
+        word: String,
+        ids: Vec<String>,
+    },
+    SecondColumn {
+        id: String,
+        first: String,
+    },
+    BoolWithUnit {
+        word: String,
+        id: String,
+        base: String,
+    },
+    AsOfOutside {
+        date: Date,
+        period: String,
+    },
+    NotADate(String),
+    Unsaved(String),
+    EntityEmpty,
+    PeriodEmpty,
+    UnknownQualifier(String),
+    MissingWithValue,
+    MissingNeedsSource,
+    ValueEmpty,
+    QualifierDisagrees {
+        value: Qualifier,
+        column: Qualifier,
+    },
+    UnitDisagrees {
+        value: String,
+        column: String,
+    },
+    NoColumnHeader,
+    BadEntityId(String),
+    /// A value cell's text (worded in `value_text`).
+    Value(value_text::Problem),
+}
+
+impl Says {
+    fn message(&self) -> String {
+        match self {
+            Says::NoMetric { word, column: true } => format!("column `{word}` names no metric"),
+            Says::NoMetric { word, column: false } => {
+                format!("`{word}` names no metric (write its id or its catalog name)")
+            }
+            Says::SharedMetricName { word, ids } => {
+                let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+                format!("`{word}` is the catalog name of several metrics ({})", ids.join(", "))
+            }
+            Says::SecondColumn { id, .. } => format!("a second column for metric `{id}`"),
+            Says::BoolWithUnit { word, id, .. } => format!("`{word}`: metric `{id}` is a yes/no metric, with no unit"),
+            Says::AsOfOutside { date, period } => format!("`as_of` {date} is not inside period `{period}`"),
+            Says::NotADate(text) => format!("`{text}` is not a date"),
+            Says::Unsaved(formula) => format!("this cell's formula `{formula}` has no saved result"),
+            Says::EntityEmpty => "the entity is empty".into(),
+            Says::PeriodEmpty => "the period is empty".into(),
+            Says::UnknownQualifier(word) => format!("unknown qualifier `{word}`"),
+            Says::MissingWithValue => {
+                "a missing figure has no value: leave `value` empty and say why in `source`".into()
+            }
+            Says::MissingNeedsSource => "a missing figure needs `source` saying why it is missing".into(),
+            Says::ValueEmpty => {
+                "the value is empty; write qualifier `missing` (with the reason in `source`) for a missing figure"
+                    .into()
+            }
+            Says::QualifierDisagrees { value, column } => {
+                format!("the value says {}, but the qualifier column says {}", value.key(), column.key())
+            }
+            Says::UnitDisagrees { value, column } => {
+                format!("the value is written in `{value}` but the unit column says `{column}`")
+            }
+            Says::NoColumnHeader => "this cell is in a column with no header".into(),
+            Says::BadEntityId(id) => format!("entity id `{id}` is not a valid id (ids match [a-z][a-z0-9_-]*)"),
+            Says::Value(p) => p.message(),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            Says::NoMetric { .. } => {
+                "a column is headed by a metric's id or its catalog name, optionally with its unit in brackets".into()
+            }
+            Says::SharedMetricName { .. } => "write the id of the one you mean".into(),
+            Says::SecondColumn { id, first } => format!("the column headed `{first}` is already `{id}`"),
+            Says::BoolWithUnit { base, .. } => format!("head the column `{base}`"),
+            Says::NotADate(_) => "write a date as 2016-09-30, 2016/9/30 or 2016年9月30日, or use a date cell".into(),
+            Says::Unsaved(_) => "the workbook was written by a program that does not calculate: open it in Excel or WPS and save it, or type the number".into(),
+            Says::UnknownQualifier(word) => suggestion(word, ["at_least", "at_most", "approx", "missing"])
+                .unwrap_or_else(|| {
+                    "leave it empty for an exact figure, or write at_least, at_most, approx or missing".into()
+                }),
+            Says::QualifierDisagrees { .. } => {
+                "leave the qualifier empty to take the value's word, or make them agree".into()
+            }
+            Says::NoColumnHeader => "head the column with a metric's id or name, or clear the cell".into(),
+            Says::Value(p) => p.help(),
+            _ => return None,
+        })
+    }
+
+    /// "did you mean" a metric's id, for a word that is its English label.
+    fn english_label(word: &str, id: &str) -> String {
+        format!("did you mean `{id}`? (`{word}` is its English label)")
+    }
+
+    fn at(&self, loc: Loc) -> Diagnostic {
+        let d = Diagnostic::error(loc, self.message());
+        match self.help() {
+            Some(help) => d.with_help(help),
+            None => d,
+        }
+    }
+}
+
 /// What a cell holds: text as written, or a typed workbook value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CellValue {
@@ -113,24 +238,18 @@ impl Names {
 
     /// "did you mean" for a word that names no metric: the id of a metric whose
     /// English label it is, else the closest id or name.
-    fn unknown(&self, loc: Loc, message: String, word: &str) -> Diagnostic {
+    fn unknown(&self, loc: Loc, word: &str, column: bool) -> Diagnostic {
         if let Some(ids) = self.shared.get(word) {
-            let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
-            return Diagnostic::error(
-                loc,
-                format!("`{word}` is the catalog name of several metrics ({})", ids.join(", ")),
-            )
-            .with_help("write the id of the one you mean");
+            return Says::SharedMetricName { word: word.to_string(), ids: ids.clone() }.at(loc);
         }
-        let d = Diagnostic::error(loc, message);
-        match self.en.get(word).or_else(|| self.en.iter().find(|(en, _)| en.eq_ignore_ascii_case(word)).map(|(_, i)| i))
-        {
-            Some(&i) => d.with_help(format!("did you mean `{}`? (`{word}` is its English label)", self.metrics[i].0)),
-            None => d.with_suggestion(
-                word,
-                &self.candidates,
-                Some("a column is headed by a metric's id or its catalog name, optionally with its unit in brackets"),
-            ),
+        let says = Says::NoMetric { word: word.to_string(), column };
+        let en =
+            self.en.get(word).or_else(|| self.en.iter().find(|(en, _)| en.eq_ignore_ascii_case(word)).map(|(_, i)| i));
+        match en {
+            Some(&i) => Diagnostic::error(loc, says.message()).with_help(Says::english_label(word, &self.metrics[i].0)),
+            None => {
+                Diagnostic::error(loc, says.message()).with_suggestion(word, &self.candidates, says.help().as_deref())
+            }
         }
     }
 }
@@ -217,10 +336,7 @@ pub fn figures_header(row: &[Cell], names: &Names, diags: &mut Vec<Diagnostic>) 
             let column = column(cell, names, diags);
             if let Column::Metric { id, header, .. } = &column {
                 if let Some(first) = seen.get(id) {
-                    diags.push(
-                        Diagnostic::error(header.clone(), format!("a second column for metric `{id}`"))
-                            .with_help(format!("the column headed `{first}` is already `{id}`")),
-                    );
+                    diags.push(Says::SecondColumn { id: id.clone(), first: first.clone() }.at(header.clone()));
                     return Column::Bad;
                 }
                 seen.insert(id.clone(), cell.trimmed().to_string());
@@ -247,8 +363,7 @@ fn column(cell: &Cell, names: &Names, diags: &mut Vec<Diagnostic>) -> Column {
     {
         if unit == Some("bool") {
             diags.push(
-                Diagnostic::error(loc, format!("`{word}`: metric `{id}` is a yes/no metric, with no unit"))
-                    .with_help(format!("head the column `{base}`")),
+                Says::BoolWithUnit { word: word.to_string(), id: id.to_string(), base: base.to_string() }.at(loc),
             );
             return Column::Bad;
         }
@@ -260,13 +375,12 @@ fn column(cell: &Cell, names: &Names, diags: &mut Vec<Diagnostic>) -> Column {
                 header: loc,
             },
             Err(p) => {
-                diags.push(Diagnostic::error(loc, p.message).with_help(p.help));
+                diags.push(Says::Value(p).at(loc));
                 Column::Bad
             }
         };
     }
-    let message = format!("column `{word}` names no metric");
-    diags.push(names.unknown(loc, message, word));
+    diags.push(names.unknown(loc, word, true));
     Column::Bad
 }
 
@@ -302,14 +416,11 @@ fn as_of_of(cell: &Cell, period: &str, diags: &mut Vec<Diagnostic>) -> Result<Op
             Ok(Some((d, cell.loc.clone())))
         }
         Some(d) => {
-            diags.push(Diagnostic::error(cell.loc.clone(), format!("`as_of` {d} is not inside period `{period}`")));
+            diags.push(Says::AsOfOutside { date: d, period: period.to_string() }.at(cell.loc.clone()));
             Err(())
         }
         None => {
-            diags.push(
-                Diagnostic::error(cell.loc.clone(), format!("`{}` is not a date", cell.trimmed()))
-                    .with_help("write a date as 2016-09-30, 2016/9/30 or 2016年9月30日, or use a date cell"),
-            );
+            diags.push(Says::NotADate(cell.trimmed().to_string()).at(cell.loc.clone()));
             Err(())
         }
     }
@@ -324,58 +435,34 @@ struct Read {
 }
 
 fn value_of(cell: &Cell, metric_unit: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Read> {
+    use value_text::Problem;
     let is_bool = metric_unit == Some("bool");
-    let fail = |diags: &mut Vec<Diagnostic>, p: value_text::Problem| {
-        diags.push(Diagnostic::error(cell.loc.clone(), p.message).with_help(p.help));
+    let fail = |diags: &mut Vec<Diagnostic>, says: Says| {
+        diags.push(says.at(cell.loc.clone()));
         None
     };
     let exact = |value: Decimal, is_bool: bool| Read { value, is_bool, qualifier: Qualifier::Exact, unit: None };
     match &cell.value {
-        CellValue::Number(d, percent) if is_bool => match d.to_string().as_str() {
+        CellValue::Number(d, _) if is_bool => match d.to_string().as_str() {
             "0" | "1" => Some(exact(*d, true)),
-            _ => fail(
-                diags,
-                value_text::Problem { message: format!("`{d}` is not a yes/no answer"), help: BOOL_HELP.into() },
-            ),
+            _ => fail(diags, Says::Value(Problem::NotYesNo(d.to_string()))),
         },
         // A percent-formatted cell is read as shown (0.12 shown as 12%).
         CellValue::Number(d, true) if metric_unit == Some("%") => Some(exact(*d * Decimal::ONE_HUNDRED, false)),
         CellValue::Number(d, _) => Some(exact(*d, false)),
         CellValue::Bool(b) if is_bool => Some(exact(Decimal::from(u8::from(*b)), true)),
-        CellValue::Bool(b) => fail(
-            diags,
-            value_text::Problem {
-                message: format!(
-                    "`{}` is a yes/no answer, but this metric is a number",
-                    if *b { "TRUE" } else { "FALSE" }
-                ),
-                help: "write the number the report gives".into(),
-            },
-        ),
-        CellValue::Date(d) => fail(
-            diags,
-            value_text::Problem {
-                message: format!("this cell holds the date {d}, not a figure"),
-                help: NUMBER_HELP.into(),
-            },
-        ),
-        CellValue::Unsaved => fail(
-            diags,
-            value_text::Problem {
-                message: format!("this cell's formula `{}` has no saved result", cell.trimmed()),
-                help: "the workbook was written by a program that does not calculate: open it in Excel or WPS and save it, or type the number".into(),
-            },
-        ),
+        CellValue::Bool(b) => {
+            fail(diags, Says::Value(Problem::YesNoForNumber(if *b { "TRUE" } else { "FALSE" }.into())))
+        }
+        CellValue::Date(d) => fail(diags, Says::Value(Problem::DateForNumber(d.to_string()))),
+        CellValue::Unsaved => fail(diags, Says::Unsaved(cell.trimmed().to_string())),
         CellValue::Text => match value_text::read(&cell.text, metric_unit) {
             Ok(Reading::Bool(b)) => Some(exact(Decimal::from(u8::from(b)), true)),
             Ok(Reading::Number { value, qualifier, unit }) => Some(Read { value, is_bool: false, qualifier, unit }),
-            Err(p) => fail(diags, p),
+            Err(p) => fail(diags, Says::Value(p)),
         },
     }
 }
-
-const BOOL_HELP: &str = "a yes/no metric takes 是 or 否 (or true/false, 1/0)";
-const NUMBER_HELP: &str = "write the figure as a number";
 
 /// One long-layout row (all its cells present) as a figure.
 pub fn long_row(row: &[Cell], as_of: bool, names: &Names, diags: &mut Vec<Diagnostic>) -> Option<SheetFigure> {
@@ -384,11 +471,11 @@ pub fn long_row(row: &[Cell], as_of: bool, names: &Names, diags: &mut Vec<Diagno
     let entity = value_text::normalize(field(0));
     let period = period_of(&row[1]);
     if entity.is_empty() {
-        diags.push(Diagnostic::error(loc(0), "the entity is empty"));
+        diags.push(Says::EntityEmpty.at(loc(0)));
         return None;
     }
     if period.is_empty() {
-        diags.push(Diagnostic::error(loc(1), "the period is empty"));
+        diags.push(Says::PeriodEmpty.at(loc(1)));
         return None;
     }
     let written = field(2);
@@ -397,8 +484,7 @@ pub fn long_row(row: &[Cell], as_of: bool, names: &Names, diags: &mut Vec<Diagno
         // Not in the catalog: validation reports it, with "did you mean".
         None if is_metric_id(written) => (written.to_string(), None),
         None => {
-            let message = format!("`{written}` names no metric (write its id or its catalog name)");
-            diags.push(names.unknown(loc(2), message, written));
+            diags.push(names.unknown(loc(2), written, false));
             return None;
         }
     };
@@ -408,10 +494,7 @@ pub fn long_row(row: &[Cell], as_of: bool, names: &Names, diags: &mut Vec<Diagno
         "at_most" => Some(Qualifier::AtMost),
         "approx" => Some(Qualifier::Approx),
         other => {
-            let hint = suggestion(other, ["at_least", "at_most", "approx", "missing"]).unwrap_or_else(|| {
-                "leave it empty for an exact figure, or write at_least, at_most, approx or missing".into()
-            });
-            diags.push(Diagnostic::error(loc(4), format!("unknown qualifier `{other}`")).with_help(hint));
+            diags.push(Says::UnknownQualifier(other.to_string()).at(loc(4)));
             return None;
         }
     };
@@ -419,26 +502,20 @@ pub fn long_row(row: &[Cell], as_of: bool, names: &Names, diags: &mut Vec<Diagno
     let unit_column = Some(field(5).to_string()).filter(|u| !u.is_empty());
     let (value, is_bool, qualifier, unit, unit_loc) = if field(4) == "missing" {
         if !row[3].is_empty() {
-            diags.push(Diagnostic::error(
-                loc(3),
-                "a missing figure has no value: leave `value` empty and say why in `source`",
-            ));
+            diags.push(Says::MissingWithValue.at(loc(3)));
             return None;
         }
         // The `source` cell says why: it is the reason, as `missing = "…"` is in TOML.
         match source.take() {
             Some(why) => (Err(why), metric_unit == Some("bool"), Qualifier::Exact, None, None),
             None => {
-                diags.push(Diagnostic::error(loc(6), "a missing figure needs `source` saying why it is missing"));
+                diags.push(Says::MissingNeedsSource.at(loc(6)));
                 return None;
             }
         }
     } else {
         if row[3].is_empty() {
-            diags.push(Diagnostic::error(
-                loc(3),
-                "the value is empty; write qualifier `missing` (with the reason in `source`) for a missing figure",
-            ));
+            diags.push(Says::ValueEmpty.at(loc(3)));
             return None;
         }
         // A metric not in the catalog: read the value for the unit column's unit.
@@ -455,22 +532,13 @@ pub fn long_row(row: &[Cell], as_of: bool, names: &Names, diags: &mut Vec<Diagno
             (Some(c), Qualifier::Exact) => c,
             (Some(c), q) if c == q => q,
             (Some(c), q) => {
-                diags.push(
-                    Diagnostic::error(
-                        loc(3),
-                        format!("the value says {}, but the qualifier column says {}", q.key(), c.key()),
-                    )
-                    .with_help("leave the qualifier empty to take the value's word, or make them agree"),
-                );
+                diags.push(Says::QualifierDisagrees { value: q, column: c }.at(loc(3)));
                 return None;
             }
         };
         let (unit, unit_loc) = match (read.unit, unit_column) {
             (Some(a), Some(b)) if a != b => {
-                diags.push(Diagnostic::error(
-                    loc(5),
-                    format!("the value is written in `{a}` but the unit column says `{b}`"),
-                ));
+                diags.push(Says::UnitDisagrees { value: a, column: b }.at(loc(5)));
                 return None;
             }
             (Some(a), _) => (Some(a), Some(loc(3))),
@@ -504,11 +572,11 @@ pub fn wide_row(row: &[Cell], wide: &Wide, diags: &mut Vec<Diagnostic>) -> Vec<S
     let entity = value_text::normalize(first.trimmed());
     let period = row.get(1).map(period_of).unwrap_or_default();
     if entity.is_empty() {
-        diags.push(Diagnostic::error(first.loc.clone(), "the entity is empty"));
+        diags.push(Says::EntityEmpty.at(first.loc.clone()));
         return out;
     }
     let Some(period_cell) = row.get(1).filter(|_| !period.is_empty()) else {
-        diags.push(Diagnostic::error(row.get(1).unwrap_or(first).loc.clone(), "the period is empty"));
+        diags.push(Says::PeriodEmpty.at(row.get(1).unwrap_or(first).loc.clone()));
         return out;
     };
     let as_of = match wide.as_of.and_then(|i| row.get(i)) {
@@ -526,10 +594,7 @@ pub fn wide_row(row: &[Cell], wide: &Wide, diags: &mut Vec<Diagnostic>) -> Vec<S
         let (id, unit, metric_unit, header) = match column {
             Column::Metric { id, unit, metric_unit, header } => (id, unit, metric_unit, header),
             Column::Unnamed => {
-                diags.push(
-                    Diagnostic::error(cell.loc.clone(), "this cell is in a column with no header")
-                        .with_help("head the column with a metric's id or name, or clear the cell"),
-                );
+                diags.push(Says::NoColumnHeader.at(cell.loc.clone()));
                 continue;
             }
             Column::Bad => continue,
@@ -564,7 +629,7 @@ pub fn entity_row(row: &[Cell], diags: &mut Vec<Diagnostic>) -> Option<RawEntity
     let id = field(0).to_string();
     let loc = row[0].loc.clone();
     if !is_id(&id) {
-        diags.push(Diagnostic::error(loc, format!("entity id `{id}` is not a valid id (ids match [a-z][a-z0-9_-]*)")));
+        diags.push(Says::BadEntityId(id).at(loc));
         return None;
     }
     let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
@@ -605,7 +670,7 @@ mod tests {
         assert_eq!(names.get("b").map(|m| m.0), Some("b"));
         assert_eq!(names.get("独有").map(|m| m.0), Some("d"));
         assert_eq!(names.get("共用"), None);
-        let d = names.unknown(Loc::new(0, 0..1), String::new(), "共用");
+        let d = names.unknown(Loc::new(0, 0..1), "共用", true);
         assert_eq!(d.message, "`共用` is the catalog name of several metrics (`b`, `c`)");
     }
 

@@ -19,20 +19,65 @@ pub enum Reading {
     Bool(bool),
 }
 
-/// Why a value cell cannot be read: the message and a hint.
+/// Why a value cell cannot be read. Every message and hint of this module is
+/// worded here ([`Problem::message`], [`Problem::help`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub message: String,
-    pub help: String,
+pub enum Problem {
+    NotANumber(String),
+    /// The number does not fit a decimal (the message from the number reader).
+    TooLarge(String),
+    NotYesNo(String),
+    YesNoForNumber(String),
+    DateForNumber(String),
+    TwoWords {
+        text: String,
+        first: &'static str,
+        second: &'static str,
+    },
+    UnitDoesNotConvert {
+        text: String,
+        unit: String,
+        metric_unit: String,
+    },
+    UnitWithoutMetricUnit {
+        text: String,
+        unit: String,
+    },
 }
 
-fn problem(message: String, help: &str) -> Problem {
-    Problem { message, help: help.to_string() }
-}
+impl Problem {
+    pub fn message(&self) -> String {
+        match self {
+            Problem::NotANumber(text) => format!("`{text}` is not a number"),
+            Problem::TooLarge(message) => message.clone(),
+            Problem::NotYesNo(text) => format!("`{text}` is not a yes/no answer"),
+            Problem::YesNoForNumber(text) => format!("`{text}` is a yes/no answer, but this metric is a number"),
+            Problem::DateForNumber(date) => format!("this cell holds the date {date}, not a figure"),
+            Problem::TwoWords { text, first, second } => {
+                format!("`{text}` has two qualifier words, `{first}` and `{second}`")
+            }
+            Problem::UnitDoesNotConvert { text, unit, metric_unit } => {
+                format!("`{text}`: unit `{unit}` does not convert to `{metric_unit}`, the metric's unit")
+            }
+            Problem::UnitWithoutMetricUnit { text, unit } => {
+                format!("`{text}`: unit `{unit}` given, but the metric has no unit in the catalog")
+            }
+        }
+    }
 
-const NUMBER_HELP: &str =
-    "write a number as reports do: 1500, 1,500, １５００, 16000余, 16000余件, 超3500, 近100, 约2000, 300以上, 2.4亿元";
-const BOOL_HELP: &str = "a yes/no metric takes 是 or 否 (or true/false, 1/0)";
+    pub fn help(&self) -> String {
+        match self {
+            Problem::NotANumber(_) | Problem::DateForNumber(_) => "write a number as reports do: 1500, 1,500, １５００, 16000余, 16000余件, 超3500, 近100, 约2000, 300以上, 2.4亿元",
+            Problem::TooLarge(_) => "kaohe holds up to 28 significant digits",
+            Problem::NotYesNo(_) => "a yes/no metric takes 是 or 否 (or true/false, 1/0)",
+            Problem::YesNoForNumber(_) => "write the number the report gives",
+            Problem::TwoWords { .. } => "write one: 16000余, 超3500, 近100 or 约2000",
+            Problem::UnitDoesNotConvert { .. } => "money converts among 元, 万元 and 亿元; every other unit only to itself",
+            Problem::UnitWithoutMetricUnit { .. } => "write the number alone",
+        }
+        .to_string()
+    }
+}
 
 /// Qualifier words written before the number, longest first.
 const BEFORE: &[(&str, Qualifier)] = &[
@@ -83,23 +128,17 @@ pub fn read(text: &str, unit: Option<&str>) -> Result<Reading, Problem> {
         return match text.to_lowercase().as_str() {
             "是" | "true" | "1" => Ok(Reading::Bool(true)),
             "否" | "false" | "0" => Ok(Reading::Bool(false)),
-            _ => Err(problem(format!("`{text}` is not a yes/no answer"), BOOL_HELP)),
+            _ => Err(Problem::NotYesNo(text)),
         };
     }
     if matches!(text.to_lowercase().as_str(), "是" | "否" | "true" | "false") {
-        return Err(problem(
-            format!("`{text}` is a yes/no answer, but this metric is a number"),
-            "write the number the report gives",
-        ));
+        return Err(Problem::YesNoForNumber(text));
     }
     let mut qualifier: Option<(Qualifier, &str)> = None;
     let mut set = |q: Qualifier, word: &'static str| -> Result<(), Problem> {
         match qualifier.replace((q, word)) {
             None => Ok(()),
-            Some((_, first)) => Err(problem(
-                format!("`{text}` has two qualifier words, `{first}` and `{word}`"),
-                "write one: 16000余, 超3500, 近100 or 约2000",
-            )),
+            Some((_, first)) => Err(Problem::TwoWords { text: text.clone(), first, second: word }),
         }
     };
     let mut rest = text.as_str();
@@ -110,9 +149,9 @@ pub fn read(text: &str, unit: Option<&str>) -> Result<Reading, Problem> {
     let number_len = rest.bytes().take_while(|b| b.is_ascii_digit() || matches!(b, b',' | b'.' | b'-' | b'+')).count();
     let (number, mut tail) = rest.split_at(number_len);
     if number.is_empty() {
-        return Err(problem(format!("`{text}` is not a number"), NUMBER_HELP));
+        return Err(Problem::NotANumber(text));
     }
-    let value = number_value(number).ok_or_else(|| problem(format!("`{text}` is not a number"), NUMBER_HELP))??;
+    let value = number_value(number).ok_or_else(|| Problem::NotANumber(text.clone()))??;
     if let Some((word, q)) = RIGHT_AFTER.iter().find(|(w, _)| tail.starts_with(w)) {
         set(*q, word)?;
         tail = &tail[word.len()..];
@@ -126,7 +165,7 @@ pub fn read(text: &str, unit: Option<&str>) -> Result<Reading, Problem> {
         None
     } else if !is_unit_word(written_unit) && unit.is_none_or(|u| unit_factor(written_unit, u).is_none()) {
         // `23O`: a typo, not a unit.
-        return Err(problem(format!("`{text}` is not a number"), NUMBER_HELP));
+        return Err(Problem::NotANumber(text));
     } else {
         Some(check_unit(&text, written_unit, unit)?.to_string())
     };
@@ -154,7 +193,7 @@ fn number_value(number: &str) -> Option<Result<Decimal, Problem>> {
     if !is_numeric_string(&plain) {
         return None;
     }
-    Some(exact(&plain).map_err(|m| problem(m, "kaohe holds up to 28 significant digits")))
+    Some(exact(&plain).map_err(Problem::TooLarge))
 }
 
 /// Whether `word` is a unit kaohe knows by name (money, the whole-thing units, `%`).
@@ -166,14 +205,12 @@ fn is_unit_word(word: &str) -> bool {
 pub fn check_unit<'u>(text: &str, written: &'u str, metric_unit: Option<&str>) -> Result<&'u str, Problem> {
     match metric_unit {
         Some(mu) if unit_factor(written, mu).is_some() => Ok(written),
-        Some(mu) => Err(problem(
-            format!("`{text}`: unit `{written}` does not convert to `{mu}`, the metric's unit"),
-            "money converts among 元, 万元 and 亿元; every other unit only to itself",
-        )),
-        None => Err(problem(
-            format!("`{text}`: unit `{written}` given, but the metric has no unit in the catalog"),
-            "write the number alone",
-        )),
+        Some(mu) => Err(Problem::UnitDoesNotConvert {
+            text: text.to_string(),
+            unit: written.to_string(),
+            metric_unit: mu.to_string(),
+        }),
+        None => Err(Problem::UnitWithoutMetricUnit { text: text.to_string(), unit: written.to_string() }),
     }
 }
 
@@ -333,7 +370,7 @@ mod tests {
             ),
         ];
         for (text, unit, expected) in cases {
-            let got = read(text, *unit).map_err(|p| p.message);
+            let got = read(text, *unit).map_err(|p| p.message());
             if expected.is_err() && got.is_err() && text.starts_with("999") {
                 continue; // the wording of an overflow belongs to `exact`
             }

@@ -37,17 +37,86 @@ pub struct ReadSheet {
     pub rows: Vec<(u32, Vec<Cell<'static>>)>,
 }
 
+/// Every problem this module reports, worded in one place ([`Says::message`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Says {
+    NotAZip(String),
+    Damaged(String),
+    Unpacks(u64),
+    Password,
+    CannotRead(String),
+    NotAWorksheet,
+    SheetUnreadable(String),
+    TooManyColumns(u32),
+    TooManyCells,
+}
+
+impl Says {
+    fn message(&self) -> String {
+        match self {
+            Says::NotAZip(e) => format!("this is not an .xlsx workbook (not a zip archive: {e})"),
+            Says::Damaged(e) => format!("this workbook's archive is damaged ({e})"),
+            Says::Unpacks(limit) => {
+                format!(
+                    "this workbook unpacks to more than {} MiB, the most kaohe unpacks from one workbook",
+                    limit >> 20
+                )
+            }
+            Says::Password => "this workbook is protected by a password: kaohe cannot read it".into(),
+            Says::CannotRead(e) => format!("this is not a workbook kaohe can read ({e})"),
+            Says::NotAWorksheet => "it is not a worksheet (a chart?): skipped".into(),
+            Says::SheetUnreadable(e) => format!("cannot read it ({e})"),
+            Says::TooManyColumns(col) => {
+                format!("it has a cell in column {col}; kaohe reads sheets of up to {MAX_SHEET_COLUMNS} columns")
+            }
+            Says::TooManyCells => {
+                format!("it has more than {MAX_SHEET_CELLS} cells, the most kaohe reads in one sheet")
+            }
+        }
+    }
+
+    fn help(&self) -> Option<&'static str> {
+        match self {
+            Says::CannotRead(_) | Says::Damaged(_) => {
+                Some("kaohe reads .xlsx workbooks as Excel and WPS save them; save it again as .xlsx")
+            }
+            _ => None,
+        }
+    }
+
+    /// About the whole file, or about one of its sheets.
+    fn about(&self, path: &str, sheet: Option<&str>) -> Diagnostic {
+        let message = match sheet {
+            Some(name) => format!("sheet `{name}`: {}", self.message()),
+            None => self.message(),
+        };
+        let d = if *self == Says::NotAWorksheet {
+            Diagnostic::file_notice(path, message)
+        } else {
+            Diagnostic::file_error(path, message)
+        };
+        match self.help() {
+            Some(help) => d.with_help(help),
+            None => d,
+        }
+    }
+}
+
 /// Read every sheet of a workbook. Problems with the whole file are reported and
 /// give no sheets; a sheet too large to read is reported and left out.
 pub fn read(path: &str, bytes: Vec<u8>, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Vec<ReadSheet> {
-    if let Err(message) = check_archive(&bytes, MAX_UNPACKED_BYTES) {
-        diags.push(Diagnostic::file_error(path, message));
+    if let Err(says) = check_archive(&bytes, MAX_UNPACKED_BYTES) {
+        diags.push(says.about(path, None));
         return Vec::new();
     }
     let mut book = match Xlsx::new(Cursor::new(bytes)) {
         Ok(book) => book,
+        Err(XlsxError::Password) => {
+            diags.push(Says::Password.about(path, None));
+            return Vec::new();
+        }
         Err(e) => {
-            diags.push(Diagnostic::file_error(path, cannot_read(&e)).with_help(HELP));
+            diags.push(Says::CannotRead(e.to_string()).about(path, None));
             return Vec::new();
         }
     };
@@ -55,65 +124,39 @@ pub fn read(path: &str, bytes: Vec<u8>, sources: &mut Sources, diags: &mut Vec<D
     for name in book.sheet_names() {
         match sheet_cells(&mut book, &name) {
             Ok(cells) => out.push(build(path, name, cells, sources)),
-            Err(SheetError::NotAWorksheet) => {
-                diags.push(Diagnostic::file_notice(
-                    path,
-                    format!("sheet `{name}` is not a worksheet (a chart?): skipped"),
-                ));
-            }
-            Err(SheetError::Message(m)) => diags.push(Diagnostic::file_error(path, format!("sheet `{name}`: {m}"))),
+            Err(says) => diags.push(says.about(path, Some(&name))),
         }
     }
     out
-}
-
-const HELP: &str = "kaohe reads .xlsx workbooks as Excel and WPS save them; save it again as .xlsx";
-
-fn cannot_read(e: &XlsxError) -> String {
-    match e {
-        XlsxError::Password => "this workbook is protected by a password: kaohe cannot read it".into(),
-        e => format!("this is not a workbook kaohe can read ({e})"),
-    }
 }
 
 /// The archive's entries unpack to no more than `limit` bytes in all: counted by
 /// unpacking them into nothing (an archive may declare sizes that are not true), and
 /// stopped as soon as the limit is passed, so that a "zip bomb" costs at most the
 /// time to unpack `limit` bytes and no memory.
-fn check_archive(bytes: &[u8], limit: u64) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("this is not an .xlsx workbook (not a zip archive: {e})"))?;
+fn check_archive(bytes: &[u8], limit: u64) -> Result<(), Says> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| Says::NotAZip(e.to_string()))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip.by_index(i).map_err(|e| format!("this workbook's archive is damaged ({e})"))?;
+        let entry = zip.by_index(i).map_err(|e| Says::Damaged(e.to_string()))?;
         let mut bounded = entry.take(limit - total + 1);
-        let n = std::io::copy(&mut bounded, &mut std::io::sink())
-            .map_err(|e| format!("this workbook's archive is damaged ({e})"))?;
-        total += n;
+        total += std::io::copy(&mut bounded, &mut std::io::sink()).map_err(|e| Says::Damaged(e.to_string()))?;
         if total > limit {
-            return Err(format!(
-                "this workbook unpacks to more than {} MiB, the most kaohe unpacks from one workbook",
-                limit >> 20
-            ));
+            return Err(Says::Unpacks(limit));
         }
     }
     Ok(())
-}
-
-enum SheetError {
-    NotAWorksheet,
-    Message(String),
 }
 
 /// A cell as read: (row, column), what it holds, and its text as shown.
 type RawCell = (u32, u32, CellValue, String);
 
 /// Stream a sheet's non-empty cells, counting them against the limits.
-fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCell>, SheetError> {
+fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCell>, Says> {
     let mut reader = match book.worksheet_cells_reader(name) {
         Ok(r) => r,
-        Err(XlsxError::NotAWorksheet(_)) => return Err(SheetError::NotAWorksheet),
-        Err(e) => return Err(SheetError::Message(format!("cannot read it ({e})"))),
+        Err(XlsxError::NotAWorksheet(_)) => return Err(Says::NotAWorksheet),
+        Err(e) => return Err(Says::SheetUnreadable(e.to_string())),
     };
     let percent: Vec<bool> = reader
         .styles()
@@ -124,15 +167,11 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
     let mut dense: usize = 0;
     let mut row_start = (u32::MAX, 0u32);
     loop {
-        let next =
-            reader.next_cell_with_style_id().map_err(|e| SheetError::Message(format!("cannot read it ({e})")))?;
+        let next = reader.next_cell_with_style_id().map_err(|e| Says::SheetUnreadable(e.to_string()))?;
         let Some((cell, style)) = next else { break };
         let (row, col) = cell.get_position();
         if col >= MAX_SHEET_COLUMNS {
-            return Err(SheetError::Message(format!(
-                "it has a cell in column {}; kaohe reads sheets of up to {MAX_SHEET_COLUMNS} columns",
-                col + 1
-            )));
+            return Err(Says::TooManyColumns(col + 1));
         }
         let Some((value, text)) = convert(cell.get_value(), percent.get(style).copied().unwrap_or(false)) else {
             continue;
@@ -144,9 +183,7 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
         dense += (col + 1).saturating_sub(row_start.1) as usize;
         row_start.1 = row_start.1.max(col + 1);
         if dense > MAX_SHEET_CELLS {
-            return Err(SheetError::Message(format!(
-                "it has more than {MAX_SHEET_CELLS} cells, the most kaohe reads in one sheet"
-            )));
+            return Err(Says::TooManyCells);
         }
         cells.push((row, col, value, text));
     }
@@ -154,10 +191,9 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
     // A formula whose result was never saved (a workbook written by a program that
     // does not calculate) reads as empty: found in a second pass, so that it is an
     // error rather than a figure silently missing.
-    let mut reader =
-        book.worksheet_cells_reader(name).map_err(|e| SheetError::Message(format!("cannot read it ({e})")))?;
+    let mut reader = book.worksheet_cells_reader(name).map_err(|e| Says::SheetUnreadable(e.to_string()))?;
     while let Some(record) =
-        reader.next_cell_with_formula_metadata().map_err(|e| SheetError::Message(format!("cannot read it ({e})")))?
+        reader.next_cell_with_formula_metadata().map_err(|e| Says::SheetUnreadable(e.to_string()))?
     {
         let empty = match &record.value {
             DataRef::Empty => true,
@@ -176,9 +212,7 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
         };
         dense += 1;
         if dense > MAX_SHEET_CELLS {
-            return Err(SheetError::Message(format!(
-                "it has more than {MAX_SHEET_CELLS} cells, the most kaohe reads in one sheet"
-            )));
+            return Err(Says::TooManyCells);
         }
         cells.push((record.pos.0, record.pos.1, CellValue::Unsaved, text));
     }
@@ -295,7 +329,7 @@ mod tests {
         let bomb = zeros(3 << 20);
         assert!(bomb.len() < 1 << 16, "{}", bomb.len());
         assert_eq!(
-            check_archive(&bomb, 1 << 20),
+            check_archive(&bomb, 1 << 20).map_err(|s| s.message()),
             Err("this workbook unpacks to more than 1 MiB, the most kaohe unpacks from one workbook".into())
         );
         assert_eq!(check_archive(&bomb, 4 << 20), Ok(()));
