@@ -12,6 +12,114 @@ use super::limits::{MAX_FIGURES, MAX_PERIODS, MAX_PERIODS_PER_ENTITY, Tally, ove
 use super::raw::{RawEntity, RawPeriod};
 use super::workbook::ReadSheet;
 use crate::diagnostic::{Candidates, Diagnostic, FileId, Loc, Sources};
+use crate::model::Date;
+
+/// Every problem this module reports, worded in one place ([`Says::message`],
+/// [`Says::help`]), so that the wording can move to the text module in one step.
+#[derive(Clone, Debug)]
+enum Says {
+    QuoteNeverClosed,
+    TextAfterQuote,
+    /// A quoted field running on for this many more lines, then text after its quote.
+    QuoteRunsOn(usize),
+    /// The header of neither layout (`entities`: of an entities file); `entities_elsewhere`
+    /// when it is the entities header in a figures file.
+    BadHeader {
+        entities: bool,
+        entities_elsewhere: bool,
+    },
+    RowWidth {
+        fields: usize,
+        header: usize,
+    },
+    EntitiesSheetHeader(String),
+    RightOfTags,
+    RightOfHeader,
+    SheetSkipped(String),
+    SharedEntityName {
+        name: String,
+        ids: Vec<String>,
+    },
+    AsOfDisagrees {
+        date: Date,
+        existing: Date,
+        period: String,
+        entity: String,
+    },
+    GivenTwice {
+        metric: String,
+        entity: String,
+        period: String,
+        first: String,
+    },
+}
+
+impl Says {
+    fn message(&self) -> String {
+        match self {
+            Says::QuoteNeverClosed => {
+                "this quoted field is never closed: no `\"` ends the quote that opens here".into()
+            }
+            Says::TextAfterQuote => "text follows the closing quote of the field that opens here".into(),
+            Says::QuoteRunsOn(lines) => format!(
+                "the quoted field that opens here runs on for {lines} more line{} and is followed by text after its closing quote: is its closing `\"` missing?",
+                if *lines == 1 { "" } else { "s" }
+            ),
+            Says::BadHeader { .. } => "this CSV file does not start with the expected header".into(),
+            Says::RowWidth { fields, header } => format!("this row has {fields} fields; the header has {header}"),
+            Says::EntitiesSheetHeader(sheet) => {
+                format!("sheet `{sheet}` declares entities, but its first row is not their header")
+            }
+            Says::RightOfTags => "this cell is right of the last column (tags)".into(),
+            Says::RightOfHeader => "this cell is right of the header's last column".into(),
+            Says::SheetSkipped(sheet) => {
+                format!("sheet `{sheet}` skipped: its first row is not the header of a layout (CONTRACT §6)")
+            }
+            Says::SharedEntityName { name, ids } => {
+                let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+                format!("`{name}` is the name of several entities ({})", ids.join(", "))
+            }
+            Says::AsOfDisagrees { date, existing, period, entity } => {
+                format!("`as_of` {date} disagrees with {existing} given for period `{period}` of `{entity}`")
+            }
+            Says::GivenTwice { metric, entity, period, .. } => {
+                format!("`{metric}` of `{entity}` in period `{period}` is given twice")
+            }
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            Says::QuoteNeverClosed | Says::TextAfterQuote | Says::QuoteRunsOn(_) => {
+                "a field in quotes ends with `\"`; a quote inside it is written twice (`\"\"`)".into()
+            }
+            Says::BadHeader { entities_elsewhere: true, .. } => {
+                "this is the header of an entities list: name the file entities.csv".into()
+            }
+            Says::BadHeader { entities: true, .. } | Says::EntitiesSheetHeader(_) => {
+                "the header is id,name,kind,tags".into()
+            }
+            Says::BadHeader { .. } => format!(
+                "the header is {} (optionally followed by ,as_of), or, in the wide layout, entity,period[,as_of] and one column per metric",
+                LONG_HEADER.join(",")
+            ),
+            Says::SharedEntityName { .. } => "write the id of the one you mean".into(),
+            Says::GivenTwice { first, .. } => format!("it is first given at {first}"),
+            _ => return None,
+        })
+    }
+
+    fn at(&self, loc: Loc) -> Diagnostic {
+        let d = Diagnostic::error(loc, self.message());
+        match self.help() {
+            Some(help) => d.with_help(help),
+            None => d,
+        }
+    }
+}
+
+/// What the message for an unknown entity suggests when nothing is close.
+const DECLARE_IT: &str = "declare it in entities.csv (id,name,kind,tags) or in a TOML data file";
 
 /// A CSV record with the byte span of each of its fields in the file.
 struct Row<'t> {
@@ -122,23 +230,14 @@ fn next_line(bytes: &[u8], at: usize) -> usize {
 /// A quoted field opened at `open` that is not closed (`after` is `None`), or whose
 /// closing quote (ending at `after`) is followed by more text.
 fn quote_error(text: &str, file: FileId, open: usize, after: Option<usize>, diags: &mut Vec<Diagnostic>) {
-    let loc = Loc::new(file, open..open + 1);
-    let d = match after {
-        None => Diagnostic::error(loc, "this quoted field is never closed: no `\"` ends the quote that opens here"),
-        Some(a) => {
-            let lines = text[open..a].bytes().filter(|&b| b == b'\n').count();
-            let message = if lines == 0 {
-                "text follows the closing quote of the field that opens here".to_string()
-            } else {
-                format!(
-                    "the quoted field that opens here runs on for {lines} more line{} and is followed by text after its closing quote: is its closing `\"` missing?",
-                    if lines == 1 { "" } else { "s" }
-                )
-            };
-            Diagnostic::error(loc, message)
-        }
+    let says = match after {
+        None => Says::QuoteNeverClosed,
+        Some(a) => match text[open..a].bytes().filter(|&b| b == b'\n').count() {
+            0 => Says::TextAfterQuote,
+            lines => Says::QuoteRunsOn(lines),
+        },
     };
-    diags.push(d.with_help("a field in quotes ends with `\"`; a quote inside it is written twice (`\"\"`)"));
+    diags.push(says.at(Loc::new(file, open..open + 1)));
 }
 
 impl<'t> Row<'t> {
@@ -152,15 +251,7 @@ impl<'t> Row<'t> {
 }
 
 fn header_error(span: Range<usize>, file: FileId, entities: bool) -> Diagnostic {
-    let help = if entities {
-        "the header is id,name,kind,tags".to_string()
-    } else {
-        format!(
-            "the header is {} (optionally followed by ,as_of), or, in the wide layout, entity,period[,as_of] and one column per metric",
-            LONG_HEADER.join(",")
-        )
-    };
-    Diagnostic::error(Loc::new(file, span), "this CSV file does not start with the expected header").with_help(help)
+    Says::BadHeader { entities, entities_elsewhere: false }.at(Loc::new(file, span))
 }
 
 /// `entities.csv`: `id,name,kind,tags` (tags separated by `;`).
@@ -180,10 +271,9 @@ pub fn entities(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
             return;
         }
         if row.len() != ENTITY_HEADER.len() {
-            diags.push(Diagnostic::error(
-                Loc::new(file, row.span.clone()),
-                format!("this row has {} fields; the header has {}", row.len(), ENTITY_HEADER.len()),
-            ));
+            diags.push(
+                Says::RowWidth { fields: row.len(), header: ENTITY_HEADER.len() }.at(Loc::new(file, row.span.clone())),
+            );
             return;
         }
         out.extend(layout::entity_row(&row.cells(file), diags));
@@ -211,14 +301,10 @@ pub fn figures(
             let cells = row.cells(file);
             let found = layout::figures_header(&cells, names, diags);
             if found.is_none() {
-                let d = header_error(row.span.clone(), file, false);
-                // An entities list under another name.
-                let d = if layout::is_entities_header(&cells) {
-                    d.with_help("this is the header of an entities list: name the file entities.csv")
-                } else {
-                    d
-                };
-                diags.push(d);
+                // An entities list under another name is told so.
+                let elsewhere = layout::is_entities_header(&cells);
+                let says = Says::BadHeader { entities: false, entities_elsewhere: elsewhere };
+                diags.push(says.at(Loc::new(file, row.span.clone())));
             }
             header = Some(found);
             return;
@@ -231,10 +317,8 @@ pub fn figures(
             Some(Layout::Long { as_of }) => {
                 let width = LONG_HEADER.len() + usize::from(*as_of);
                 if row.len() != width {
-                    diags.push(Diagnostic::error(
-                        Loc::new(file, row.span.clone()),
-                        format!("this row has {} fields; the header has {width}", row.len()),
-                    ));
+                    diags
+                        .push(Says::RowWidth { fields: row.len(), header: width }.at(Loc::new(file, row.span.clone())));
                     return;
                 }
                 if let Some(f) = layout::long_row(&row.cells(file), *as_of, names, diags) {
@@ -277,13 +361,7 @@ pub fn sheet_entities(sheet: &ReadSheet, diags: &mut Vec<Diagnostic>) -> Vec<Raw
     let header_ok = sheet.rows.first().is_some_and(|(r, cells)| *r == 0 && layout::is_entities_header(cells));
     if !header_ok {
         let loc = sheet.rows.first().and_then(|(_, c)| c.first()).map_or(Loc::new(sheet.file, 0..0), |c| c.loc.clone());
-        diags.push(
-            Diagnostic::error(
-                loc,
-                format!("sheet `{}` declares entities, but its first row is not their header", sheet.name),
-            )
-            .with_help("the header is id,name,kind,tags"),
-        );
+        diags.push(Says::EntitiesSheetHeader(sheet.name.clone()).at(loc));
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -294,7 +372,7 @@ pub fn sheet_entities(sheet: &ReadSheet, diags: &mut Vec<Diagnostic>) -> Vec<Raw
         if let Some(extra) =
             cells.get(ENTITY_HEADER.len()..).and_then(|rest| rest.iter().find(|c| !c.text.trim().is_empty()))
         {
-            diags.push(Diagnostic::error(extra.loc.clone(), "this cell is right of the last column (tags)"));
+            diags.push(Says::RightOfTags.at(extra.loc.clone()));
             continue;
         }
         out.extend(layout::entity_row(&padded(cells, ENTITY_HEADER.len()), diags));
@@ -317,10 +395,7 @@ pub fn sheet_figures(
         _ => None,
     };
     let Some(found) = found else {
-        diags.push(Diagnostic::file_notice(
-            path,
-            format!("sheet `{}` skipped: its first row is not the header of a layout (CONTRACT §6)", sheet.name),
-        ));
+        diags.push(Diagnostic::file_notice(path, Says::SheetSkipped(sheet.name.clone()).message()));
         return;
     };
     for (_, cells) in &sheet.rows[1..] {
@@ -332,7 +407,7 @@ pub fn sheet_figures(
                 let width = LONG_HEADER.len() + usize::from(*as_of);
                 if let Some(extra) = cells.get(width..).and_then(|rest| rest.iter().find(|c| !c.text.trim().is_empty()))
                 {
-                    diags.push(Diagnostic::error(extra.loc.clone(), "this cell is right of the header's last column"));
+                    diags.push(Says::RightOfHeader.at(extra.loc.clone()));
                     continue;
                 }
                 if let Some(f) = layout::long_row(&padded(cells, width), *as_of, names, diags) {
@@ -409,14 +484,7 @@ impl Merger {
             (Some(&i), _) => Some(i),
             (None, Some(Ok(i))) => Some(*i),
             (None, Some(Err(ids))) => {
-                let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
-                diags.push(
-                    Diagnostic::error(
-                        f.entity_loc,
-                        format!("`{}` is the name of several entities ({})", f.entity, ids.join(", ")),
-                    )
-                    .with_help("write the id of the one you mean"),
-                );
+                diags.push(Says::SharedEntityName { name: f.entity.clone(), ids: ids.clone() }.at(f.entity_loc));
                 return;
             }
             (None, None) => None,
@@ -425,7 +493,7 @@ impl Merger {
             diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_suggestion(
                 &f.entity,
                 &self.ids,
-                Some("declare it in entities.csv (id,name,kind,tags) or in a TOML data file"),
+                Some(DECLARE_IT),
             ));
             return;
         };
@@ -466,13 +534,9 @@ impl Merger {
         if let Some((d, loc)) = f.as_of {
             match period.as_of {
                 Some(existing) if existing != d => {
-                    diags.push(Diagnostic::error(
-                        loc,
-                        format!(
-                            "`as_of` {d} disagrees with {existing} given for period `{}` of `{}`",
-                            f.period, entity.id
-                        ),
-                    ));
+                    let says =
+                        Says::AsOfDisagrees { date: d, existing, period: f.period.clone(), entity: entity.id.clone() };
+                    diags.push(says.at(loc));
                     return;
                 }
                 _ => period.as_of = Some(d),
@@ -513,13 +577,13 @@ impl Merger {
             for (k, v) in period.values.iter().enumerate() {
                 if twice[k] {
                     let first = first_of.get(v.metric.as_str()).map_or_else(String::new, |l| sources.place(l));
-                    diags.push(
-                        Diagnostic::error(
-                            v.loc.clone(),
-                            format!("`{}` of `{}` in period `{}` is given twice", v.metric, entity.id, period.id),
-                        )
-                        .with_help(format!("it is first given at {first}")),
-                    );
+                    let says = Says::GivenTwice {
+                        metric: v.metric.clone(),
+                        entity: entity.id.clone(),
+                        period: period.id.clone(),
+                        first,
+                    };
+                    diags.push(says.at(v.loc.clone()));
                 } else {
                     first_of.insert(&v.metric, &v.loc);
                 }
