@@ -565,24 +565,29 @@ pub fn long_row(row: &[Cell], as_of: bool, names: &Names, diags: &mut Vec<Diagno
     })
 }
 
-/// One wide-layout row as figures, one per non-empty metric cell.
-pub fn wide_row(row: &[Cell], wide: &Wide, diags: &mut Vec<Diagnostic>) -> Vec<SheetFigure> {
+/// The entity a wide-layout row names (as written, with its place), if its
+/// entity, period and `as_of` cells are right, and the row's figures, one per
+/// non-empty metric cell. The entity is given even when no figure came out, so that
+/// an unknown one is reported once for its row.
+pub type WideRow = (Option<(String, Loc)>, Vec<SheetFigure>);
+
+pub fn wide_row(row: &[Cell], wide: &Wide, diags: &mut Vec<Diagnostic>) -> WideRow {
     let mut out = Vec::new();
-    let Some(first) = row.first() else { return out };
+    let Some(first) = row.first() else { return (None, out) };
     let entity = value_text::normalize(first.trimmed());
     let period = row.get(1).map(period_of).unwrap_or_default();
     if entity.is_empty() {
         diags.push(Says::EntityEmpty.at(first.loc.clone()));
-        return out;
+        return (None, out);
     }
     let Some(period_cell) = row.get(1).filter(|_| !period.is_empty()) else {
         diags.push(Says::PeriodEmpty.at(row.get(1).unwrap_or(first).loc.clone()));
-        return out;
+        return (None, out);
     };
     let as_of = match wide.as_of.and_then(|i| row.get(i)) {
         Some(cell) => match as_of_of(cell, &period, diags) {
             Ok(a) => a,
-            Err(()) => return out,
+            Err(()) => return (None, out),
         },
         None => None,
     };
@@ -620,7 +625,7 @@ pub fn wide_row(row: &[Cell], wide: &Wide, diags: &mut Vec<Diagnostic>) -> Vec<S
             },
         });
     }
-    out
+    (Some((entity, first.loc.clone())), out)
 }
 
 /// One entities-layout row (`id,name,kind,tags`, all cells present) as an entity.

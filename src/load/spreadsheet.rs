@@ -326,9 +326,7 @@ pub fn figures(
                 }
             }
             Some(Layout::Wide(wide)) => {
-                for f in layout::wide_row(&row.cells(file), wide, diags) {
-                    merger.add(entities, f, diags);
-                }
+                merger.add_row(entities, layout::wide_row(&row.cells(file), wide, diags), diags);
             }
         }
     });
@@ -415,9 +413,7 @@ pub fn sheet_figures(
                 }
             }
             Layout::Wide(wide) => {
-                for f in layout::wide_row(cells, wide, diags) {
-                    merger.add(entities, f, diags);
-                }
+                merger.add_row(entities, layout::wide_row(cells, wide, diags), diags);
             }
         }
     }
@@ -479,24 +475,43 @@ impl Merger {
         }
     }
 
-    pub fn add(&mut self, entities: &mut [RawEntity], f: SheetFigure, diags: &mut Vec<Diagnostic>) {
-        let found = match (self.index.get(&f.entity), self.by_name.get(&f.entity)) {
-            (Some(&i), _) => Some(i),
-            (None, Some(Ok(i))) => Some(*i),
+    /// The entity a row names by its id or its name; an error if none.
+    fn find(&self, entity: &str, loc: &Loc, diags: &mut Vec<Diagnostic>) -> Option<usize> {
+        match (self.index.get(entity), self.by_name.get(entity)) {
+            (Some(&i), _) | (None, Some(&Ok(i))) => Some(i),
             (None, Some(Err(ids))) => {
-                diags.push(Says::SharedEntityName { name: f.entity.clone(), ids: ids.clone() }.at(f.entity_loc));
-                return;
+                diags.push(Says::SharedEntityName { name: entity.to_string(), ids: ids.clone() }.at(loc.clone()));
+                None
             }
-            (None, None) => None,
-        };
-        let Some(i) = found else {
-            diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_suggestion(
-                &f.entity,
-                &self.ids,
-                Some(DECLARE_IT),
-            ));
-            return;
-        };
+            (None, None) => {
+                diags.push(Diagnostic::error(loc.clone(), format!("unknown entity `{entity}`")).with_suggestion(
+                    entity,
+                    &self.ids,
+                    Some(DECLARE_IT),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A long-layout figure.
+    pub fn add(&mut self, entities: &mut [RawEntity], f: SheetFigure, diags: &mut Vec<Diagnostic>) {
+        if let Some(i) = self.find(&f.entity, &f.entity_loc, diags) {
+            self.add_to(i, entities, f, diags);
+        }
+    }
+
+    /// A wide-layout row's figures, its entity found once.
+    pub fn add_row(&mut self, entities: &mut [RawEntity], row: layout::WideRow, diags: &mut Vec<Diagnostic>) {
+        let (Some((entity, loc)), figures) = row else { return };
+        if let Some(i) = self.find(&entity, &loc, diags) {
+            for f in figures {
+                self.add_to(i, entities, f, diags);
+            }
+        }
+    }
+
+    fn add_to(&mut self, i: usize, entities: &mut [RawEntity], f: SheetFigure, diags: &mut Vec<Diagnostic>) {
         let entity = &mut entities[i];
         if !self.indexed[i] {
             self.indexed[i] = true;
