@@ -528,6 +528,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cells_are_named_as_spreadsheets_name_them() {
+        for (row, col, name) in [
+            (0, 0, "A1"),
+            (6, 2, "C7"),
+            (0, 25, "Z1"),
+            (0, 26, "AA1"),
+            (9, 701, "ZZ10"),
+            (0, 702, "AAA1"),
+            (1_048_575, 16_383, "XFD1048576"),
+        ] {
+            assert_eq!(cell_name(row, col), name);
+        }
+    }
+
+    #[test]
+    fn a_sheet_place_is_its_cell() {
+        let mut sources = Sources::default();
+        let id = sources.add_sheet(
+            "data/f.xlsx".into(),
+            "entity\n\n23O\n".into(),
+            Sheet { name: "表1".into(), cells: vec![(0, 0), (1, 0), (1, 1)] },
+        );
+        assert_eq!(sources.place(&Loc::new(id, 0..6)), "data/f.xlsx:表1!A1");
+        assert_eq!(sources.place(&Loc::new(id, 8..11)), "data/f.xlsx:表1!B2");
+        let d = Diagnostic::error(Loc::new(id, 8..11), "`23O` is not a number");
+        assert_eq!(d.render(&sources), "data/f.xlsx:表1!B2: `23O` is not a number\n  |\n2 | 23O\n  | ^^^\n");
+    }
+
+    #[test]
     fn line_col_counts_characters() {
         let text = "a = 1\n名称 = \"x\"\n";
         assert_eq!(line_col(text, 0), (1, 1));
