@@ -171,6 +171,8 @@ enum X {
     D(u16, u8, u8),
     F(&'static str, &'static str),
     B(bool),
+    /// Text merged over this many rows downwards (the cells below are left empty).
+    M(&'static str, u32),
     E,
 }
 
@@ -193,6 +195,7 @@ fn workbook(sheets: &[(&str, Vec<Vec<X>>)]) -> Vec<u8> {
                         .map(|_| ()),
                     X::F(f, result) => sheet.write_formula(r, c, Formula::new(*f).set_result(*result)).map(|_| ()),
                     X::B(b) => sheet.write_boolean(r, c, *b).map(|_| ()),
+                    X::M(s, rows) => sheet.merge_range(r, c, r + rows - 1, c, s, &Format::new()).map(|_| ()),
                     X::E => Ok(()),
                 }
                 .unwrap();
@@ -254,8 +257,9 @@ fn wide_book() -> Vec<u8> {
             S("费减比例"),
             S("has_ip_office"),
         ],
-        vec![S("绵竹市"), N(2015.0), E, N(537.0), N(220.0), S("2.4亿元"), S("16000余件"), P(0.02675), E, B(true)],
-        vec![S("mianzhu"), N(2016.0), D(2016, 9, 30), N(301.0)],
+        // One county's name merged over its two rows, as office tables have it.
+        vec![X::M("绵竹市", 2), N(2015.0), E, N(537.0), N(220.0), S("2.4亿元"), S("16000余件"), P(0.02675), E, B(true)],
+        vec![E, N(2016.0), D(2016, 9, 30), N(301.0)],
         vec![
             S("青山县"),
             N(2015.0),

@@ -216,6 +216,41 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
         }
         cells.push((record.pos.0, record.pos.1, CellValue::Unsaved, text));
     }
+    drop(reader);
+    // A merged cell (a county's name over its rows for two years) holds its value
+    // in its first cell only; every cell it covers reads as that value.
+    let merged = book.merge_cells_by_sheet_name(name).unwrap_or_default();
+    if !merged.is_empty() {
+        let at: std::collections::HashMap<(u32, u32), usize> =
+            cells.iter().enumerate().map(|(i, c)| ((c.0, c.1), i)).collect();
+        // Every covered cell is counted, so that overlapping regions cannot make
+        // this loop long.
+        let mut covered: usize = 0;
+        for region in merged {
+            let Some(&first) = at.get(&region.start) else { continue };
+            if region.start.1 >= MAX_SHEET_COLUMNS {
+                continue;
+            }
+            let (value, text) = (cells[first].2.clone(), cells[first].3.clone());
+            let cols = region.start.1..=region.end.1.min(MAX_SHEET_COLUMNS - 1);
+            for row in region.start.0..=region.end.0 {
+                for col in cols.clone() {
+                    covered += 1;
+                    if covered > MAX_SHEET_CELLS {
+                        return Err(Says::TooManyCells);
+                    }
+                    if (row, col) == region.start || at.contains_key(&(row, col)) {
+                        continue;
+                    }
+                    dense += 1;
+                    if dense > MAX_SHEET_CELLS {
+                        return Err(Says::TooManyCells);
+                    }
+                    cells.push((row, col, value.clone(), text.clone()));
+                }
+            }
+        }
+    }
     cells.sort_by_key(|c| (c.0, c.1));
     cells.dedup_by_key(|c| (c.0, c.1));
     Ok(cells)
