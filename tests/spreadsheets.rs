@@ -543,7 +543,7 @@ qingshan,2015,ip_pledge_financing,2.4亿元,,万元,,
 qingshan,2015,closure_rate,60%以下,at_most,,,
 qingshan,2015,fee_rate,约1,,,,2015年2月30日
 ";
-    let wide = "entity,period,as_of,专利申请量,发明专利申请量\nmianzhu,2016,2016-06-30,301,\nmianzhu,2017,2016-12-31,5,\n新区,2015,,7,\n黄山县,2015,,7,3\n";
+    let wide = "entity,period,as_of,专利申请量,发明专利申请量\nmianzhu,2016,2016-06-30,301,\nmianzhu,2017,2016-12-31,5,\n新区,2015,,7,\n黄山县,2015,,7,3\n合 计,2015,,308,3\n";
     let dir = workspace(&[
         ("data/mianzhu.toml", mianzhu.into()),
         (

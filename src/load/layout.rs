@@ -350,7 +350,9 @@ pub fn figures_header(row: &[Cell], names: &Names, diags: &mut Vec<Diagnostic>) 
 /// A wide header cell: a metric's id or name, whole, else with a trailing unit in
 /// brackets (`专利申请量（件）`, `专利申请量 (件)`).
 fn column(cell: &Cell, names: &Names, diags: &mut Vec<Diagnostic>) -> Column {
-    let word = cell.trimmed();
+    // A header cell broken over lines (Alt+Enter in Excel) reads as one line.
+    let joined = cell.trimmed().replace(['\r', '\n'], "");
+    let word = joined.as_str();
     if word.is_empty() {
         return Column::Unnamed;
     }
@@ -733,6 +735,7 @@ mod tests {
         ok(&["单位", "期间", " patent_applications "], "wide as_of=None patent_applications:-");
         ok(&["entity", "period", "专利申请量（件）"], "wide as_of=None patent_applications:件");
         ok(&["entity", "period", "专利申请量 (件)"], "wide as_of=None patent_applications:件");
+        ok(&["entity", "period", "专利\n申请量\r\n（件）"], "wide as_of=None patent_applications:件");
         ok(&["entity", "period", "知识产权质押融资额（亿元）"], "wide as_of=None ip_pledge_financing:亿元");
         ok(&["entity", "period", "ip_pledge_financing(元)"], "wide as_of=None ip_pledge_financing:元");
         ok(&["entity", "period", "", "是否设立知识产权局"], "wide as_of=None unnamed has_ip_office:-");

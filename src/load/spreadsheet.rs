@@ -52,6 +52,8 @@ enum Says {
         period: String,
         first: String,
     },
+    /// A row named 合计 (a table's totals).
+    TotalsRow(String),
 }
 
 impl Says {
@@ -85,6 +87,7 @@ impl Says {
             Says::GivenTwice { metric, entity, period, .. } => {
                 format!("`{metric}` of `{entity}` in period `{period}` is given twice")
             }
+            Says::TotalsRow(word) => format!("unknown entity `{word}`: a totals row is not an entity"),
         }
     }
 
@@ -105,6 +108,9 @@ impl Says {
             ),
             Says::SharedEntityName { .. } => "write the id of the one you mean".into(),
             Says::GivenTwice { first, .. } => format!("it is first given at {first}"),
+            Says::TotalsRow(_) => {
+                "delete the row (kaohe adds up nothing itself), or declare an entity of that name".into()
+            }
             _ => return None,
         })
     }
@@ -116,6 +122,12 @@ impl Says {
             None => d,
         }
     }
+}
+
+/// Whether a row's entity is a table's totals (合计, 总计, 小计, in any spacing).
+fn is_totals(entity: &str) -> bool {
+    let word: String = entity.chars().filter(|c| !c.is_whitespace()).collect();
+    matches!(word.as_str(), "合计" | "总计" | "小计" | "共计" | "总数")
 }
 
 /// What the message for an unknown entity suggests when nothing is close.
@@ -481,6 +493,10 @@ impl Merger {
             (Some(&i), _) | (None, Some(&Ok(i))) => Some(i),
             (None, Some(Err(ids))) => {
                 diags.push(Says::SharedEntityName { name: entity.to_string(), ids: ids.clone() }.at(loc.clone()));
+                None
+            }
+            (None, None) if is_totals(entity) => {
+                diags.push(Says::TotalsRow(entity.to_string()).at(loc.clone()));
                 None
             }
             (None, None) => {
