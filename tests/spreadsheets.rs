@@ -299,8 +299,24 @@ fn without_results(book: &[u8]) -> Vec<u8> {
 
 static N_WS: AtomicUsize = AtomicUsize::new(0);
 
+/// A temporary workspace folder, removed when dropped.
+struct Ws(PathBuf);
+
+impl std::ops::Deref for Ws {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Ws {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A new workspace with the catalog and plan, and `files` written under it.
-fn workspace(files: &[(&str, Vec<u8>)]) -> PathBuf {
+fn workspace(files: &[(&str, Vec<u8>)]) -> Ws {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "spreadsheets-{}-{}",
         std::process::id(),
@@ -316,7 +332,7 @@ fn workspace(files: &[(&str, Vec<u8>)]) -> PathBuf {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
-    dir
+    Ws(dir)
 }
 
 /// (exit code, stdout, stderr) of kaohe run in `dir`.
