@@ -102,11 +102,41 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offsets where lines start, built the first time a place is asked for.
     lines: OnceLock<Vec<usize>>,
+    /// For a workbook sheet, whose `text` holds one cell's text per line: the sheet
+    /// and the cell of each line, so that places print as `path:SHEET!C7`.
+    pub sheet: Option<Box<Sheet>>,
+}
+
+/// A workbook sheet's name and the cell (0-based row and column) of each line of
+/// the text standing for it.
+#[derive(Clone, Debug)]
+pub struct Sheet {
+    pub name: String,
+    pub cells: Vec<(u32, u32)>,
+}
+
+/// `C7` for row 6, column 2 (both 0-based), as spreadsheets name cells.
+pub fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        c -= 1;
+        letters.push(char::from(b'A' + (c % 26) as u8));
+        c /= 26;
+    }
+    letters.iter().rev().collect::<String>() + &(u64::from(row) + 1).to_string()
 }
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> Self {
-        SourceFile { path, text, lines: OnceLock::new() }
+        SourceFile { path, text, lines: OnceLock::new(), sheet: None }
+    }
+
+    /// The cell a byte offset of a sheet's text stands for.
+    fn cell_of(&self, offset: usize) -> Option<(u32, u32)> {
+        let sheet = self.sheet.as_ref()?;
+        let (line, _) = self.line_of(clamp_boundary(&self.text, offset));
+        sheet.cells.get(line).copied()
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -160,6 +190,14 @@ impl Sources {
         self.files.len() - 1
     }
 
+    /// A workbook sheet: `text` holds one cell's text per line, `cells` the cell of each.
+    pub fn add_sheet(&mut self, path: String, text: String, sheet: Sheet) -> FileId {
+        let mut file = SourceFile::new(path, text);
+        file.sheet = Some(Box::new(sheet));
+        self.files.push(file);
+        self.files.len() - 1
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id]
     }
@@ -172,6 +210,9 @@ impl Sources {
     /// `path:line:col` of a place, as diagnostics print it (the path escaped).
     pub fn place(&self, loc: &Loc) -> String {
         let file = self.get(loc.file);
+        if let (Some(sheet), Some((row, col))) = (&file.sheet, file.cell_of(loc.span.start)) {
+            return format!("{}:{}!{}", escape_text(&file.path), escape_text(&sheet.name), cell_name(row, col));
+        }
         let (line, col) = file.line_col(loc.span.start);
         format!("{}:{line}:{col}", escape_text(&file.path))
     }
@@ -429,9 +470,11 @@ fn snippet(file: &SourceFile, span: Range<usize>, severity: Severity, help: Opti
         Severity::Warning => Level::WARNING,
         Severity::Notice => Level::NOTE,
     };
+    // A sheet's cell is shown with its spreadsheet row number.
+    let line_number = file.cell_of(span.start).map_or(line + 1, |(row, _)| row as usize + 1);
     let mut group = Group::with_level(level.clone()).element(
         Snippet::source(shown.as_str())
-            .line_start(line + 1)
+            .line_start(line_number)
             .annotation(AnnotationKind::Primary.span(local_start..local_end)),
     );
     if let Some(help) = help {
@@ -636,6 +679,35 @@ pub fn did_you_mean_message<'a>(word: &str, candidates: impl IntoIterator<Item =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_named_as_spreadsheets_name_them() {
+        for (row, col, name) in [
+            (0, 0, "A1"),
+            (6, 2, "C7"),
+            (0, 25, "Z1"),
+            (0, 26, "AA1"),
+            (9, 701, "ZZ10"),
+            (0, 702, "AAA1"),
+            (1_048_575, 16_383, "XFD1048576"),
+        ] {
+            assert_eq!(cell_name(row, col), name);
+        }
+    }
+
+    #[test]
+    fn a_sheet_place_is_its_cell() {
+        let mut sources = Sources::default();
+        let id = sources.add_sheet(
+            "data/f.xlsx".into(),
+            "entity\n\n23O\n".into(),
+            Sheet { name: "表1".into(), cells: vec![(0, 0), (1, 0), (1, 1)] },
+        );
+        assert_eq!(sources.place(&Loc::new(id, 0..6)), "data/f.xlsx:表1!A1");
+        assert_eq!(sources.place(&Loc::new(id, 8..11)), "data/f.xlsx:表1!B2");
+        let d = Diagnostic::error(Loc::new(id, 8..11), "`23O` is not a number");
+        assert_eq!(d.render(&sources), "data/f.xlsx:表1!B2: `23O` is not a number\n  |\n2 | 23O\n  | ^^^\n");
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -76,6 +76,7 @@ cases! {
     s5_measure_pace_and_levers => "s5-measure-levers",
     s6_spreadsheet_input => "s6-spreadsheet",
     s6_template_the_form_to_fill_in => "s6-template",
+    s6_wide_layout_gb18030_crlf => "s6-wide-layout",
     s7_command_line_and_exit_codes => "s7-cli",
     s7_bad_inputs_every_problem_reported => "s7-bad-inputs",
     s7_hostile_text_is_escaped_in_every_format => "s7-hostile-text",

@@ -276,3 +276,128 @@ proptest! {
         prop_assert_eq!(&figures(&csv_model), &csv_expected);
     }
 }
+
+/// A figure's value cell as a report writes it, for the wide layout: the
+/// qualifier as a word, 亿元 after the number; `None` for what the wide layout
+/// cannot say (a missing figure).
+fn report_text(f: &Fig) -> Option<String> {
+    let d = number(f);
+    let unit = if f.in_yi { "亿元" } else { "" };
+    Some(match KEYS[f.qualifier] {
+        "value" => format!("{d}{unit}"),
+        "at_least" => format!("{d}余{unit}"),
+        "at_most" => format!("近{d}{unit}"),
+        "approx" => format!("约{d}{unit}"),
+        _ => return None,
+    })
+}
+
+/// A wide row: entity name, year, as_of, the cell of each metric.
+type WideRow = (String, u16, Option<String>, [Option<String>; 4]);
+
+fn wide_rows(entities: &[Ent]) -> Vec<WideRow> {
+    let mut rows = Vec::new();
+    for (i, e) in entities.iter().enumerate() {
+        for (year, date, figs) in &e.periods {
+            let mut cells: [Option<String>; 4] = Default::default();
+            for f in figs {
+                cells[f.metric] = report_text(f);
+            }
+            rows.push((format!("第{i}县"), *year, as_of(*year, *date), cells));
+        }
+    }
+    rows
+}
+
+const WIDE_HEADER: [&str; 7] = ["单位", "年度", "截至", "m0（件）", "m1 (万元)", "m2", "m3"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The same figures in the wide layout, as a CSV file and as a workbook (exact
+    /// figures in number cells, the rest as report text; entities by name), read the
+    /// same as TOML: every number exact, whatever a float cell holds.
+    #[test]
+    fn the_wide_layout_in_csv_and_workbooks_reads_as_toml(entities in prop::collection::vec(ent(), 1..4)) {
+        // What the wide layout can say: no missing figures, no sources.
+        let entities: Vec<Ent> = entities
+            .into_iter()
+            .map(|e| Ent {
+                periods: e
+                    .periods
+                    .into_iter()
+                    .map(|(y, d, figs)| {
+                        let figs = figs
+                            .into_iter()
+                            .filter(|f| KEYS[f.qualifier] != "missing")
+                            .map(|f| Fig { source: None, ..f })
+                            .collect();
+                        (y, d, figs)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let as_toml = base();
+        let as_csv = base();
+        let as_book = base();
+        let mut declared = String::from("id,name,kind,tags\n");
+        for (i, e) in entities.iter().enumerate() {
+            let id = format!("e{i}");
+            let toml = write_toml(&id, e).replacen('\n', &format!("\nname = \"第{i}县\"\n"), 1);
+            as_toml.write(&format!("data/e{i}.toml"), toml.as_bytes());
+            let _ = writeln!(declared, "{id},第{i}县,,");
+        }
+        let rows = wide_rows(&entities);
+        let mut csv = WIDE_HEADER.join(",") + "\r\n";
+        for (name, year, date, cells) in &rows {
+            let cells: Vec<String> = cells.iter().map(|c| c.clone().unwrap_or_default()).collect();
+            let _ = write!(csv, "{name},{year},{},{}\r\n", date.clone().unwrap_or_default(), cells.join(","));
+        }
+        as_csv.write("data/entities.csv", declared.as_bytes());
+        as_csv.write("data/figures.csv", csv.as_bytes());
+
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("entities").unwrap();
+        for (r, line) in declared.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+        let sheet = book.add_worksheet();
+        for (c, h) in WIDE_HEADER.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, (name, year, date, cells)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            sheet.write_string(r, 0, name).unwrap();
+            sheet.write_number(r, 1, f64::from(*year)).unwrap();
+            if let Some(d) = date {
+                sheet.write_string(r, 2, d.replace('-', "/")).unwrap();
+            }
+            for (k, cell) in cells.iter().enumerate() {
+                let Some(text) = cell else { continue };
+                let col = 3 + k as u16;
+                // A plain number goes in a number cell, as the float nearest to it.
+                match text.parse::<f64>() {
+                    Ok(x) => sheet.write_number(r, col, x).map(|_| ()),
+                    Err(_) => sheet.write_string(r, col, text).map(|_| ()),
+                }
+                .unwrap();
+            }
+        }
+        as_book.write("data/figures.xlsx", &book.save_to_buffer().unwrap());
+
+        let (toml_model, toml_errors) = read(&as_toml);
+        prop_assert!(toml_errors.is_empty(), "{}", toml_errors.join(""));
+        let (csv_model, csv_errors) = read(&as_csv);
+        prop_assert!(csv_errors.is_empty(), "{}\n{csv}", csv_errors.join(""));
+        let (book_model, book_errors) = read(&as_book);
+        prop_assert!(book_errors.is_empty(), "{}", book_errors.join(""));
+        let expected = figures(&toml_model);
+        let written: usize = entities.iter().flat_map(|e| &e.periods).map(|p| p.2.len()).sum();
+        prop_assert_eq!(expected.len(), written);
+        prop_assert_eq!(&figures(&csv_model), &expected, "{}", csv);
+        prop_assert_eq!(&figures(&book_model), &expected);
+    }
+}

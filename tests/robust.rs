@@ -311,7 +311,6 @@ fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
         ("data/e.TOML", ENTITY),
         ("data/F.Csv", format!("{CSV_HEADER}e,2015,b,3,,,\n").as_bytes()),
         ("data/plan.xls", b"x"),
-        ("data/book.xlsx", b"x"),
         ("data/notes.docx", b"x"),
         ("rules/figures.csv", b"x"),
         ("data/README.md", b"x"),
@@ -327,16 +326,14 @@ fn other_files_are_named_in_a_warning_and_notes_are_quiet() {
     // The plain skips are one line naming each; the one with a hint keeps its own.
     assert_eq!(
         out.stderr,
-        "data/book.xlsx: warning: not read: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
-         warning: 2 files are skipped, not read: data/notes.docx, rules/figures.csv (--verbose shows each)\n\
+        "warning: 2 files are skipped, not read: data/notes.docx, rules/figures.csv (--verbose shows each)\n\
          data/plan.xls: warning: skipped: kaohe does not read .xls spreadsheets; save it as .xlsx or .csv\n"
     );
     let out = kaohe_in(&ws, &["check", "--verbose"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stderr,
-        "data/book.xlsx: warning: not read: this version of kaohe does not read workbooks (.xlsx) yet\n  = help: save each sheet as CSV in the layout of CONTRACT §6\n\
-         data/notes.docx: warning: skipped: kaohe reads *.toml and *.csv files in a data folder\n\
+        "data/notes.docx: warning: skipped: kaohe reads *.toml, *.csv and *.xlsx files in a data folder\n\
          data/plan.xls: warning: skipped: kaohe does not read .xls spreadsheets; save it as .xlsx or .csv\n\
          rules/figures.csv: warning: skipped: kaohe reads *.toml files in a rules folder\n"
     );

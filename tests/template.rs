@@ -476,11 +476,7 @@ fn the_form_read_back_as_the_only_data_gives_the_same_evaluation() {
 
 /// The round trip through kaohe's own spreadsheet reader: the workbook form, unchanged,
 /// as the only data folder.
-///
-/// TODO(issue 10, the workbook reader): run this once `.xlsx` files in data folders
-/// are read (the "in" work of issue 10); until then a workbook is not data.
 #[test]
-#[ignore = "needs the workbook reader of issue 10"]
 fn the_workbook_form_read_by_kaohe_gives_the_same_evaluation() {
     let ws = fixture();
     let before = kaohe_in(&ws, &["eval", "--format", "json"]);

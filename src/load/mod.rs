@@ -4,10 +4,13 @@
 //! types, unknown keys) are found here; cross-file checks happen in `validate`.
 
 mod files;
+mod layout;
 pub mod limits;
 pub mod raw;
 mod spreadsheet;
 mod toml_value;
+mod value_text;
+mod workbook;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -88,23 +91,23 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     // to them row by row.
     // TOML data files are parsed on every core; what they give is taken in file
     // order, so the result is the same on one core or many.
-    let mut data_files = files::collect_all(&data, Tree::Data, diags);
-    data_files.retain(|path| {
-        if files::kind(path) != Some(FileKind::Workbook) {
-            return true;
-        }
-        // Until the workbook reader is merged, a workbook is named, never silently
-        // dropped; one named on the command line cannot be read, an error (CONTRACT §1).
-        let named = data.iter().any(|root| root == path);
-        let d = if named {
-            Diagnostic::file_error(display(path), Message::WorkbookNotReadYet)
+    let data_files = files::collect_all(&data, Tree::Data, diags);
+    // Workbooks are read as bytes, never as text (they are zip archives).
+    let is_book = |p: &Path| files::kind(p) == Some(FileKind::Workbook);
+    let mut books = Vec::new();
+    let mut ids: Vec<Option<FileId>> = Vec::with_capacity(data_files.len());
+    for path in &data_files {
+        if is_book(path) {
+            ids.push(None);
+            if let Some(bytes) = files::read_bytes(path, &mut budget, diags) {
+                let shown = display(path);
+                let sheets = workbook::read(&shown, bytes, sources, diags);
+                books.push((shown, sheets));
+            }
         } else {
-            Diagnostic::file_warning(display(path), Message::WorkbookNotReadYet)
-        };
-        diags.push(d.with_help(Message::WorkbookHelp));
-        false
-    });
-    let ids: Vec<Option<FileId>> = data_files.iter().map(|p| read_text(p, &mut budget, sources, diags)).collect();
+            ids.push(read_text(path, &mut budget, sources, diags));
+        }
+    }
     let shared: &Sources = sources;
     let parsed: Vec<Option<(Option<RawEntity>, Vec<Diagnostic>)>> = data_files
         .par_iter()
@@ -134,9 +137,22 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
             figure_files.push(id);
         }
     }
+    for sheet in books.iter().flat_map(|(_, sheets)| sheets) {
+        if spreadsheet::is_entities_sheet(&sheet.name) {
+            for entity in spreadsheet::sheet_entities(sheet, diags) {
+                add_entity(&mut ws.entities, entity, &mut tally, diags);
+            }
+        }
+    }
+    let names = layout::Names::new(ws.catalog.as_ref());
     let mut merger = spreadsheet::Merger::new(&ws.entities, tally);
     for id in figure_files {
-        spreadsheet::figures(sources, id, &mut ws.entities, &mut merger, diags);
+        spreadsheet::figures(sources, id, &names, &mut ws.entities, &mut merger, diags);
+    }
+    for (path, sheets) in &books {
+        for sheet in sheets.iter().filter(|s| !spreadsheet::is_entities_sheet(&s.name)) {
+            spreadsheet::sheet_figures(path, sheet, &names, &mut ws.entities, &mut merger, diags);
+        }
     }
     merger.finish(&mut ws.entities, sources, diags);
     ws

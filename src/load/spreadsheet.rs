@@ -7,27 +7,131 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use rust_decimal::Decimal;
-
+use super::layout::{self, Cell, CellValue, ENTITY_HEADER, LONG_HEADER, Layout, Names, SheetFigure};
 use super::limits::{MAX_FIGURES, MAX_PERIODS, MAX_PERIODS_PER_ENTITY, Tally, over_message};
-use super::raw::{RawEntity, RawExtra, RawPeriod, RawValue, is_id, is_metric_id};
-use super::toml_value::{exact, is_numeric_string};
-use crate::diagnostic::{Candidates, Diagnostic, FileId, Loc, Sources, suggestion};
-use crate::model::{Date, Qualifier};
+use super::raw::{RawEntity, RawPeriod};
+use super::workbook::ReadSheet;
+use crate::diagnostic::{Candidates, Diagnostic, FileId, Loc, Sources};
+use crate::model::Date;
 
-const FIGURE_HEADER: [&str; 7] = ["entity", "period", "metric", "value", "qualifier", "unit", "source"];
-const ENTITY_HEADER: [&str; 4] = ["id", "name", "kind", "tags"];
-
-/// One figure read from a CSV row, not yet attached to its entity.
+/// Every problem this module reports, worded in one place ([`Says::message`],
+/// [`Says::help`]), so that the wording can move to the text module in one step.
 #[derive(Clone, Debug)]
-struct CsvFigure<'t> {
-    entity: &'t str,
-    entity_loc: Loc,
-    period: &'t str,
-    period_loc: Loc,
-    as_of: Option<(Date, Loc)>,
-    value: RawValue,
+enum Says {
+    QuoteNeverClosed,
+    TextAfterQuote,
+    /// A quoted field running on for this many more lines, then text after its quote.
+    QuoteRunsOn(usize),
+    /// The header of neither layout (`entities`: of an entities file); `entities_elsewhere`
+    /// when it is the entities header in a figures file.
+    BadHeader {
+        entities: bool,
+        entities_elsewhere: bool,
+    },
+    RowWidth {
+        fields: usize,
+        header: usize,
+    },
+    EntitiesSheetHeader(String),
+    RightOfTags,
+    RightOfHeader,
+    SheetSkipped(String),
+    SharedEntityName {
+        name: String,
+        ids: Vec<String>,
+    },
+    AsOfDisagrees {
+        date: Date,
+        existing: Date,
+        period: String,
+        entity: String,
+    },
+    GivenTwice {
+        metric: String,
+        entity: String,
+        period: String,
+        first: String,
+    },
+    /// A row named 合计 (a table's totals).
+    TotalsRow(String),
 }
+
+impl Says {
+    fn message(&self) -> String {
+        match self {
+            Says::QuoteNeverClosed => {
+                "this quoted field is never closed: no `\"` ends the quote that opens here".into()
+            }
+            Says::TextAfterQuote => "text follows the closing quote of the field that opens here".into(),
+            Says::QuoteRunsOn(lines) => format!(
+                "the quoted field that opens here runs on for {lines} more line{} and is followed by text after its closing quote: is its closing `\"` missing?",
+                if *lines == 1 { "" } else { "s" }
+            ),
+            Says::BadHeader { .. } => "this CSV file does not start with the expected header".into(),
+            Says::RowWidth { fields, header } => format!("this row has {fields} fields; the header has {header}"),
+            Says::EntitiesSheetHeader(sheet) => {
+                format!("sheet `{sheet}` declares entities, but its first row is not their header")
+            }
+            Says::RightOfTags => "this cell is right of the last column (tags)".into(),
+            Says::RightOfHeader => "this cell is right of the header's last column".into(),
+            Says::SheetSkipped(sheet) => {
+                format!("sheet `{sheet}` skipped: its first row is not the header of a layout (CONTRACT §6)")
+            }
+            Says::SharedEntityName { name, ids } => {
+                let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+                format!("`{name}` is the name of several entities ({})", ids.join(", "))
+            }
+            Says::AsOfDisagrees { date, existing, period, entity } => {
+                format!("`as_of` {date} disagrees with {existing} given for period `{period}` of `{entity}`")
+            }
+            Says::GivenTwice { metric, entity, period, .. } => {
+                format!("`{metric}` of `{entity}` in period `{period}` is given twice")
+            }
+            Says::TotalsRow(word) => format!("unknown entity `{word}`: a totals row is not an entity"),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            Says::QuoteNeverClosed | Says::TextAfterQuote | Says::QuoteRunsOn(_) => {
+                "a field in quotes ends with `\"`; a quote inside it is written twice (`\"\"`)".into()
+            }
+            Says::BadHeader { entities_elsewhere: true, .. } => {
+                "this is the header of an entities list: name the file entities.csv".into()
+            }
+            Says::BadHeader { entities: true, .. } | Says::EntitiesSheetHeader(_) => {
+                "the header is id,name,kind,tags".into()
+            }
+            Says::BadHeader { .. } => format!(
+                "the header is {} (optionally followed by ,as_of), or, in the wide layout, entity,period[,as_of] and one column per metric",
+                LONG_HEADER.join(",")
+            ),
+            Says::SharedEntityName { .. } => "write the id of the one you mean".into(),
+            Says::GivenTwice { first, .. } => format!("it is first given at {first}"),
+            Says::TotalsRow(_) => {
+                "delete the row (kaohe adds up nothing itself), or declare an entity of that name".into()
+            }
+            _ => return None,
+        })
+    }
+
+    fn at(&self, loc: Loc) -> Diagnostic {
+        let d = Diagnostic::error(loc, self.message());
+        match self.help() {
+            Some(help) => d.with_help(help),
+            None => d,
+        }
+    }
+}
+
+/// Whether a row's entity is a table's totals (合计, 总计, 小计, in any spacing).
+fn is_totals(entity: &str) -> bool {
+    let word: String = entity.chars().filter(|c| !c.is_whitespace()).collect();
+    matches!(word.as_str(), "合计" | "总计" | "小计" | "共计" | "总数")
+}
+
+/// What the message for an unknown entity suggests when nothing is close.
+const DECLARE_IT: &str = "declare it in entities.csv (id,name,kind,tags) or in a TOML data file";
 
 /// A CSV record with the byte span of each of its fields in the file.
 struct Row<'t> {
@@ -38,14 +142,6 @@ struct Row<'t> {
 }
 
 impl Row<'_> {
-    fn field(&self, i: usize) -> &str {
-        self.fields[i].0.trim()
-    }
-
-    fn span(&self, i: usize) -> Range<usize> {
-        self.fields[i].1.clone()
-    }
-
     fn len(&self) -> usize {
         self.fields.len()
     }
@@ -146,50 +242,28 @@ fn next_line(bytes: &[u8], at: usize) -> usize {
 /// A quoted field opened at `open` that is not closed (`after` is `None`), or whose
 /// closing quote (ending at `after`) is followed by more text.
 fn quote_error(text: &str, file: FileId, open: usize, after: Option<usize>, diags: &mut Vec<Diagnostic>) {
-    let loc = Loc::new(file, open..open + 1);
-    let d = match after {
-        None => Diagnostic::error(loc, "this quoted field is never closed: no `\"` ends the quote that opens here"),
-        Some(a) => {
-            let lines = text[open..a].bytes().filter(|&b| b == b'\n').count();
-            let message = if lines == 0 {
-                "text follows the closing quote of the field that opens here".to_string()
-            } else {
-                format!(
-                    "the quoted field that opens here runs on for {lines} more line{} and is followed by text after its closing quote: is its closing `\"` missing?",
-                    if lines == 1 { "" } else { "s" }
-                )
-            };
-            Diagnostic::error(loc, message)
-        }
+    let says = match after {
+        None => Says::QuoteNeverClosed,
+        Some(a) => match text[open..a].bytes().filter(|&b| b == b'\n').count() {
+            0 => Says::TextAfterQuote,
+            lines => Says::QuoteRunsOn(lines),
+        },
     };
-    diags.push(d.with_help("a field in quotes ends with `\"`; a quote inside it is written twice (`\"\"`)"));
+    diags.push(says.at(Loc::new(file, open..open + 1)));
 }
 
-fn check_header(
-    row: Option<&Row>,
-    expected: &[&str],
-    optional: Option<&str>,
-    file: FileId,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<bool> {
-    let names: Vec<&str> = row.map(|r| r.fields.iter().map(|(f, _)| f.trim()).collect()).unwrap_or_default();
-    let with_optional = optional.is_some_and(|o| names.len() == expected.len() + 1 && names[expected.len()] == o);
-    if names.len() >= expected.len()
-        && names[..expected.len()] == *expected
-        && (names.len() == expected.len() || with_optional)
-    {
-        return Some(with_optional);
+impl<'t> Row<'t> {
+    /// The row's fields as layout cells.
+    fn cells(&self, file: FileId) -> Vec<Cell<'t>> {
+        self.fields
+            .iter()
+            .map(|(text, span)| Cell { text: text.clone(), loc: Loc::new(file, span.clone()), value: CellValue::Text })
+            .collect()
     }
-    let span = row.map_or(0..0, |r| r.span.clone());
-    let mut wanted = expected.join(",");
-    if let Some(o) = optional {
-        wanted.push_str(&format!(" (optionally followed by ,{o})"));
-    }
-    diags.push(
-        Diagnostic::error(Loc::new(file, span), "this CSV file does not start with the expected header")
-            .with_help(format!("the header is {wanted}")),
-    );
-    None
+}
+
+fn header_error(span: Range<usize>, file: FileId, entities: bool) -> Diagnostic {
+    Says::BadHeader { entities, entities_elsewhere: false }.at(Loc::new(file, span))
 }
 
 /// `entities.csv`: `id,name,kind,tags` (tags separated by `;`).
@@ -198,182 +272,163 @@ pub fn entities(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) ->
     let mut header: Option<bool> = None;
     rows(&sources.get(file).text, file, diags, |row, diags| {
         let Some(ok) = header else {
-            header = Some(check_header(Some(&row), &ENTITY_HEADER, None, file, diags).is_some());
+            let ok = layout::is_entities_header(&row.cells(file));
+            if !ok {
+                diags.push(header_error(row.span.clone(), file, true));
+            }
+            header = Some(ok);
             return;
         };
         if !ok || row.is_blank() {
             return;
         }
         if row.len() != ENTITY_HEADER.len() {
-            diags.push(Diagnostic::error(
-                Loc::new(file, row.span.clone()),
-                format!("this row has {} fields; the header has {}", row.len(), ENTITY_HEADER.len()),
-            ));
+            diags.push(
+                Says::RowWidth { fields: row.len(), header: ENTITY_HEADER.len() }.at(Loc::new(file, row.span.clone())),
+            );
             return;
         }
-        let id = row.field(0).to_string();
-        let loc = Loc::new(file, row.span(0));
-        if !is_id(&id) {
-            diags.push(Diagnostic::error(
-                loc,
-                format!("entity id `{id}` is not a valid id (ids match [a-z][a-z0-9_-]*)"),
-            ));
-            return;
-        }
-        let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
-        let tags: Vec<String> =
-            row.field(3).split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
-        let kind = opt(row.field(2));
-        let kind_loc = kind.as_ref().map(|_| Loc::new(file, row.span(2)));
-        let tag_locs = vec![Loc::new(file, row.span(3)); tags.len()];
-        out.push(RawEntity { id, loc, name: opt(row.field(1)), kind, kind_loc, tags, tag_locs, periods: Vec::new() });
+        out.extend(layout::entity_row(&row.cells(file), diags));
     });
     if header.is_none() {
-        check_header(None, &ENTITY_HEADER, None, file, diags);
+        diags.push(header_error(0..0, file, true));
     }
     out
 }
 
-/// A figures file: `entity,period,metric,value,qualifier,unit,source[,as_of]`. Each
-/// row is attached to its entity as it is read (through `merger`), so that the rows
-/// of a large file are never all held at once.
+/// A figures file, in the long or the wide layout (CONTRACT §6). Each row is
+/// attached to its entity as it is read (through `merger`), so that the rows of a
+/// large file are never all held at once.
 pub fn figures(
     sources: &Sources,
     file: FileId,
+    names: &Names,
     entities: &mut [RawEntity],
     merger: &mut Merger,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut header: Option<Option<bool>> = None;
+    let mut header: Option<Option<Layout>> = None;
     rows(&sources.get(file).text, file, diags, |row, diags| {
-        let Some(has_as_of) = header else {
-            header = Some(check_header(Some(&row), &FIGURE_HEADER, Some("as_of"), file, diags));
+        let Some(found) = &header else {
+            let cells = row.cells(file);
+            let found = layout::figures_header(&cells, names, diags);
+            if found.is_none() {
+                // An entities list under another name is told so.
+                let elsewhere = layout::is_entities_header(&cells);
+                let says = Says::BadHeader { entities: false, entities_elsewhere: elsewhere };
+                diags.push(says.at(Loc::new(file, row.span.clone())));
+            }
+            header = Some(found);
             return;
         };
-        let Some(has_as_of) = has_as_of else { return };
         if row.is_blank() {
             return;
         }
-        let width = FIGURE_HEADER.len() + usize::from(has_as_of);
-        if row.len() != width {
-            diags.push(Diagnostic::error(
-                Loc::new(file, row.span.clone()),
-                format!("this row has {} fields; the header has {width}", row.len()),
-            ));
-            return;
-        }
-        if let Some(f) = figure(&row, file, has_as_of, diags) {
-            merger.add(entities, f, diags);
+        match found {
+            None => {}
+            Some(Layout::Long { as_of }) => {
+                let width = LONG_HEADER.len() + usize::from(*as_of);
+                if row.len() != width {
+                    diags
+                        .push(Says::RowWidth { fields: row.len(), header: width }.at(Loc::new(file, row.span.clone())));
+                    return;
+                }
+                if let Some(f) = layout::long_row(&row.cells(file), *as_of, names, diags) {
+                    merger.add(entities, f, diags);
+                }
+            }
+            Some(Layout::Wide(wide)) => {
+                merger.add_row(entities, layout::wide_row(&row.cells(file), wide, diags), diags);
+            }
         }
     });
     if header.is_none() {
-        check_header(None, &FIGURE_HEADER, Some("as_of"), file, diags);
+        diags.push(header_error(0..0, file, false));
     }
 }
 
-fn figure<'r>(row: &'r Row<'_>, file: FileId, has_as_of: bool, diags: &mut Vec<Diagnostic>) -> Option<CsvFigure<'r>> {
-    let field = |i: usize| -> &'r str { row.field(i) };
-    let loc = |i: usize| Loc::new(file, row.span(i));
-    let mut error = |i: usize, message: String| diags.push(Diagnostic::error(loc(i), message));
-    let (entity, period, metric) = (field(0), field(1), field(2));
-    if !is_id(entity) {
-        error(0, format!("entity id `{entity}` is not a valid id (ids match [a-z][a-z0-9_-]*)"));
-        return None;
-    }
-    if period.is_empty() {
-        error(1, "the period is empty".into());
-        return None;
-    }
-    if !is_metric_id(metric) {
-        error(2, format!("metric id `{metric}` is not a valid id (metric ids match [a-z][a-z0-9_]*)"));
-        return None;
-    }
-    let qualifier = match field(4) {
-        "" => Qualifier::Exact,
-        "at_least" => Qualifier::AtLeast,
-        "at_most" => Qualifier::AtMost,
-        "approx" => Qualifier::Approx,
-        "missing" => Qualifier::Exact,
-        other => {
-            let hint = suggestion(other, ["at_least", "at_most", "approx", "missing"]).unwrap_or_else(|| {
-                "leave it empty for an exact figure, or write at_least, at_most, approx or missing".into()
-            });
-            diags.push(Diagnostic::error(loc(4), format!("unknown qualifier `{other}`")).with_help(hint));
-            return None;
+/// A sheet's row padded with empty cells to `width` (a workbook row ends at its
+/// last non-empty cell); the empty cells are placed at the end of the last one.
+fn padded<'c>(row: &[Cell<'c>], width: usize) -> Vec<Cell<'c>> {
+    let mut cells = row.to_vec();
+    if let Some(last) = row.last() {
+        let end = Loc::new(last.loc.file, last.loc.span.end..last.loc.span.end);
+        while cells.len() < width {
+            cells.push(Cell { text: Cow::Borrowed(""), loc: end.clone(), value: CellValue::Text });
         }
+    }
+    cells
+}
+
+/// Whether a sheet declares entities (`entities` or `单位`, in any case).
+pub fn is_entities_sheet(name: &str) -> bool {
+    let name = name.trim();
+    name.eq_ignore_ascii_case("entities") || name == "单位"
+}
+
+/// An `entities` sheet: its entities.
+pub fn sheet_entities(sheet: &ReadSheet, diags: &mut Vec<Diagnostic>) -> Vec<RawEntity> {
+    let header_ok = sheet.rows.first().is_some_and(|(r, cells)| *r == 0 && layout::is_entities_header(cells));
+    if !header_ok {
+        let loc = sheet.rows.first().and_then(|(_, c)| c.first()).map_or(Loc::new(sheet.file, 0..0), |c| c.loc.clone());
+        diags.push(Says::EntitiesSheetHeader(sheet.name.clone()).at(loc));
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (_, cells) in &sheet.rows[1..] {
+        if cells.iter().all(|c| c.text.trim().is_empty()) {
+            continue;
+        }
+        if let Some(extra) =
+            cells.get(ENTITY_HEADER.len()..).and_then(|rest| rest.iter().find(|c| !c.text.trim().is_empty()))
+        {
+            diags.push(Says::RightOfTags.at(extra.loc.clone()));
+            continue;
+        }
+        out.extend(layout::entity_row(&padded(cells, ENTITY_HEADER.len()), diags));
+    }
+    out
+}
+
+/// A figures sheet (long or wide layout); a sheet whose first row is the header of
+/// neither is skipped with a notice naming it.
+pub fn sheet_figures(
+    path: &str,
+    sheet: &ReadSheet,
+    names: &Names,
+    entities: &mut [RawEntity],
+    merger: &mut Merger,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let found = match sheet.rows.first() {
+        Some((0, cells)) => layout::figures_header(cells, names, diags),
+        _ => None,
     };
-    let mut source = Some(field(6).to_string()).filter(|s| !s.is_empty());
-    let text = field(3);
-    let (value, is_bool) = if field(4) == "missing" {
-        if !text.is_empty() {
-            error(3, "a missing figure has no value: leave `value` empty and say why in `source`".into());
-            return None;
+    let Some(found) = found else {
+        diags.push(Diagnostic::file_notice(path, Says::SheetSkipped(sheet.name.clone()).message()));
+        return;
+    };
+    for (_, cells) in &sheet.rows[1..] {
+        if cells.iter().all(|c| c.text.trim().is_empty()) {
+            continue;
         }
-        // The `source` cell says why: it is the reason, as `missing = "…"` is in TOML.
-        match source.take() {
-            Some(why) => (Err(why), false),
-            None => {
-                error(6, "a missing figure needs `source` saying why it is missing".into());
-                return None;
-            }
-        }
-    } else {
-        match text {
-            "true" | "false" if qualifier == Qualifier::Exact => (Ok(Decimal::from(u8::from(text == "true"))), true),
-            "" => {
-                error(
-                    3,
-                    "the value is empty; write qualifier `missing` (with the reason in `source`) for a missing figure"
-                        .into(),
-                );
-                return None;
-            }
-            t if is_numeric_string(t) => match exact(t) {
-                Ok(d) => (Ok(d), false),
-                Err(message) => {
-                    error(3, format!("`{metric}`: {message}"));
-                    return None;
+        match &found {
+            Layout::Long { as_of } => {
+                let width = LONG_HEADER.len() + usize::from(*as_of);
+                if let Some(extra) = cells.get(width..).and_then(|rest| rest.iter().find(|c| !c.text.trim().is_empty()))
+                {
+                    diags.push(Says::RightOfHeader.at(extra.loc.clone()));
+                    continue;
                 }
-            },
-            t => {
-                error(3, format!("`{t}` is not a number (write digits with an optional decimal point, e.g. 2.4)"));
-                return None;
+                if let Some(f) = layout::long_row(&padded(cells, width), *as_of, names, diags) {
+                    merger.add(entities, f, diags);
+                }
+            }
+            Layout::Wide(wide) => {
+                merger.add_row(entities, layout::wide_row(cells, wide, diags), diags);
             }
         }
-    };
-    let as_of = if has_as_of && !field(7).is_empty() {
-        match Date::parse(field(7)) {
-            Some(d) if period.get(..4).and_then(|y| y.parse::<i32>().ok()).is_none_or(|y| y == d.year) => {
-                Some((d, loc(7)))
-            }
-            Some(d) => {
-                error(7, format!("`as_of` {d} is not inside period `{period}`"));
-                return None;
-            }
-            None => {
-                error(7, format!("`{}` is not a date such as 2016-06-30", field(7)));
-                return None;
-            }
-        }
-    } else {
-        None
-    };
-    let unit = Some(field(5).to_string()).filter(|u| !u.is_empty());
-    Some(CsvFigure {
-        entity,
-        entity_loc: loc(0),
-        period,
-        period_loc: loc(1),
-        as_of,
-        value: RawValue {
-            metric: metric.to_string(),
-            loc: loc(2),
-            qualifier,
-            value,
-            is_bool,
-            extra: RawExtra { unit_loc: unit.as_ref().map(|_| loc(5)), unit, source, note: None }.boxed(),
-        },
-    })
+    }
 }
 
 /// Attaches CSV figures to their entities. A figure given twice (in TOML and CSV, or
@@ -382,6 +437,9 @@ fn figure<'r>(row: &'r Row<'_>, file: FileId, has_as_of: bool, diags: &mut Vec<D
 /// only.
 pub struct Merger {
     index: HashMap<String, usize>,
+    /// Entity `name` -> index, for rows that name an entity as reports do (`绵竹市`);
+    /// for a name that several entities have, their ids.
+    by_name: HashMap<String, Result<usize, Vec<String>>>,
     /// (entity, period) -> the period's index in the entity.
     periods: HashMap<(usize, String), usize>,
     /// Whether an entity's TOML periods are in `periods` yet.
@@ -402,24 +460,74 @@ impl Merger {
     pub fn new(entities: &[RawEntity], tally: Tally) -> Self {
         Merger {
             index: entities.iter().enumerate().rev().map(|(i, e)| (e.id.clone(), i)).collect(),
+            by_name: {
+                let mut by_name: HashMap<String, Result<usize, Vec<String>>> = HashMap::new();
+                for (i, e) in entities.iter().enumerate() {
+                    let Some(name) = e.name.clone() else { continue };
+                    by_name
+                        .entry(name)
+                        .and_modify(|found| {
+                            let mut ids = match found {
+                                Ok(first) => vec![entities[*first].id.clone()],
+                                Err(ids) => std::mem::take(ids),
+                            };
+                            ids.push(e.id.clone());
+                            *found = Err(ids);
+                        })
+                        .or_insert(Ok(i));
+                }
+                by_name
+            },
             periods: HashMap::new(),
             indexed: vec![false; entities.len()],
             touched: std::collections::HashSet::new(),
-            ids: Candidates::new(entities.iter().map(|e| e.id.clone())),
+            ids: Candidates::new(entities.iter().flat_map(|e| std::iter::once(e.id.clone()).chain(e.name.clone()))),
             tally,
             full: std::collections::HashSet::new(),
         }
     }
 
-    fn add(&mut self, entities: &mut [RawEntity], f: CsvFigure, diags: &mut Vec<Diagnostic>) {
-        let Some(&i) = self.index.get(f.entity) else {
-            diags.push(Diagnostic::error(f.entity_loc, format!("unknown entity `{}`", f.entity)).with_suggestion(
-                f.entity,
-                &self.ids,
-                Some("declare it in entities.csv (id,name,kind,tags) or in a TOML data file"),
-            ));
-            return;
-        };
+    /// The entity a row names by its id or its name; an error if none.
+    fn find(&self, entity: &str, loc: &Loc, diags: &mut Vec<Diagnostic>) -> Option<usize> {
+        match (self.index.get(entity), self.by_name.get(entity)) {
+            (Some(&i), _) | (None, Some(&Ok(i))) => Some(i),
+            (None, Some(Err(ids))) => {
+                diags.push(Says::SharedEntityName { name: entity.to_string(), ids: ids.clone() }.at(loc.clone()));
+                None
+            }
+            (None, None) if is_totals(entity) => {
+                diags.push(Says::TotalsRow(entity.to_string()).at(loc.clone()));
+                None
+            }
+            (None, None) => {
+                diags.push(Diagnostic::error(loc.clone(), format!("unknown entity `{entity}`")).with_suggestion(
+                    entity,
+                    &self.ids,
+                    Some(DECLARE_IT),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A long-layout figure.
+    pub fn add(&mut self, entities: &mut [RawEntity], f: SheetFigure, diags: &mut Vec<Diagnostic>) {
+        if let Some(i) = self.find(&f.entity, &f.entity_loc, diags) {
+            self.add_to(i, entities, f, diags);
+        }
+    }
+
+    /// A wide-layout row's figures, its entity found once.
+    pub fn add_row(&mut self, entities: &mut [RawEntity], row: layout::WideRow, diags: &mut Vec<Diagnostic>) {
+        let (Some((entity, loc)), figures) = row else { return };
+        if let Some(i) = self.find(&entity, &loc, diags) {
+            for f in figures {
+                self.add_to(i, entities, f, diags);
+            }
+        }
+    }
+
+    fn add_to(&mut self, i: usize, entities: &mut [RawEntity], f: SheetFigure, diags: &mut Vec<Diagnostic>) {
         let entity = &mut entities[i];
         if !self.indexed[i] {
             self.indexed[i] = true;
@@ -457,13 +565,9 @@ impl Merger {
         if let Some((d, loc)) = f.as_of {
             match period.as_of {
                 Some(existing) if existing != d => {
-                    diags.push(Diagnostic::error(
-                        loc,
-                        format!(
-                            "`as_of` {d} disagrees with {existing} given for period `{}` of `{}`",
-                            f.period, f.entity
-                        ),
-                    ));
+                    let says =
+                        Says::AsOfDisagrees { date: d, existing, period: f.period.clone(), entity: entity.id.clone() };
+                    diags.push(says.at(loc));
                     return;
                 }
                 _ => period.as_of = Some(d),
@@ -504,13 +608,13 @@ impl Merger {
             for (k, v) in period.values.iter().enumerate() {
                 if twice[k] {
                     let first = first_of.get(v.metric.as_str()).map_or_else(String::new, |l| sources.place(l));
-                    diags.push(
-                        Diagnostic::error(
-                            v.loc.clone(),
-                            format!("`{}` of `{}` in period `{}` is given twice", v.metric, entity.id, period.id),
-                        )
-                        .with_help(format!("it is first given at {first}")),
-                    );
+                    let says = Says::GivenTwice {
+                        metric: v.metric.clone(),
+                        entity: entity.id.clone(),
+                        period: period.id.clone(),
+                        first,
+                    };
+                    diags.push(says.at(v.loc.clone()));
                 } else {
                     first_of.insert(&v.metric, &v.loc);
                 }
