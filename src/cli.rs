@@ -50,8 +50,12 @@ pub enum Command {
         /// Treat the period's data as year-to-date up to this date (YYYY-MM-DD) when they give no as_of
         #[arg(long = "as-of", value_name = "DATE")]
         as_of: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (default: from the --output extension, else table)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the result to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Label language (default: from LC_ALL / LC_MESSAGES / LANG)
         #[arg(long, value_enum)]
         lang: Option<Lang>,
@@ -74,6 +78,9 @@ pub enum Command {
         as_of: Option<String>,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
+        /// Write the working to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// One entity's metrics across all its periods, with year-on-year growth
     Trend {
@@ -83,8 +90,12 @@ pub enum Command {
         metric_ids: Vec<String>,
         #[command(flatten)]
         paths: PathArgs,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (default: from the --output extension, else table)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the result to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
@@ -103,8 +114,12 @@ pub enum Command {
         kinds: Vec<String>,
         #[command(flatten)]
         paths: PathArgs,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (default: from the --output extension, else table)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the result to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
@@ -116,6 +131,10 @@ pub enum Format {
     Markdown,
     Csv,
     Json,
+    /// One self-contained HTML page with charts (to --output or stdout)
+    Html,
+    /// An Excel workbook (needs --output)
+    Xlsx,
 }
 
 #[cfg(test)]

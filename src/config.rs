@@ -2,6 +2,8 @@
 //! before any file is read, into typed values (dates parsed, the language chosen, the
 //! format and the selection fixed). Commands take a [`Config`], never raw arguments.
 
+use std::path::{Path, PathBuf};
+
 use crate::cli::{Cli, Command, Format, PathArgs};
 use crate::load::Paths;
 use crate::model::Date;
@@ -70,6 +72,8 @@ pub struct Config {
     /// Today: `KAOHE_TODAY` (YYYY-MM-DD, for tests and reruns), else the system clock.
     pub today: Option<Date>,
     pub job: Job,
+    /// `--output FILE`: the result goes there, atomically, instead of to stdout.
+    pub output: Option<PathBuf>,
 }
 
 /// A usage error found while resolving the configuration (exit 2).
@@ -91,6 +95,48 @@ fn system_today() -> Option<Date> {
     Date::from_unix_days(i64::try_from(secs / 86_400).ok()?)
 }
 
+/// The format a file name asks for by its extension, in any case (CONTRACT §7).
+pub fn format_of(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "xlsx" => Some(Format::Xlsx),
+        "html" | "htm" => Some(Format::Html),
+        "json" => Some(Format::Json),
+        "csv" => Some(Format::Csv),
+        "md" | "markdown" => Some(Format::Markdown),
+        _ => None,
+    }
+}
+
+/// `--format`, else the extension of `--output`, else `table`; `xlsx` only to a file.
+/// `formats` are those the command can write.
+fn format(
+    asked: Option<Format>,
+    output: Option<&Path>,
+    formats: &[Format],
+    command: &str,
+) -> Result<Format, UsageError> {
+    let format = asked.or_else(|| output.and_then(format_of)).unwrap_or(Format::Table);
+    let name = |f: Format| format!("{f:?}").to_lowercase();
+    if !formats.contains(&format) {
+        let from = if asked.is_some() { String::new() } else { " (from the --output extension)".to_string() };
+        let known: Vec<String> = formats.iter().map(|f| name(*f)).collect();
+        return Err(UsageError(format!(
+            "`{command}` cannot write {}{from}; it writes {}",
+            name(format),
+            known.join(", ")
+        )));
+    }
+    if format == Format::Xlsx && output.is_none() {
+        return Err(UsageError("--format xlsx writes a workbook, which needs --output FILE".into()));
+    }
+    Ok(format)
+}
+
+const EVAL_FORMATS: [Format; 6] =
+    [Format::Table, Format::Markdown, Format::Csv, Format::Json, Format::Html, Format::Xlsx];
+const TREND_FORMATS: [Format; 4] = [Format::Table, Format::Markdown, Format::Csv, Format::Json];
+
 fn paths(p: &PathArgs) -> Paths {
     Paths { rules: p.rules.clone(), data: p.data.clone(), metrics: p.metrics.clone() }
 }
@@ -98,20 +144,21 @@ fn paths(p: &PathArgs) -> Paths {
 impl Config {
     /// Resolve `cli`; `env` reads environment variables (the locale).
     pub fn new(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, UsageError> {
-        let (paths, lang, job) = match &cli.command {
-            Command::Check { paths: p } => (paths(p), None, Job::Check),
-            Command::Eval { paths: p, entities, rulesets, period, as_of: a, format, lang, strict } => (
+        let (paths, lang, job, output) = match &cli.command {
+            Command::Check { paths: p } => (paths(p), None, Job::Check, None),
+            Command::Eval { paths: p, entities, rulesets, period, as_of: a, format: f, output, lang, strict } => (
                 paths(p),
                 *lang,
                 Job::Eval(EvalJob {
                     selection: Selection { entities: entities.clone(), rulesets: rulesets.clone() },
                     period: period.clone(),
                     as_of: as_of(a.as_deref())?,
-                    format: *format,
+                    format: format(*f, output.as_deref(), &EVAL_FORMATS, "eval")?,
                     strict: *strict,
                 }),
+                output.clone(),
             ),
-            Command::Explain { entity, rule, ruleset, paths: p, period, as_of: a, lang } => (
+            Command::Explain { entity, rule, ruleset, paths: p, period, as_of: a, lang, output } => (
                 paths(p),
                 *lang,
                 Job::Explain(ExplainJob {
@@ -121,13 +168,19 @@ impl Config {
                     period: period.clone(),
                     as_of: as_of(a.as_deref())?,
                 }),
+                output.clone(),
             ),
-            Command::Trend { entity, metric_ids, paths: p, format, lang } => (
+            Command::Trend { entity, metric_ids, paths: p, format: f, output, lang } => (
                 paths(p),
                 *lang,
-                Job::Trend(TrendJob { entity: entity.clone(), metrics: metric_ids.clone(), format: *format }),
+                Job::Trend(TrendJob {
+                    entity: entity.clone(),
+                    metrics: metric_ids.clone(),
+                    format: format(*f, output.as_deref(), &TREND_FORMATS, "trend")?,
+                }),
+                output.clone(),
             ),
-            Command::Compare { metric, period, entities, kinds, paths: p, format, lang } => (
+            Command::Compare { metric, period, entities, kinds, paths: p, format: f, output, lang } => (
                 paths(p),
                 *lang,
                 Job::Compare(CompareJob {
@@ -135,8 +188,9 @@ impl Config {
                     period: period.clone(),
                     entities: entities.clone(),
                     kinds: kinds.clone(),
-                    format: *format,
+                    format: format(*f, output.as_deref(), &TREND_FORMATS, "compare")?,
                 }),
+                output.clone(),
             ),
         };
         let today = match env("KAOHE_TODAY").filter(|t| !t.is_empty()) {
@@ -146,7 +200,7 @@ impl Config {
             ),
             None => system_today(),
         };
-        Ok(Config { paths, lang: Lang::resolve(lang, env), today, job })
+        Ok(Config { paths, lang: Lang::resolve(lang, env), today, job, output })
     }
 }
 
@@ -177,6 +231,37 @@ mod tests {
             Err(UsageError("--as-of `2016-6-30` is not a date such as 2016-06-30".into()))
         );
         assert_eq!(config(&["check", "--data", "d"], "C").map(|c| c.lang), Ok(Lang::En));
+    }
+
+    #[test]
+    fn the_format_is_asked_else_the_extension_else_table() {
+        let format = |args: &[&str]| {
+            config(args, "C").map(|c| match c.job {
+                Job::Eval(j) => j.format,
+                Job::Trend(j) => j.format,
+                _ => panic!("{args:?}"),
+            })
+        };
+        assert_eq!(format(&["eval"]), Ok(Format::Table));
+        assert_eq!(format(&["eval", "--output", "r.XLSX"]), Ok(Format::Xlsx));
+        assert_eq!(format(&["eval", "--output", "out/r.Html"]), Ok(Format::Html));
+        assert_eq!(format(&["eval", "--output", "r.md"]), Ok(Format::Markdown));
+        assert_eq!(format(&["eval", "--output", "r.csv"]), Ok(Format::Csv));
+        assert_eq!(format(&["eval", "--output", "r.json"]), Ok(Format::Json));
+        assert_eq!(format(&["eval", "--output", "report"]), Ok(Format::Table));
+        assert_eq!(format(&["eval", "--output", "r.xlsx", "--format", "csv"]), Ok(Format::Csv));
+        assert_eq!(format(&["eval", "--format", "html"]), Ok(Format::Html));
+        assert_eq!(
+            format(&["eval", "--format", "xlsx"]),
+            Err(UsageError("--format xlsx writes a workbook, which needs --output FILE".into()))
+        );
+        assert_eq!(format(&["trend", "e", "--output", "t.csv"]), Ok(Format::Csv));
+        assert_eq!(
+            format(&["trend", "e", "--output", "t.xlsx"]),
+            Err(UsageError(
+                "`trend` cannot write xlsx (from the --output extension); it writes table, markdown, csv, json".into()
+            ))
+        );
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write
         let _ = writeln!(err, "notice: nothing to evaluate: no selected rule set applies to a selected entity");
     }
     warn_unfinished_years(&work, job, config.today, err);
-    let emitter = render::emitter(job.format, config.lang);
+    let emitter = render::emitter(job.format, config.lang, config.today);
     let options = Options { as_of: job.as_of, trace: false };
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
         Ok(pool) => pool,

@@ -82,6 +82,13 @@ impl Workspace {
         let mut sources = Sources::default();
         let mut diags: Vec<Diagnostic> = Vec::new();
         let raw = load::load(&config.paths, &mut sources, &mut diags);
+        if let Some(output) = &config.output
+            && crate::output_file::names_an_input(output, sources.files.iter().map(|f| std::path::Path::new(&f.path)))
+        {
+            let shown = crate::text::shown(&output.display().to_string()).into_owned();
+            usage(err, &format!("--output `{shown}` names an input file; write the result somewhere else"));
+            return None;
+        }
         let model = validate::validate(raw, &sources, &mut diags);
         diags.sort_by_cached_key(|d| match &d.loc {
             Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),

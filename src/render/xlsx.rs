@@ -1,0 +1,606 @@
+//! `--format xlsx` (CONTRACT §7): a workbook with a summary sheet and the completion
+//! tables, numbers stored as numbers.
+//!
+//! A workbook is one zip written at the end, so it cannot stream section by section as
+//! the text formats do. `section` (which may run on several threads) keeps what the
+//! sheets need — owned, typed, compact: numbers stay `Decimal`s until they become cells
+//! — under a lock, keyed by the section's index; `finish` orders them and writes the
+//! workbook. With more than [`SHEET_PER_EVALUATION_MAX`] evaluations there is one sheet
+//! per rule set holding every entity's rows instead of one sheet per evaluation.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, Write};
+use std::sync::Mutex;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+use unicode_width::UnicodeWidthStr;
+
+use super::Emitter;
+use super::table::header_line;
+use crate::evaluate::{Status, Verdict};
+use crate::model::Date;
+use crate::report::{Row, RuleRow, Section, Summary, TargetCell};
+use crate::text::{self, Lang, report_words, words};
+
+/// Up to this many evaluations, a sheet each; beyond, a sheet per rule set (a
+/// national run has thousands, and a workbook of thousands of tabs is unusable).
+pub const SHEET_PER_EVALUATION_MAX: usize = 30;
+
+/// Excel's limit on a sheet name, in UTF-16 units.
+const SHEET_NAME_MAX: usize = 31;
+
+/// Widest column, in Excel's units (about one Latin character); longer text wraps.
+const COLUMN_MAX: usize = 60;
+
+pub struct XlsxEmitter {
+    lang: Lang,
+    /// The workbook's creation date (so that reruns give the same bytes).
+    today: Option<Date>,
+    kept: Mutex<Vec<Kept>>,
+}
+
+impl XlsxEmitter {
+    pub fn new(lang: Lang, today: Option<Date>) -> XlsxEmitter {
+        XlsxEmitter { lang, today, kept: Mutex::new(Vec::new()) }
+    }
+}
+
+/// A cell's value, typed.
+#[derive(Clone, Debug)]
+enum Value {
+    Number(Decimal),
+    /// A share in percent (136.5 is shown 136.5%).
+    Percent(Decimal),
+    Text(String),
+    Empty,
+}
+
+/// What a sheet needs from one evaluation.
+struct Kept {
+    index: usize,
+    entity_id: String,
+    /// "name (id)".
+    entity: String,
+    /// The name alone (or the id), for sheet names.
+    entity_short: String,
+    ruleset_id: String,
+    ruleset: String,
+    ruleset_short: String,
+    title: String,
+    score: Decimal,
+    max_score: Decimal,
+    pass_score: Option<Decimal>,
+    verdict: Verdict,
+    decided: String,
+    lines: Vec<Line>,
+}
+
+/// One row of a completion table.
+struct Line {
+    subtotal: bool,
+    status: Option<Status>,
+    cells: Vec<Value>,
+}
+
+/// The completion table's columns.
+fn columns(lang: Lang) -> Vec<&'static str> {
+    let (l, r) = (words(lang), report_words(lang));
+    vec![
+        l.indicator,
+        r.group,
+        r.unit,
+        r.op,
+        l.target,
+        l.actual,
+        r.qualifier,
+        l.completion,
+        r.expected_pct,
+        r.pace,
+        l.status,
+        r.score,
+        r.weight,
+        l.needs,
+        l.remark,
+    ]
+}
+
+/// The number of a target that is one figure; other targets as text (the operator has
+/// its own column).
+fn target(t: &TargetCell) -> Value {
+    match t {
+        TargetCell::Value(_, v) => Value::Number(*v),
+        TargetCell::Bool(_, b) => Value::Text(b.to_string()),
+        TargetCell::Between(..) | TargetCell::Interval(_, _, Some(_)) => Value::Text(super::target_text(t)),
+        TargetCell::Interval(_, i, None) => Value::Text(super::interval_text(i, false)),
+        TargetCell::Unknown(_) => Value::Text("—".into()),
+    }
+}
+
+fn rule_line(r: &RuleRow, s: &Section, lang: Lang) -> Line {
+    let l = words(lang);
+    let res = r.result;
+    let (actual, qualifier) = match &res.actual {
+        Ok(a) if r.is_bool() => (Value::Text(text::interval_short(a, true)), String::new()),
+        Ok(a) => {
+            let number = match (a.low, a.high) {
+                (Some(lo), Some(hi)) if lo == hi => Value::Number(lo),
+                (Some(b), None) | (None, Some(b)) => Value::Number(b),
+                _ => Value::Empty,
+            };
+            (number, text::actual_qualifier(a))
+        }
+        Err(_) => (Value::Empty, String::new()),
+    };
+    let needs: Vec<String> =
+        r.needs.iter().map(|n| text::need(n.metric, n.id, n.change, n.to, lang, s.mid_year())).collect();
+    let reason = res.reason.as_ref().map(|why| text::shown(&text::reason(why, lang)).into_owned()).unwrap_or_default();
+    let op = match &r.target {
+        TargetCell::Between(..) | TargetCell::Interval(_, _, Some(_)) => "",
+        _ => res.rule.op.symbol(),
+    };
+    let opt = |v: Option<Decimal>, f: fn(Decimal) -> Value| v.map_or(Value::Empty, f);
+    Line {
+        subtotal: false,
+        status: Some(res.status),
+        cells: vec![
+            Value::Text(text::rule_label(res.rule, r.metric, lang).into_owned()),
+            Value::Text(res.rule.group.as_deref().map(|g| text::shown(g).into_owned()).unwrap_or_default()),
+            Value::Text(r.unit().map(|u| text::shown(u).into_owned()).unwrap_or_default()),
+            Value::Text(op.into()),
+            target(&r.target),
+            actual,
+            Value::Text(qualifier),
+            opt(res.completion_pct, Value::Percent),
+            opt(res.expected_pct, Value::Percent),
+            Value::Text(res.pace.map(|p| text::pace(p, lang).to_string()).unwrap_or_default()),
+            Value::Text(text::status(res.status, lang).into()),
+            Value::Number(res.score),
+            if res.rule.bonus { Value::Text(l.bonus.into()) } else { Value::Number(res.rule.weight) },
+            Value::Text(needs.join(l.or)),
+            Value::Text(reason),
+        ],
+    }
+}
+
+fn keep(s: &Section, index: usize, lang: Lang) -> Kept {
+    let e = s.evaluation;
+    let label = |rule: &crate::model::Rule| {
+        let metric = s.rules().find(|r| std::ptr::eq(r.result.rule, rule)).and_then(|r| r.metric);
+        text::rule_label(rule, metric, lang).into_owned()
+    };
+    let mut lines = Vec::with_capacity(s.rows.len());
+    for row in &s.rows {
+        match row {
+            Row::Rule(r) => lines.push(rule_line(r, s, lang)),
+            Row::Subtotal(g) => {
+                let mut cells = vec![Value::Empty; columns(lang).len()];
+                cells[0] = Value::Text(super::table::subtotal_text(g, lang));
+                cells[11] = Value::Number(g.score);
+                cells[12] = Value::Number(g.max_score);
+                lines.push(Line { subtotal: true, status: None, cells });
+            }
+        }
+    }
+    let short = |name: &Option<String>, id: &str| text::shown(name.as_deref().unwrap_or(id)).into_owned();
+    Kept {
+        index,
+        entity_id: e.entity.id.clone(),
+        entity: text::named(e.entity.name.as_deref(), &e.entity.id),
+        entity_short: short(&e.entity.name, &e.entity.id),
+        ruleset_id: e.ruleset.id.clone(),
+        ruleset: text::named(e.ruleset.name.as_deref(), &e.ruleset.id),
+        ruleset_short: short(&e.ruleset.name, &e.ruleset.id),
+        title: header_line(s, lang),
+        score: e.score,
+        max_score: e.max_score,
+        pass_score: e.pass_score,
+        verdict: e.verdict,
+        decided: text::decided(&e.decided_by, &label, lang),
+        lines,
+    }
+}
+
+impl Emitter for XlsxEmitter {
+    fn begin(&self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn section(&self, _out: &mut dyn Write, s: &Section, index: usize) -> io::Result<()> {
+        let kept = keep(s, index, self.lang);
+        self.kept.lock().map_err(|_| io::Error::other("a rendering thread failed"))?.push(kept);
+        Ok(())
+    }
+
+    fn finish(&self, out: &mut dyn Write, _sections: usize, summary: Option<&Summary>) -> io::Result<()> {
+        let mut kept =
+            std::mem::take(&mut *self.kept.lock().map_err(|_| io::Error::other("a rendering thread failed"))?);
+        kept.sort_by_key(|k| k.index);
+        let bytes = workbook(&kept, summary, self.lang, self.today).map_err(io::Error::other)?;
+        out.write_all(&bytes)
+    }
+
+    fn shows_summary(&self) -> bool {
+        true
+    }
+}
+
+/// The cell formats of a workbook.
+struct Styles {
+    title: Format,
+    header: Format,
+    text: Format,
+    wrap: Format,
+    number: Format,
+    centred: Format,
+    percent: Format,
+    bold: Format,
+    bold_number: Format,
+    met: Format,
+    not_met: Format,
+    unknown: Format,
+}
+
+/// Excel's own "Good", "Bad" and "Neutral" cell styles: fill and font colour.
+const GOOD: (u32, u32) = (0xC6EFCE, 0x006100);
+const BAD: (u32, u32) = (0xFFC7CE, 0x9C0006);
+const NEUTRAL: (u32, u32) = (0xFFEB9C, 0x9C5700);
+
+impl Styles {
+    fn new() -> Styles {
+        let coloured = |(fill, font): (u32, u32)| {
+            Format::new()
+                .set_background_color(Color::RGB(fill))
+                .set_font_color(Color::RGB(font))
+                .set_align(FormatAlign::Top)
+        };
+        Styles {
+            title: Format::new().set_bold().set_font_size(13),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(Color::RGB(0xDDEBF7))
+                .set_border_bottom(FormatBorder::Thin),
+            text: Format::new().set_align(FormatAlign::Top),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            number: Format::new().set_align(FormatAlign::Top),
+            centred: Format::new().set_align(FormatAlign::Top).set_align(FormatAlign::Center),
+            percent: Format::new().set_num_format("0.0%").set_align(FormatAlign::Top),
+            bold: Format::new().set_bold(),
+            bold_number: Format::new().set_bold(),
+            met: coloured(GOOD),
+            not_met: coloured(BAD),
+            unknown: coloured(NEUTRAL),
+        }
+    }
+
+    fn status(&self, s: Status) -> &Format {
+        match s {
+            Status::Met => &self.met,
+            Status::NotMet => &self.not_met,
+            Status::Unknown => &self.unknown,
+        }
+    }
+
+    fn verdict(&self, v: Verdict) -> &Format {
+        match v {
+            Verdict::Pass => &self.met,
+            Verdict::Fail => &self.not_met,
+            Verdict::Incomplete => &self.unknown,
+        }
+    }
+}
+
+/// The nearest `f64`: through the decimal's text, which `f64::from_str` rounds
+/// correctly (rust_decimal's own conversion can be off in the last digit, and 40.968343
+/// must read back as 40.968343).
+fn float(d: Decimal) -> f64 {
+    crate::number::exact_number(d).parse().unwrap_or_default()
+}
+
+/// A sheet being written: tracks each column's widest text for the widths.
+struct Sheet<'w> {
+    ws: &'w mut Worksheet,
+    widths: Vec<usize>,
+    /// Wrapped cells (row, column, text width): their rows are made tall enough in
+    /// `finish`, once the column widths are known (a writer does not measure text, and
+    /// LibreOffice keeps the default height of a row written without one).
+    wrapped: Vec<(u32, u16, usize)>,
+}
+
+impl Sheet<'_> {
+    fn width(&mut self, col: u16, text: &str) {
+        let col = usize::from(col);
+        if self.widths.len() <= col {
+            self.widths.resize(col + 1, 0);
+        }
+        // East Asian wide characters count 2, as Excel draws them.
+        let w = text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
+        self.widths[col] = self.widths[col].max(w);
+    }
+
+    fn text(&mut self, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
+        self.width(col, text);
+        if text.is_empty() {
+            self.ws.write_blank(row, col, f)?;
+        } else {
+            self.ws.write_string_with_format(row, col, text, f)?;
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, row: u32, col: u16, v: &Value, styles: &Styles, f: Option<&Format>) -> Result<(), XlsxError> {
+        match v {
+            Value::Number(d) => {
+                self.width(col, &crate::number::short_number(*d));
+                self.ws.write_number_with_format(row, col, float(*d), f.unwrap_or(&styles.number))?;
+            }
+            Value::Percent(d) => {
+                self.width(col, &format!("{}%", crate::number::short_number(*d)));
+                self.ws.write_number_with_format(row, col, float(*d) / 100.0, &styles.percent)?;
+            }
+            Value::Text(t) => {
+                let format = f.unwrap_or(&styles.text);
+                if std::ptr::eq(format, &styles.wrap) {
+                    self.wrapped.push((row, col, t.width()));
+                }
+                self.text(row, col, t, format)?;
+            }
+            Value::Empty => {}
+        }
+        Ok(())
+    }
+
+    /// Column widths that fit (headers may wrap), then print setup: landscape, one page
+    /// wide, the header rows on every page.
+    fn finish(self, headers: &[&str], header_row: u32) -> Result<(), XlsxError> {
+        let mut fits = Vec::with_capacity(self.widths.len());
+        for (col, w) in self.widths.iter().enumerate() {
+            let head = headers.get(col).map_or(0, |h| h.width());
+            let fit = (*w).max(head.min(12)).clamp(4, COLUMN_MAX) + 2;
+            fits.push(fit);
+            self.ws.set_column_width(u16::try_from(col).unwrap_or(u16::MAX), fit as f64)?;
+        }
+        let mut lines: BTreeMap<u32, usize> = BTreeMap::new();
+        for (row, col, width) in &self.wrapped {
+            let room = fits.get(usize::from(*col)).map_or(COLUMN_MAX, |f| f.saturating_sub(2).max(1));
+            // Latin letters are narrower than the `0` a width unit is: 0.85 fits both.
+            let n = (width * 85 / 100).div_ceil(room).max(1);
+            let e = lines.entry(*row).or_insert(1);
+            *e = (*e).max(n);
+        }
+        for (row, n) in lines.into_iter().filter(|(_, n)| *n > 1) {
+            self.ws.set_row_height(row, 15.0 * n as f64)?;
+        }
+        self.ws.set_landscape().set_print_fit_to_pages(1, 0).set_repeat_rows(0, header_row)?;
+        self.ws.set_freeze_panes(header_row + 1, 1)?;
+        Ok(())
+    }
+}
+
+/// Unique sheet names: Excel forbids `[]:*?/\`, a leading or trailing `'`, names over
+/// 31 UTF-16 units, `History`, and two names equal but for case; a clash gets ` (2)`.
+#[derive(Default)]
+struct SheetNames {
+    used: HashSet<String>,
+}
+
+impl SheetNames {
+    fn take(&mut self, wanted: &str) -> String {
+        let clean: String =
+            wanted.chars().map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c }).collect();
+        let clean = clean.trim_matches(|c: char| c == '\'' || c.is_whitespace());
+        let clean = if clean.is_empty() { "Sheet" } else { clean };
+        for n in 1.. {
+            let suffix = if n == 1 { String::new() } else { format!(" ({n})") };
+            let name = format!("{}{suffix}", cut(clean, SHEET_NAME_MAX - suffix.len()).trim_end());
+            let key = name.to_lowercase();
+            if key != "history" && self.used.insert(key) {
+                return name;
+            }
+        }
+        unreachable!("some suffix is free")
+    }
+}
+
+/// The longest prefix of `s` within `max` UTF-16 units.
+fn cut(s: &str, max: usize) -> &str {
+    let mut units = 0;
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > max {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+fn workbook(kept: &[Kept], summary: Option<&Summary>, lang: Lang, today: Option<Date>) -> Result<Vec<u8>, XlsxError> {
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    // A fixed creation date: today's (KAOHE_TODAY in tests), at midnight, so that a
+    // rerun gives the same bytes.
+    let created = match today {
+        Some(d) => ExcelDateTime::from_ymd(
+            u16::try_from(d.year).unwrap_or(2000),
+            u8::try_from(d.month).unwrap_or(1),
+            u8::try_from(d.day).unwrap_or(1),
+        )?,
+        None => ExcelDateTime::from_ymd(2000, 1, 1)?,
+    };
+    let r = report_words(lang);
+    wb.set_properties(&DocProperties::new().set_title(r.title).set_creation_datetime(&created));
+    let mut names = SheetNames::default();
+    summary_sheet(wb.add_worksheet(), &mut names, kept, summary, lang, &styles)?;
+    if kept.len() <= SHEET_PER_EVALUATION_MAX {
+        for k in kept {
+            let name = names.take(&format!("{}·{}", k.entity_short, k.ruleset_short));
+            evaluation_sheet(wb.add_worksheet(), &name, k, lang, &styles)?;
+        }
+    } else {
+        let mut by_ruleset: BTreeMap<&str, Vec<&Kept>> = BTreeMap::new();
+        for k in kept {
+            by_ruleset.entry(k.ruleset_id.as_str()).or_default().push(k);
+        }
+        for list in by_ruleset.values() {
+            let name = names.take(&list[0].ruleset_short);
+            ruleset_sheet(wb.add_worksheet(), &name, list, lang, &styles)?;
+        }
+    }
+    wb.save_to_buffer()
+}
+
+/// Rule set, entity, score, maximum, pass line, verdict, rank, what decided it: by rule
+/// set, best first (the rank of the summary matrix).
+fn summary_sheet(
+    ws: &mut Worksheet,
+    names: &mut SheetNames,
+    kept: &[Kept],
+    summary: Option<&Summary>,
+    lang: Lang,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let (l, r) = (words(lang), report_words(lang));
+    ws.set_name(names.take(l.summary))?;
+    let mut ranks: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    if let Some(s) = summary {
+        for (entity, cells) in &s.rows {
+            for (rs, cell) in s.rulesets.iter().zip(cells) {
+                if let Some(c) = cell {
+                    ranks.insert((entity.id.as_str(), rs.id.as_str()), c.rank);
+                }
+            }
+        }
+    }
+    // One entity (no matrix): it is first in every rule set.
+    let rank = |k: &Kept| ranks.get(&(k.entity_id.as_str(), k.ruleset_id.as_str())).copied().unwrap_or(1);
+    let mut order: Vec<&Kept> = kept.iter().collect();
+    order.sort_by(|a, b| (&a.ruleset_id, rank(a), &a.entity_id).cmp(&(&b.ruleset_id, rank(b), &b.entity_id)));
+    let headers = [r.rule_set, l.entity, r.score, r.max_score, r.pass_score, r.verdict, r.rank, r.decided_by];
+    let mut sheet = Sheet { ws, widths: Vec::new(), wrapped: Vec::new() };
+    sheet.text(0, 0, r.title, &styles.title)?;
+    for (c, h) in headers.iter().enumerate() {
+        sheet.ws.write_string_with_format(1, c as u16, *h, &styles.header)?;
+    }
+    for (i, k) in order.iter().enumerate() {
+        let row = 2 + i as u32;
+        sheet.text(row, 0, &k.ruleset, &styles.text)?;
+        sheet.text(row, 1, &k.entity, &styles.text)?;
+        sheet.value(row, 2, &Value::Number(k.score), styles, None)?;
+        sheet.value(row, 3, &Value::Number(k.max_score), styles, None)?;
+        sheet.value(row, 4, &k.pass_score.map_or(Value::Empty, Value::Number), styles, None)?;
+        sheet.text(row, 5, text::verdict(k.verdict, lang), styles.verdict(k.verdict))?;
+        sheet.value(row, 6, &Value::Number(Decimal::from(rank(k))), styles, Some(&styles.centred))?;
+        sheet.value(row, 7, &Value::Text(k.decided.clone()), styles, Some(&styles.wrap))?;
+    }
+    sheet.finish(&headers, 1)
+}
+
+fn write_line(sheet: &mut Sheet, row: u32, first: u16, line: &Line, styles: &Styles) -> Result<(), XlsxError> {
+    for (c, v) in line.cells.iter().enumerate() {
+        let col = first + c as u16;
+        let format = match (c, line.status) {
+            (_, _) if line.subtotal => Some(&styles.bold_number),
+            (10, Some(s)) => Some(styles.status(s)),
+            (13 | 14, _) => Some(&styles.wrap),
+            _ => None,
+        };
+        sheet.value(row, col, v, styles, format)?;
+    }
+    Ok(())
+}
+
+fn score_line(k: &Kept, lang: Lang) -> String {
+    let (l, r) = (words(lang), report_words(lang));
+    let mut line =
+        format!("{} {} / {}", r.score, crate::number::short_number(k.score), crate::number::short_number(k.max_score));
+    if let Some(p) = k.pass_score {
+        line.push_str(&format!(" · {} {}", l.pass_line, crate::number::short_number(p)));
+    }
+    line.push_str(&format!(" · {}{}{}{}", l.verdict, l.colon, l.colon_space, text::verdict(k.verdict, lang)));
+    if !k.decided.is_empty() {
+        line.push_str(&format!("{}{}{}", l.colon, l.colon_space, k.decided));
+    }
+    line
+}
+
+/// One evaluation: its header line, the table, then score and verdict.
+fn evaluation_sheet(ws: &mut Worksheet, name: &str, k: &Kept, lang: Lang, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    let headers = columns(lang);
+    let mut sheet = Sheet { ws, widths: Vec::new(), wrapped: Vec::new() };
+    // The title would widen the first column: write it without measuring.
+    sheet.ws.write_string_with_format(0, 0, &k.title, &styles.title)?;
+    for (c, h) in headers.iter().enumerate() {
+        sheet.ws.write_string_with_format(1, c as u16, *h, &styles.header)?;
+    }
+    let mut row = 2;
+    for line in &k.lines {
+        write_line(&mut sheet, row, 0, line, styles)?;
+        row += 1;
+    }
+    let verdict_line = score_line(k, lang);
+    sheet.ws.write_string_with_format(row + 1, 0, &verdict_line, styles.verdict(k.verdict))?;
+    sheet.finish(&headers, 1)
+}
+
+/// Every entity's rows for one rule set, an entity column first, each entity closed by
+/// its score line.
+fn ruleset_sheet(ws: &mut Worksheet, name: &str, list: &[&Kept], lang: Lang, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    let mut headers = vec![words(lang).entity];
+    headers.extend(columns(lang));
+    let mut sheet = Sheet { ws, widths: Vec::new(), wrapped: Vec::new() };
+    sheet.ws.write_string_with_format(0, 0, &list[0].ruleset, &styles.title)?;
+    for (c, h) in headers.iter().enumerate() {
+        sheet.ws.write_string_with_format(1, c as u16, *h, &styles.header)?;
+    }
+    let mut row: u32 = 2;
+    for k in list {
+        for line in &k.lines {
+            sheet.text(row, 0, &k.entity, &styles.text)?;
+            write_line(&mut sheet, row, 1, line, styles)?;
+            row += 1;
+        }
+        sheet.text(row, 0, &k.entity, &styles.bold)?;
+        sheet.ws.write_string_with_format(row, 1, score_line(k, lang), styles.verdict(k.verdict))?;
+        row += 1;
+    }
+    sheet.finish(&headers, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_legal_short_and_unique() {
+        let mut names = SheetNames::default();
+        assert_eq!(names.take("绵竹市·试点"), "绵竹市·试点");
+        assert_eq!(names.take("a/b:c[d]*?\\"), "a_b_c_d____");
+        assert_eq!(names.take("'quoted'"), "quoted");
+        assert_eq!(names.take(""), "Sheet");
+        assert_eq!(names.take("history"), "history (2)");
+        let long = "国家知识产权试点城市验收自查国家知识产权试点城市验收自查国家知识";
+        let first = names.take(long);
+        assert_eq!(first.chars().count(), 31);
+        let second = names.take(long);
+        assert_eq!(second, format!("{} (2)", cut(long, 27)));
+        assert!(second.encode_utf16().count() <= 31);
+        assert_eq!(names.take("SHEET"), "SHEET (2)");
+        // An astral character counts two units.
+        assert_eq!(cut("𠀀𠀀", 3), "𠀀");
+    }
+
+    #[test]
+    fn floats_are_the_nearest_to_the_decimal() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        assert_eq!(float(d("40.968343")), 40.968343);
+        assert_eq!(float(d("0.1")), 0.1);
+        assert_eq!(float(d("-0.0000001")), 0.0);
+        assert_eq!(float(d("24000")), 24000.0);
+    }
+}
