@@ -4,15 +4,19 @@
 //! temporary file is hidden (`.kaohe-*.tmp`), so a loader walking the same folder
 //! skips it.
 
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
-/// The result on its way to `target`.
-pub struct OutputFile {
-    temp: BufWriter<NamedTempFile>,
-    target: PathBuf,
+/// The result on its way to its file.
+pub enum OutputFile {
+    /// A temporary file, renamed over `target` by `commit`.
+    Atomic { temp: BufWriter<NamedTempFile>, target: PathBuf },
+    /// Something that is not a regular file (`/dev/stdout`, a FIFO, a device): written
+    /// as it is, since renaming over it would replace the device, not feed it.
+    Direct { file: BufWriter<File>, target: PathBuf },
 }
 
 fn shown(path: &Path) -> String {
@@ -20,16 +24,30 @@ fn shown(path: &Path) -> String {
 }
 
 impl OutputFile {
-    /// A temporary file in the target's folder; an error message when there is none to
-    /// write to (the folder is missing, or the target is a folder).
+    /// A temporary file in the target's folder (the folder of the file a link points
+    /// to, so that the link's file is the one replaced); an error message when there is
+    /// nothing to write to.
     pub fn create(target: &Path) -> Result<OutputFile, String> {
-        if target.is_dir() {
+        let cannot = |e: std::io::Error| format!("cannot write `{}`: {}", shown(target), e.kind());
+        let existing = std::fs::metadata(target).ok();
+        if existing.as_ref().is_some_and(std::fs::Metadata::is_dir) {
             return Err(format!("--output `{}` is a folder; name a file", shown(target)));
         }
-        let dir = match target.parent() {
+        if existing.as_ref().is_some_and(|m| !m.is_file()) {
+            let file = std::fs::OpenOptions::new().write(true).open(target).map_err(cannot)?;
+            return Ok(OutputFile::Direct { file: BufWriter::new(file), target: target.to_path_buf() });
+        }
+        let real = match &existing {
+            Some(_) => std::fs::canonicalize(target).map_err(cannot)?,
+            None => target.to_path_buf(),
+        };
+        let dir = match real.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
+        if !dir.is_dir() {
+            return Err(format!("cannot write `{}`: there is no folder `{}`", shown(target), shown(dir)));
+        }
         let mut builder = tempfile::Builder::new();
         builder.prefix(".kaohe-").suffix(".tmp");
         #[cfg(unix)]
@@ -37,23 +55,32 @@ impl OutputFile {
             use std::os::unix::fs::PermissionsExt;
             // A report is an ordinary file: keep the permissions of the file it replaces,
             // else what the umask gives a new file (tempfile alone would give 0600).
-            let mode = std::fs::metadata(target).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+            let mode = existing.as_ref().map_or(0o666, |m| m.permissions().mode() & 0o7777);
             builder.permissions(std::fs::Permissions::from_mode(mode));
         }
-        let temp = builder.tempfile_in(dir).map_err(|e| format!("cannot write `{}`: {e}", shown(target)))?;
-        Ok(OutputFile { temp: BufWriter::with_capacity(1 << 16, temp), target: target.to_path_buf() })
+        // The error's kind alone: tempfile's message names the random temporary file.
+        let temp = builder.tempfile_in(dir).map_err(cannot)?;
+        Ok(OutputFile::Atomic { temp: BufWriter::with_capacity(1 << 16, temp), target: real })
     }
 
     pub fn writer(&mut self) -> &mut dyn Write {
-        &mut self.temp
+        match self {
+            OutputFile::Atomic { temp, .. } => temp,
+            OutputFile::Direct { file, .. } => file,
+        }
     }
 
     /// Flush and rename over the target.
     pub fn commit(self) -> Result<(), String> {
-        let error = |e: &dyn std::fmt::Display| format!("cannot write `{}`: {e}", shown(&self.target));
-        let temp = self.temp.into_inner().map_err(|e| error(e.error()))?;
-        temp.as_file().sync_all().map_err(|e| error(&e))?;
-        temp.persist(&self.target).map_err(|e| error(&e.error))?;
+        let error = |target: &Path, e: &dyn std::fmt::Display| format!("cannot write `{}`: {e}", shown(target));
+        match self {
+            OutputFile::Atomic { temp, target } => {
+                let temp = temp.into_inner().map_err(|e| error(&target, e.error()))?;
+                temp.as_file().sync_all().map_err(|e| error(&target, &e))?;
+                temp.persist(&target).map_err(|e| error(&target, &e.error))?;
+            }
+            OutputFile::Direct { mut file, target } => file.flush().map_err(|e| error(&target, &e))?,
+        }
         Ok(())
     }
 }

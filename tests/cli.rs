@@ -74,6 +74,7 @@ cases! {
     s7_command_line_and_exit_codes => "s7-cli",
     s7_bad_inputs_every_problem_reported => "s7-bad-inputs",
     s7_hostile_text_is_escaped_in_every_format => "s7-hostile-text",
+    s7_reports_xlsx_html_and_output => "s7-reports",
     unfinished_year_without_as_of_is_warned_about => "unfinished-year",
     s8_contract_example_json_csv => "s8-contract-example",
     s9_fine_print => "s9-fine-print",

@@ -437,7 +437,10 @@ fn workbook(kept: &[Kept], summary: Option<&Summary>, lang: Lang, today: Option<
     summary_sheet(wb.add_worksheet(), &mut names, kept, summary, lang, &styles)?;
     if kept.len() <= SHEET_PER_EVALUATION_MAX {
         for k in kept {
-            let name = names.take(&format!("{}·{}", k.entity_short, k.ruleset_short));
+            // Both parts stay recognisable: the entity yields room to the rule set's
+            // first 15 units.
+            let room = SHEET_NAME_MAX - 1 - k.ruleset_short.encode_utf16().count().min(15);
+            let name = names.take(&format!("{}·{}", cut(&k.entity_short, room), k.ruleset_short));
             evaluation_sheet(wb.add_worksheet(), &name, k, lang, &styles)?;
         }
     } else {
