@@ -68,13 +68,22 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: #f0f3f6; font-weight: 600; white-space: nowrap; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.rules { table-layout: fixed; }
+table.rules th:nth-child(1) { width: 27%; }
+table.rules th:nth-child(2) { width: 9%; }
+table.rules th:nth-child(3) { width: 14%; }
+table.rules th:nth-child(4) { width: 32%; }
+table.rules th:nth-child(5) { width: 8%; }
+table.rules th:nth-child(6) { width: 10%; }
+table.rules td { overflow-wrap: anywhere; }
+table.rules td.num { white-space: normal; }
 tr.subtotal td { font-weight: 600; background: #f6f8fa; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; white-space: nowrap; }
 .s-met, .v-pass { background: var(--pass-bg); color: var(--pass); }
 .s-not_met, .v-fail { background: var(--fail-bg); color: var(--fail); }
 .s-unknown, .v-incomplete { background: var(--open-bg); color: var(--open); }
 .verdict { display: inline-block; margin: 4px 0 10px; padding: 4px 10px; border-radius: 6px; }
-.bar { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.bar { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 6px; }
 .bar svg { flex: none; }
 .note { color: var(--muted); font-size: 12px; }
 table.heat td.cell { text-align: center; white-space: nowrap; }

@@ -268,7 +268,7 @@ impl Styles {
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             number: Format::new().set_align(FormatAlign::Top),
             centred: Format::new().set_align(FormatAlign::Top).set_align(FormatAlign::Center),
-            percent: Format::new().set_num_format("0.0%").set_align(FormatAlign::Top),
+            percent: Format::new().set_num_format("0.0#%").set_align(FormatAlign::Top),
             bold: Format::new().set_bold(),
             bold_number: Format::new().set_bold(),
             met: coloured(GOOD),
@@ -546,7 +546,8 @@ fn evaluation_sheet(ws: &mut Worksheet, name: &str, k: &Kept, lang: Lang, styles
         row += 1;
     }
     let verdict_line = score_line(k, lang);
-    sheet.ws.write_string_with_format(row + 1, 0, &verdict_line, styles.verdict(k.verdict))?;
+    // Merged across the table's first columns, so the verdict's colour spans its text.
+    sheet.ws.merge_range(row + 1, 0, row + 1, 6, &verdict_line, styles.verdict(k.verdict))?;
     sheet.finish(&headers, 1)
 }
 
@@ -569,7 +570,7 @@ fn ruleset_sheet(ws: &mut Worksheet, name: &str, list: &[&Kept], lang: Lang, sty
             row += 1;
         }
         sheet.text(row, 0, &k.entity, &styles.bold)?;
-        sheet.ws.write_string_with_format(row, 1, score_line(k, lang), styles.verdict(k.verdict))?;
+        sheet.ws.merge_range(row, 1, row, 7, &score_line(k, lang), styles.verdict(k.verdict))?;
         row += 1;
     }
     sheet.finish(&headers, 1)
