@@ -29,6 +29,9 @@ use crate::text::{self, Lang, report_words, words};
 /// national run has thousands, and a workbook of thousands of tabs is unusable).
 pub const SHEET_PER_EVALUATION_MAX: usize = 30;
 
+/// Rows of a sheet (Excel's limit).
+const ROWS_MAX: usize = 1_048_576;
+
 /// Excel's limit on a sheet name, in UTF-16 units.
 const SHEET_NAME_MAX: usize = 31;
 
@@ -230,7 +233,6 @@ impl Emitter for XlsxEmitter {
 /// The cell formats of a workbook.
 struct Styles {
     title: Format,
-    header: Format,
     text: Format,
     wrap: Format,
     number: Format,
@@ -258,12 +260,6 @@ impl Styles {
         };
         Styles {
             title: Format::new().set_bold().set_font_size(13),
-            header: Format::new()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::VerticalCenter)
-                .set_background_color(Color::RGB(0xDDEBF7))
-                .set_border_bottom(FormatBorder::Thin),
             text: Format::new().set_align(FormatAlign::Top),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             number: Format::new().set_align(FormatAlign::Top),
@@ -275,6 +271,15 @@ impl Styles {
             not_met: coloured(BAD),
             unknown: coloured(NEUTRAL),
         }
+    }
+
+    fn header() -> Format {
+        Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter)
+            .set_background_color(Color::RGB(0xDDEBF7))
+            .set_border_bottom(FormatBorder::Thin)
     }
 
     fn status(&self, s: Status) -> &Format {
@@ -301,17 +306,25 @@ fn float(d: Decimal) -> f64 {
     crate::number::exact_number(d).parse().unwrap_or_default()
 }
 
-/// A sheet being written: tracks each column's widest text for the widths.
+/// A sheet, written in two passes over the same rows: the first (no worksheet)
+/// measures each column's widest text; the second writes, knowing the widths, so that a
+/// row of wrapped text is made tall enough as it is written (a writer does not measure
+/// text, LibreOffice keeps the default height of a row written without one, and in
+/// constant-memory mode a row cannot be changed once the next one is started).
 struct Sheet<'w> {
-    ws: &'w mut Worksheet,
+    ws: Option<&'w mut Worksheet>,
     widths: Vec<usize>,
-    /// Wrapped cells (row, column, text width): their rows are made tall enough in
-    /// `finish`, once the column widths are known (a writer does not measure text, and
-    /// LibreOffice keeps the default height of a row written without one).
-    wrapped: Vec<(u32, u16, usize)>,
+    /// The column widths, in the writing pass.
+    fits: Vec<usize>,
+    /// Lines the current row's wrapped text needs.
+    lines: usize,
 }
 
-impl Sheet<'_> {
+impl<'w> Sheet<'w> {
+    fn measuring() -> Sheet<'w> {
+        Sheet { ws: None, widths: Vec::new(), fits: Vec::new(), lines: 1 }
+    }
+
     fn width(&mut self, col: u16, text: &str) {
         let col = usize::from(col);
         if self.widths.len() <= col {
@@ -322,12 +335,31 @@ impl Sheet<'_> {
         self.widths[col] = self.widths[col].max(w);
     }
 
+    /// Column widths that fit the text (headers may wrap).
+    fn fits(&self, headers: &[&str]) -> Vec<usize> {
+        (0..self.widths.len().max(headers.len()))
+            .map(|c| {
+                let head = headers.get(c).map_or(0, |h| h.width());
+                self.widths.get(c).copied().unwrap_or(0).max(head.min(12)).clamp(4, COLUMN_MAX) + 2
+            })
+            .collect()
+    }
+
+    /// Write something that does not count for the widths (titles, headers, merged lines).
+    fn raw(&mut self, f: impl FnOnce(&mut Worksheet) -> Result<(), XlsxError>) -> Result<(), XlsxError> {
+        match self.ws.as_deref_mut() {
+            Some(ws) => f(ws),
+            None => Ok(()),
+        }
+    }
+
     fn text(&mut self, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
         self.width(col, text);
+        let Some(ws) = self.ws.as_deref_mut() else { return Ok(()) };
         if text.is_empty() {
-            self.ws.write_blank(row, col, f)?;
+            ws.write_blank(row, col, f)?;
         } else {
-            self.ws.write_string_with_format(row, col, text, f)?;
+            ws.write_string_with_format(row, col, text, f)?;
         }
         Ok(())
     }
@@ -336,16 +368,24 @@ impl Sheet<'_> {
         match v {
             Value::Number(d) => {
                 self.width(col, &crate::number::short_number(*d));
-                self.ws.write_number_with_format(row, col, float(*d), f.unwrap_or(&styles.number))?;
+                if let Some(ws) = self.ws.as_deref_mut() {
+                    ws.write_number_with_format(row, col, float(*d), f.unwrap_or(&styles.number))?;
+                }
             }
             Value::Percent(d) => {
                 self.width(col, &format!("{}%", crate::number::short_number(*d)));
-                self.ws.write_number_with_format(row, col, float(*d) / 100.0, &styles.percent)?;
+                if let Some(ws) = self.ws.as_deref_mut() {
+                    ws.write_number_with_format(row, col, float(*d) / 100.0, &styles.percent)?;
+                }
             }
             Value::Text(t) => {
                 let format = f.unwrap_or(&styles.text);
-                if std::ptr::eq(format, &styles.wrap) {
-                    self.wrapped.push((row, col, t.width()));
+                if std::ptr::eq(format, &styles.wrap)
+                    && let Some(fit) = self.fits.get(usize::from(col))
+                {
+                    // Latin letters and CJK glyphs are drawn narrower than the widths counted: 0.8.
+                    let room = fit.saturating_sub(2).max(1);
+                    self.lines = self.lines.max((t.width() * 4 / 5).div_ceil(room));
                 }
                 self.text(row, col, t, format)?;
             }
@@ -354,31 +394,42 @@ impl Sheet<'_> {
         Ok(())
     }
 
-    /// Column widths that fit (headers may wrap), then print setup: landscape, one page
-    /// wide, the header rows on every page.
-    fn finish(self, headers: &[&str], header_row: u32) -> Result<(), XlsxError> {
-        let mut fits = Vec::with_capacity(self.widths.len());
-        for (col, w) in self.widths.iter().enumerate() {
-            let head = headers.get(col).map_or(0, |h| h.width());
-            let fit = (*w).max(head.min(12)).clamp(4, COLUMN_MAX) + 2;
-            fits.push(fit);
-            self.ws.set_column_width(u16::try_from(col).unwrap_or(u16::MAX), fit as f64)?;
+    /// The current row is complete: make it as tall as its wrapped text.
+    fn end_row(&mut self, row: u32) -> Result<(), XlsxError> {
+        let lines = std::mem::replace(&mut self.lines, 1);
+        match self.ws.as_deref_mut() {
+            Some(ws) if lines > 1 => ws.set_row_height(row, 15.0 * lines as f64).map(|_| ()),
+            _ => Ok(()),
         }
-        let mut lines: BTreeMap<u32, usize> = BTreeMap::new();
-        for (row, col, width) in &self.wrapped {
-            let room = fits.get(usize::from(*col)).map_or(COLUMN_MAX, |f| f.saturating_sub(2).max(1));
-            // Latin letters are narrower than the `0` a width unit is: 0.85 fits both.
-            let n = (width * 85 / 100).div_ceil(room).max(1);
-            let e = lines.entry(*row).or_insert(1);
-            *e = (*e).max(n);
-        }
-        for (row, n) in lines.into_iter().filter(|(_, n)| *n > 1) {
-            self.ws.set_row_height(row, 15.0 * n as f64)?;
-        }
-        self.ws.set_landscape().set_print_fit_to_pages(1, 0).set_repeat_rows(0, header_row)?;
-        self.ws.set_freeze_panes(header_row + 1, 1)?;
-        Ok(())
     }
+}
+
+/// Write a sheet's rows twice, measuring then writing (see [`Sheet`]); then the column
+/// widths and the print setup: landscape, one page wide, the header rows on every page,
+/// frozen with the first column.
+fn two_pass(
+    ws: &mut Worksheet,
+    headers: &[&str],
+    header_row: u32,
+    mut rows: impl FnMut(&mut Sheet) -> Result<(), XlsxError>,
+) -> Result<(), XlsxError> {
+    let mut measure = Sheet::measuring();
+    rows(&mut measure)?;
+    let fits = measure.fits(headers);
+    for (col, fit) in fits.iter().enumerate() {
+        ws.set_column_width(u16::try_from(col).unwrap_or(u16::MAX), *fit as f64)?;
+    }
+    let mut sheet = Sheet { ws: Some(&mut *ws), widths: Vec::new(), fits, lines: 1 };
+    sheet.raw(|ws| {
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(header_row, c as u16, *h, &Styles::header())?;
+        }
+        Ok(())
+    })?;
+    rows(&mut sheet)?;
+    ws.set_landscape().set_print_fit_to_pages(1, 0).set_repeat_rows(0, header_row)?;
+    ws.set_freeze_panes(header_row + 1, 1)?;
+    Ok(())
 }
 
 /// Unique sheet names: Excel forbids `[]:*?/\`, a leading or trailing `'`, names over
@@ -418,6 +469,10 @@ fn cut(s: &str, max: usize) -> &str {
     s
 }
 
+fn new_sheet(wb: &mut Workbook, constant_memory: bool) -> Result<&mut Worksheet, XlsxError> {
+    if constant_memory { wb.add_worksheet_with_constant_memory() } else { Ok(wb.add_worksheet()) }
+}
+
 fn workbook(kept: &[Kept], summary: Option<&Summary>, lang: Lang, today: Option<Date>) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
@@ -434,14 +489,18 @@ fn workbook(kept: &[Kept], summary: Option<&Summary>, lang: Lang, today: Option<
     let r = report_words(lang);
     wb.set_properties(&DocProperties::new().set_title(r.title).set_creation_datetime(&created));
     let mut names = SheetNames::default();
-    summary_sheet(wb.add_worksheet(), &mut names, kept, summary, lang, &styles)?;
-    if kept.len() <= SHEET_PER_EVALUATION_MAX {
+    // Many evaluations: every sheet in constant-memory mode (each row goes to a
+    // temporary file as soon as it is complete), so that a national run's workbook
+    // does not hold every cell in memory.
+    let big = kept.len() > SHEET_PER_EVALUATION_MAX;
+    summary_sheet(new_sheet(&mut wb, big)?, &mut names, kept, summary, lang, &styles)?;
+    if !big {
         for k in kept {
             // Both parts stay recognisable: the entity yields room to the rule set's
             // first 15 units.
             let room = SHEET_NAME_MAX - 1 - k.ruleset_short.encode_utf16().count().min(15);
             let name = names.take(&format!("{}·{}", cut(&k.entity_short, room), k.ruleset_short));
-            evaluation_sheet(wb.add_worksheet(), &name, k, lang, &styles)?;
+            evaluation_sheet(new_sheet(&mut wb, big)?, &name, k, lang, &styles)?;
         }
     } else {
         let mut by_ruleset: BTreeMap<&str, Vec<&Kept>> = BTreeMap::new();
@@ -449,8 +508,22 @@ fn workbook(kept: &[Kept], summary: Option<&Summary>, lang: Lang, today: Option<
             by_ruleset.entry(k.ruleset_id.as_str()).or_default().push(k);
         }
         for list in by_ruleset.values() {
+            // Excel's last row is 1,048,576: a rule set with more rows continues on
+            // another sheet ("name (2)"), never splitting an entity.
+            let mut part: Vec<&Kept> = Vec::new();
+            let mut rows = 2;
+            for k in list {
+                let n = k.lines.len() + 1;
+                if !part.is_empty() && rows + n > ROWS_MAX {
+                    let name = names.take(&list[0].ruleset_short);
+                    ruleset_sheet(new_sheet(&mut wb, big)?, &name, &part, lang, &styles)?;
+                    (part, rows) = (Vec::new(), 2);
+                }
+                part.push(k);
+                rows += n;
+            }
             let name = names.take(&list[0].ruleset_short);
-            ruleset_sheet(wb.add_worksheet(), &name, list, lang, &styles)?;
+            ruleset_sheet(new_sheet(&mut wb, big)?, &name, &part, lang, &styles)?;
         }
     }
     wb.save_to_buffer()
@@ -483,23 +556,22 @@ fn summary_sheet(
     let mut order: Vec<&Kept> = kept.iter().collect();
     order.sort_by(|a, b| (&a.ruleset_id, rank(a), &a.entity_id).cmp(&(&b.ruleset_id, rank(b), &b.entity_id)));
     let headers = [r.rule_set, l.entity, r.score, r.max_score, r.pass_score, r.verdict, r.rank, r.decided_by];
-    let mut sheet = Sheet { ws, widths: Vec::new(), wrapped: Vec::new() };
-    sheet.text(0, 0, r.title, &styles.title)?;
-    for (c, h) in headers.iter().enumerate() {
-        sheet.ws.write_string_with_format(1, c as u16, *h, &styles.header)?;
-    }
-    for (i, k) in order.iter().enumerate() {
-        let row = 2 + i as u32;
-        sheet.text(row, 0, &k.ruleset, &styles.text)?;
-        sheet.text(row, 1, &k.entity, &styles.text)?;
-        sheet.value(row, 2, &Value::Number(k.score), styles, None)?;
-        sheet.value(row, 3, &Value::Number(k.max_score), styles, None)?;
-        sheet.value(row, 4, &k.pass_score.map_or(Value::Empty, Value::Number), styles, None)?;
-        sheet.text(row, 5, text::verdict(k.verdict, lang), styles.verdict(k.verdict))?;
-        sheet.value(row, 6, &Value::Number(Decimal::from(rank(k))), styles, Some(&styles.centred))?;
-        sheet.value(row, 7, &Value::Text(k.decided.clone()), styles, Some(&styles.wrap))?;
-    }
-    sheet.finish(&headers, 1)
+    ws.write_string_with_format(0, 0, r.title, &styles.title)?;
+    two_pass(ws, &headers, 1, |sheet| {
+        for (i, k) in order.iter().enumerate() {
+            let row = 2 + i as u32;
+            sheet.text(row, 0, &k.ruleset, &styles.text)?;
+            sheet.text(row, 1, &k.entity, &styles.text)?;
+            sheet.value(row, 2, &Value::Number(k.score), styles, None)?;
+            sheet.value(row, 3, &Value::Number(k.max_score), styles, None)?;
+            sheet.value(row, 4, &k.pass_score.map_or(Value::Empty, Value::Number), styles, None)?;
+            sheet.text(row, 5, text::verdict(k.verdict, lang), styles.verdict(k.verdict))?;
+            sheet.value(row, 6, &Value::Number(Decimal::from(rank(k))), styles, Some(&styles.centred))?;
+            sheet.value(row, 7, &Value::Text(k.decided.clone()), styles, Some(&styles.wrap))?;
+            sheet.end_row(row)?;
+        }
+        Ok(())
+    })
 }
 
 fn write_line(sheet: &mut Sheet, row: u32, first: u16, line: &Line, styles: &Styles) -> Result<(), XlsxError> {
@@ -513,7 +585,7 @@ fn write_line(sheet: &mut Sheet, row: u32, first: u16, line: &Line, styles: &Sty
         };
         sheet.value(row, col, v, styles, format)?;
     }
-    Ok(())
+    sheet.end_row(row)
 }
 
 fn score_line(k: &Kept, lang: Lang) -> String {
@@ -533,47 +605,41 @@ fn score_line(k: &Kept, lang: Lang) -> String {
 /// One evaluation: its header line, the table, then score and verdict.
 fn evaluation_sheet(ws: &mut Worksheet, name: &str, k: &Kept, lang: Lang, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name(name)?;
-    let headers = columns(lang);
-    let mut sheet = Sheet { ws, widths: Vec::new(), wrapped: Vec::new() };
-    // The title would widen the first column: write it without measuring.
-    sheet.ws.write_string_with_format(0, 0, &k.title, &styles.title)?;
-    for (c, h) in headers.iter().enumerate() {
-        sheet.ws.write_string_with_format(1, c as u16, *h, &styles.header)?;
-    }
-    let mut row = 2;
-    for line in &k.lines {
-        write_line(&mut sheet, row, 0, line, styles)?;
-        row += 1;
-    }
+    ws.write_string_with_format(0, 0, &k.title, &styles.title)?;
     let verdict_line = score_line(k, lang);
-    // Merged across the table's first columns, so the verdict's colour spans its text.
-    sheet.ws.merge_range(row + 1, 0, row + 1, 6, &verdict_line, styles.verdict(k.verdict))?;
-    sheet.finish(&headers, 1)
+    two_pass(ws, &columns(lang), 1, |sheet| {
+        let mut row = 2;
+        for line in &k.lines {
+            write_line(sheet, row, 0, line, styles)?;
+            row += 1;
+        }
+        // Merged across the table's first columns, so the verdict's colour spans its text.
+        sheet.raw(|ws| ws.merge_range(row + 1, 0, row + 1, 6, &verdict_line, styles.verdict(k.verdict)).map(|_| ()))
+    })
 }
 
 /// Every entity's rows for one rule set, an entity column first, each entity closed by
 /// its score line.
 fn ruleset_sheet(ws: &mut Worksheet, name: &str, list: &[&Kept], lang: Lang, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name(name)?;
+    ws.write_string_with_format(0, 0, &list[0].ruleset, &styles.title)?;
     let mut headers = vec![words(lang).entity];
     headers.extend(columns(lang));
-    let mut sheet = Sheet { ws, widths: Vec::new(), wrapped: Vec::new() };
-    sheet.ws.write_string_with_format(0, 0, &list[0].ruleset, &styles.title)?;
-    for (c, h) in headers.iter().enumerate() {
-        sheet.ws.write_string_with_format(1, c as u16, *h, &styles.header)?;
-    }
-    let mut row: u32 = 2;
-    for k in list {
-        for line in &k.lines {
-            sheet.text(row, 0, &k.entity, &styles.text)?;
-            write_line(&mut sheet, row, 1, line, styles)?;
+    two_pass(ws, &headers, 1, |sheet| {
+        let mut row: u32 = 2;
+        for k in list {
+            for line in &k.lines {
+                sheet.text(row, 0, &k.entity, &styles.text)?;
+                write_line(sheet, row, 1, line, styles)?;
+                row += 1;
+            }
+            sheet.text(row, 0, &k.entity, &styles.bold)?;
+            let line = score_line(k, lang);
+            sheet.raw(|ws| ws.merge_range(row, 1, row, 7, &line, styles.verdict(k.verdict)).map(|_| ()))?;
             row += 1;
         }
-        sheet.text(row, 0, &k.entity, &styles.bold)?;
-        sheet.ws.merge_range(row, 1, row, 7, &score_line(k, lang), styles.verdict(k.verdict))?;
-        row += 1;
-    }
-    sheet.finish(&headers, 1)
+        Ok(())
+    })
 }
 
 #[cfg(test)]
