@@ -242,6 +242,9 @@ fn many_evaluations_get_a_sheet_per_rule_set() {
     assert_eq!(pilot.height(), 2 + 17 * 5);
     let e13 = row_of(pilot, &["e13", "Patent applications"]);
     assert_eq!(cell(pilot, e13, 6), Data::Float(530.0));
+    // Written through temporary files (constant-memory mode), and still the same bytes.
+    ok(&kaohe(&ws.root, &["eval", "--output", "again.xlsx"]));
+    assert_eq!(std::fs::read(ws.path("r.xlsx")).ok(), std::fs::read(ws.path("again.xlsx")).ok());
 }
 
 #[test]
@@ -347,6 +350,16 @@ fn an_output_naming_an_input_is_refused() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(kaohe(&ws.root, &["eval", "--output", "link.json"]).code, 2);
     }
+    // A file the next run would read as input is refused too; a note (`.md`) is not.
+    let run = kaohe(&ws.root, &["eval", "--output", "data/report.csv"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is inside the data folder, where the next run would read it as input"),
+        "{}",
+        run.stderr
+    );
+    assert!(!ws.path("data/report.csv").exists());
+    ok(&kaohe(&ws.root, &["eval", "--output", "data/report.md"]));
     assert_eq!(std::fs::read(ws.path("data/mianzhu.toml")).ok(), before);
     assert_eq!(leftovers(&ws.root.join("data")), Vec::<String>::new());
 }

@@ -89,6 +89,24 @@ impl Workspace {
             usage(err, &format!("--output `{shown}` names an input file; write the result somewhere else"));
             return None;
         }
+        if let Some(output) = &config.output {
+            let rules = config.paths.rules.clone().unwrap_or_else(|| "rules".into());
+            let data = config.paths.data.clone().unwrap_or_else(|| "data".into());
+            let trees = [(rules, load::files::Tree::Rules, "rules"), (data, load::files::Tree::Data, "data")];
+            if let Some((_, _, folder)) =
+                trees.iter().find(|(root, tree, _)| load::files::would_read(root, *tree, output))
+            {
+                let shown = crate::text::shown(&output.display().to_string()).into_owned();
+                usage(
+                    err,
+                    &format!(
+                        "--output `{shown}` is inside the {folder} folder, where the next run would read it as input; \
+                         write the result somewhere else"
+                    ),
+                );
+                return None;
+            }
+        }
         let model = validate::validate(raw, &sources, &mut diags);
         diags.sort_by_cached_key(|d| match &d.loc {
             Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),
