@@ -98,8 +98,8 @@ ul { margin: 4px 0; padding-left: 22px; }
   header.page { background: #fff; color: var(--ink); padding: 0 0 8px; border-bottom: 2px solid var(--ink); }
   header.page p { color: var(--muted); }
   main { padding: 8px 0; max-width: none; gap: 12px; }
-  .card { border: none; padding: 0; break-inside: avoid-page; }
-  article.card { break-inside: avoid; }
+  .card { border: none; padding: 0; }
+  article.card, .ranking { break-inside: avoid; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
 }
