@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
@@ -43,12 +43,21 @@ pub struct XlsxEmitter {
     /// The workbook's creation date (so that reruns give the same bytes).
     today: Option<Date>,
     kept: Mutex<Vec<Kept>>,
+    /// Every text cell once: a rule's label, group and unit repeat for every entity,
+    /// and a national run has hundreds of thousands of rows.
+    strings: Mutex<HashSet<Arc<str>>>,
 }
 
 impl XlsxEmitter {
     pub fn new(lang: Lang, today: Option<Date>) -> XlsxEmitter {
-        XlsxEmitter { lang, today, kept: Mutex::new(Vec::new()) }
+        XlsxEmitter { lang, today, kept: Mutex::new(Vec::new()), strings: Mutex::new(HashSet::new()) }
     }
+}
+
+/// Text as a cell: empty text is no cell.
+fn txt(s: impl Into<String>) -> Value {
+    let s: String = s.into();
+    if s.is_empty() { Value::Empty } else { Value::Text(Arc::from(s)) }
 }
 
 /// A cell's value, typed.
@@ -57,7 +66,7 @@ enum Value {
     Number(Decimal),
     /// A share in percent (136.5 is shown 136.5%).
     Percent(Decimal),
-    Text(String),
+    Text(Arc<str>),
     Empty,
 }
 
@@ -85,7 +94,7 @@ struct Kept {
 struct Line {
     subtotal: bool,
     status: Option<Status>,
-    cells: Vec<Value>,
+    cells: Box<[Value]>,
 }
 
 /// The completion table's columns.
@@ -115,10 +124,10 @@ fn columns(lang: Lang) -> Vec<&'static str> {
 fn target(t: &TargetCell) -> Value {
     match t {
         TargetCell::Value(_, v) => Value::Number(*v),
-        TargetCell::Bool(_, b) => Value::Text(b.to_string()),
-        TargetCell::Between(..) | TargetCell::Interval(_, _, Some(_)) => Value::Text(super::target_text(t)),
-        TargetCell::Interval(_, i, None) => Value::Text(super::interval_text(i, false)),
-        TargetCell::Unknown(_) => Value::Text("—".into()),
+        TargetCell::Bool(_, b) => txt(b.to_string()),
+        TargetCell::Between(..) | TargetCell::Interval(_, _, Some(_)) => txt(super::target_text(t)),
+        TargetCell::Interval(_, i, None) => txt(super::interval_text(i, false)),
+        TargetCell::Unknown(_) => txt("—"),
     }
 }
 
@@ -126,7 +135,7 @@ fn rule_line(r: &RuleRow, s: &Section, lang: Lang) -> Line {
     let l = words(lang);
     let res = r.result;
     let (actual, qualifier) = match &res.actual {
-        Ok(a) if r.is_bool() => (Value::Text(text::interval_short(a, true)), String::new()),
+        Ok(a) if r.is_bool() => (txt(text::interval_short(a, true)), String::new()),
         Ok(a) => {
             let number = match (a.low, a.high) {
                 (Some(lo), Some(hi)) if lo == hi => Value::Number(lo),
@@ -149,22 +158,23 @@ fn rule_line(r: &RuleRow, s: &Section, lang: Lang) -> Line {
         subtotal: false,
         status: Some(res.status),
         cells: vec![
-            Value::Text(text::rule_label(res.rule, r.metric, lang).into_owned()),
-            Value::Text(res.rule.group.as_deref().map(|g| text::shown(g).into_owned()).unwrap_or_default()),
-            Value::Text(r.unit().map(|u| text::shown(u).into_owned()).unwrap_or_default()),
-            Value::Text(op.into()),
+            txt(text::rule_label(res.rule, r.metric, lang)),
+            txt(res.rule.group.as_deref().map(|g| text::shown(g).into_owned()).unwrap_or_default()),
+            txt(r.unit().map(|u| text::shown(u).into_owned()).unwrap_or_default()),
+            txt(op),
             target(&r.target),
             actual,
-            Value::Text(qualifier),
+            txt(qualifier),
             opt(res.completion_pct, Value::Percent),
             opt(res.expected_pct, Value::Percent),
-            Value::Text(res.pace.map(|p| text::pace(p, lang).to_string()).unwrap_or_default()),
-            Value::Text(text::status(res.status, lang).into()),
+            txt(res.pace.map(|p| text::pace(p, lang)).unwrap_or_default()),
+            txt(text::status(res.status, lang)),
             Value::Number(res.score),
-            if res.rule.bonus { Value::Text(l.bonus.into()) } else { Value::Number(res.rule.weight) },
-            Value::Text(needs.join(l.or)),
-            Value::Text(reason),
-        ],
+            if res.rule.bonus { txt(l.bonus) } else { Value::Number(res.rule.weight) },
+            txt(needs.join(l.or)),
+            txt(reason),
+        ]
+        .into(),
     }
 }
 
@@ -180,10 +190,10 @@ fn keep(s: &Section, index: usize, lang: Lang) -> Kept {
             Row::Rule(r) => lines.push(rule_line(r, s, lang)),
             Row::Subtotal(g) => {
                 let mut cells = vec![Value::Empty; columns(lang).len()];
-                cells[0] = Value::Text(super::table::subtotal_text(g, lang));
+                cells[0] = txt(super::table::subtotal_text(g, lang));
                 cells[11] = Value::Number(g.score);
                 cells[12] = Value::Number(g.max_score);
-                lines.push(Line { subtotal: true, status: None, cells });
+                lines.push(Line { subtotal: true, status: None, cells: cells.into() });
             }
         }
     }
@@ -206,20 +216,37 @@ fn keep(s: &Section, index: usize, lang: Lang) -> Kept {
     }
 }
 
+/// A lock poisoned by a panic on another thread (the panic itself is reported).
+fn failed() -> io::Error {
+    io::Error::other("a rendering thread failed")
+}
+
 impl Emitter for XlsxEmitter {
     fn begin(&self, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
     }
 
     fn section(&self, _out: &mut dyn Write, s: &Section, index: usize) -> io::Result<()> {
-        let kept = keep(s, index, self.lang);
-        self.kept.lock().map_err(|_| io::Error::other("a rendering thread failed"))?.push(kept);
+        let mut kept = keep(s, index, self.lang);
+        {
+            let mut strings = self.strings.lock().map_err(|_| failed())?;
+            for v in kept.lines.iter_mut().flat_map(|l| l.cells.iter_mut()) {
+                if let Value::Text(t) = v {
+                    match strings.get(t) {
+                        Some(shared) => *t = Arc::clone(shared),
+                        None => {
+                            strings.insert(Arc::clone(t));
+                        }
+                    }
+                }
+            }
+        }
+        self.kept.lock().map_err(|_| failed())?.push(kept);
         Ok(())
     }
 
     fn finish(&self, out: &mut dyn Write, _sections: usize, summary: Option<&Summary>) -> io::Result<()> {
-        let mut kept =
-            std::mem::take(&mut *self.kept.lock().map_err(|_| io::Error::other("a rendering thread failed"))?);
+        let mut kept = std::mem::take(&mut *self.kept.lock().map_err(|_| failed())?);
         kept.sort_by_key(|k| k.index);
         let bytes = workbook(&kept, summary, self.lang, self.today).map_err(io::Error::other)?;
         out.write_all(&bytes)
@@ -567,7 +594,7 @@ fn summary_sheet(
             sheet.value(row, 4, &k.pass_score.map_or(Value::Empty, Value::Number), styles, None)?;
             sheet.text(row, 5, text::verdict(k.verdict, lang), styles.verdict(k.verdict))?;
             sheet.value(row, 6, &Value::Number(Decimal::from(rank(k))), styles, Some(&styles.centred))?;
-            sheet.value(row, 7, &Value::Text(k.decided.clone()), styles, Some(&styles.wrap))?;
+            sheet.value(row, 7, &txt(k.decided.as_str()), styles, Some(&styles.wrap))?;
             sheet.end_row(row)?;
         }
         Ok(())
