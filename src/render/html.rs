@@ -137,7 +137,7 @@ fn completion_bar(r: &RuleRow, lang: Lang) -> String {
     let w = Decimal::from(BAR_WIDTH);
     let share = |p: Decimal| p.max(Decimal::ZERO).min(Decimal::ONE_HUNDRED) * w / Decimal::ONE_HUNDRED;
     let mut svg = format!(
-        r##"<svg width="{BAR_WIDTH}" height="14" viewBox="0 0 {BAR_WIDTH} 14" role="img"><rect width="{BAR_WIDTH}" height="14" rx="3" fill="#eaeef2"/><rect width="{}" height="14" rx="3" fill="{}"/>"##,
+        r##"<svg width="{BAR_WIDTH}" height="14" viewBox="0 0 {BAR_WIDTH} 14" aria-hidden="true"><rect width="{BAR_WIDTH}" height="14" rx="3" fill="#eaeef2"/><rect width="{}" height="14" rx="3" fill="{}"/>"##,
         px(share(pct)),
         status_colour(res.status)
     );
@@ -151,7 +151,8 @@ fn completion_bar(r: &RuleRow, lang: Lang) -> String {
         );
     }
     if let Some(e) = res.expected_pct {
-        let x = px(share(e));
+        // Inside the bar even at 100%.
+        let x = px(share(e).min(w - Decimal::TWO));
         let _ = write!(svg, r##"<rect x="{x}" y="0" width="2" height="14" fill="#24292f"/>"##);
     }
     svg.push_str("</svg>");
@@ -171,18 +172,6 @@ fn completion_bar(r: &RuleRow, lang: Lang) -> String {
     format!(r#"<div class="bar">{svg}<span>{label}</span></div>"#)
 }
 
-fn status_key(s: Status) -> &'static str {
-    s.key()
-}
-
-fn verdict_key(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-        Verdict::Incomplete => "incomplete",
-    }
-}
-
 fn article(s: &Section, index: usize, lang: Lang) -> String {
     let l = words(lang);
     let e = s.evaluation;
@@ -200,7 +189,7 @@ fn article(s: &Section, index: usize, lang: Lang) -> String {
         };
         let _ = write!(verdict, "{}{}{}", l.colon, l.colon_space, text::decided(&e.decided_by, &label, lang));
     }
-    let _ = write!(h, r#"<div class="verdict v-{}">{}</div>"#, verdict_key(e.verdict), esc(&verdict));
+    let _ = write!(h, r#"<div class="verdict v-{}">{}</div>"#, e.verdict.key(), esc(&verdict));
     let _ = write!(
         h,
         "<table class=\"rules\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
@@ -217,7 +206,7 @@ fn article(s: &Section, index: usize, lang: Lang) -> String {
                     esc(&target_text(&r.target)),
                     esc(&actual_text(r, lang)),
                     completion_bar(r, lang),
-                    status_key(st),
+                    st.key(),
                     esc(text::status(st, lang)),
                     esc(&points_text(r, lang)),
                 );
@@ -293,7 +282,7 @@ fn heat_map(summary: &Summary, lang: Lang) -> String {
                     let _ = write!(
                         h,
                         r#"<td class="cell v-{}">{}/{} <small>{} · {} {}</small></td>"#,
-                        verdict_key(c.verdict),
+                        c.verdict.key(),
                         short_number(c.score),
                         short_number(c.max_score),
                         esc(text::verdict(c.verdict, lang)),
@@ -316,7 +305,7 @@ fn heat_map(summary: &Summary, lang: Lang) -> String {
     }
     h.push_str("<p class=\"legend note\">");
     for v in [Verdict::Pass, Verdict::Incomplete, Verdict::Fail] {
-        let _ = write!(h, r#"<span class="badge v-{}">{}</span>"#, verdict_key(v), esc(text::verdict(v, lang)));
+        let _ = write!(h, r#"<span class="badge v-{}">{}</span>"#, v.key(), esc(text::verdict(v, lang)));
     }
     h.push_str("</p>");
     h
@@ -359,8 +348,9 @@ fn rankings(summary: &Summary, lang: Lang) -> String {
         let height = row_h * entries.len() + 6;
         let _ = write!(
             h,
-            r#"<div class="ranking"><h3>{}</h3><svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" font-size="12">"#,
-            esc(&text::named(rs.name.as_deref(), &rs.id))
+            r#"<div class="ranking"><h3>{title}</h3><svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{} · {title}" font-size="12">"#,
+            r.ranking,
+            title = esc(&text::named(rs.name.as_deref(), &rs.id))
         );
         for (i, ((_, c), name)) in entries.iter().zip(&names).enumerate() {
             let y = i * row_h + 3;
