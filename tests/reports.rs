@@ -106,6 +106,7 @@ fn the_workbook_reads_back_with_numbers_verdicts_and_sheet_names() {
         names,
         [
             "Summary",
+            "Verdicts at a glance",
             "<script>alert('德阳')<_scr·发明专利专项",
             "<script>alert('德阳'·试点城市验收_2016_",
             "广汉市·发明专利专项",
@@ -150,9 +151,16 @@ fn the_workbook_reads_back_with_numbers_verdicts_and_sheet_names() {
     assert_eq!(text(summary, mianzhu, 5), "incomplete");
     assert_eq!(text(summary, mianzhu, 7), "waiting for 发明专利申请量不低于<b>100</b>件");
 
+    // The matrix: entities × rule sets, scores as numbers.
+    let matrix = &sheets[1];
+    assert_eq!(text(matrix, 1, 1), "发明专利专项 (inventions)");
+    assert_eq!(text(matrix, 1, 2), "试点城市验收[2016] (pilot)");
+    let guanghan = row_of(matrix, &["广汉市"]);
+    assert_eq!((cell(matrix, guanghan, 1), cell(matrix, guanghan, 2)), (Data::Float(10.0), Data::Float(100.0)));
+
     // One evaluation's table: target, actual with its qualifier, completion as a
     // fraction (formatted as a percentage), pace, status, points, needs.
-    let sheet = &sheets[6];
+    let sheet = &sheets[7];
     assert_eq!(
         text(sheet, 0, 0),
         "绵竹市 (mianzhu) · 试点城市验收[2016] (pilot) · period 2016 · as of 2016-06-30 (49.73% of the year elapsed)"
@@ -202,7 +210,7 @@ fn the_workbook_reads_back_with_numbers_verdicts_and_sheet_names() {
     assert!((0..sheet.height()).any(|r| text_or_empty(sheet, r, 0) == "Score 60 / 100 · pass line 60 · verdict: pass"));
 
     // An approximate actual keeps its number and says so beside it.
-    let sheet = &sheets[1];
+    let sheet = &sheets[2];
     let inv = row_of(sheet, &["发明专利申请量"]);
     assert_eq!((cell(sheet, inv, 5), text(sheet, inv, 6)), (Data::Float(130.0), "≈".to_string()));
 }
@@ -214,9 +222,10 @@ fn labels_follow_the_language() {
     let (names, sheets) = workbook(&ws.path("r.bin"));
     assert_eq!(names[0], "汇总");
     assert_eq!(text(&sheets[0], 1, 0), "考核方案");
-    assert_eq!(text(&sheets[6], 1, 0), "指标");
-    let apps = row_of(&sheets[6], &["专利申请量"]);
-    assert_eq!(text(&sheets[6], apps, 10), "未达标");
+    assert_eq!(names[1], "结论一览");
+    assert_eq!(text(&sheets[7], 1, 0), "指标");
+    let apps = row_of(&sheets[7], &["专利申请量"]);
+    assert_eq!(text(&sheets[7], apps, 10), "未达标");
 }
 
 #[test]
@@ -231,9 +240,9 @@ fn many_evaluations_get_a_sheet_per_rule_set() {
     }
     ok(&kaohe(&ws.root, &["eval", "--output", "r.xlsx"]));
     let (names, sheets) = workbook(&ws.path("r.xlsx"));
-    assert_eq!(names, ["Summary", "发明专利专项", "试点城市验收_2016_"]);
+    assert_eq!(names, ["Summary", "Verdicts at a glance", "发明专利专项", "试点城市验收_2016_"]);
     assert_eq!(sheets[0].height(), 2 + 34);
-    let pilot = &sheets[2];
+    let pilot = &sheets[3];
     assert_eq!(text(pilot, 1, 0), "Entity");
     assert_eq!(text(pilot, 1, 1), "Indicator");
     // Every entity: its rows (3 rules, a subtotal) and its score line.

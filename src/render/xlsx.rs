@@ -447,9 +447,18 @@ fn two_pass(
         ws.set_column_width(u16::try_from(col).unwrap_or(u16::MAX), *fit as f64)?;
     }
     let mut sheet = Sheet { ws: Some(&mut *ws), widths: Vec::new(), fits, lines: 1 };
+    let header_lines = headers
+        .iter()
+        .zip(&sheet.fits)
+        .map(|(h, fit)| h.width().div_ceil(fit.saturating_sub(2).max(1)))
+        .max()
+        .unwrap_or(1);
     sheet.raw(|ws| {
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(header_row, c as u16, *h, &Styles::header())?;
+        }
+        if header_lines > 1 {
+            ws.set_row_height(header_row, 15.0 * header_lines as f64)?;
         }
         Ok(())
     })?;
@@ -521,6 +530,9 @@ fn workbook(kept: &[Kept], summary: Option<&Summary>, lang: Lang, today: Option<
     // does not hold every cell in memory.
     let big = kept.len() > SHEET_PER_EVALUATION_MAX;
     summary_sheet(new_sheet(&mut wb, big)?, &mut names, kept, summary, lang, &styles)?;
+    if let Some(summary) = summary {
+        matrix_sheet(new_sheet(&mut wb, big)?, &mut names, summary, lang, &styles)?;
+    }
     if !big {
         for k in kept {
             // Both parts stay recognisable: the entity yields room to the rule set's
@@ -596,6 +608,47 @@ fn summary_sheet(
             sheet.value(row, 6, &Value::Number(Decimal::from(rank(k))), styles, Some(&styles.centred))?;
             sheet.value(row, 7, &txt(k.decided.as_str()), styles, Some(&styles.wrap))?;
             sheet.end_row(row)?;
+        }
+        Ok(())
+    })
+}
+
+/// The summary matrix, as the table prints it: entities × rule sets, each cell the
+/// score (a number) coloured by its verdict, a legend under it.
+fn matrix_sheet(
+    ws: &mut Worksheet,
+    names: &mut SheetNames,
+    summary: &Summary,
+    lang: Lang,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let (l, r) = (words(lang), report_words(lang));
+    ws.set_name(names.take(r.heat_map))?;
+    ws.write_string_with_format(0, 0, r.heat_map, &styles.title)?;
+    let columns: Vec<String> = summary.rulesets.iter().map(|rs| text::named(rs.name.as_deref(), &rs.id)).collect();
+    let mut headers = vec![l.entity];
+    headers.extend(columns.iter().map(String::as_str));
+    two_pass(ws, &headers, 1, |sheet| {
+        let mut row = 2;
+        for (entity, cells) in &summary.rows {
+            sheet.text(row, 0, &text::named(entity.name.as_deref(), &entity.id), &styles.text)?;
+            for (c, cell) in cells.iter().enumerate() {
+                let col = 1 + c as u16;
+                match cell {
+                    Some(cell) => {
+                        sheet.value(row, col, &Value::Number(cell.score), styles, Some(styles.verdict(cell.verdict)))?
+                    }
+                    None => sheet.text(row, col, "—", &styles.centred)?,
+                }
+            }
+            sheet.end_row(row)?;
+            row += 1;
+        }
+        row += 1;
+        for (i, v) in [Verdict::Pass, Verdict::Incomplete, Verdict::Fail].into_iter().enumerate() {
+            sheet.raw(|ws| {
+                ws.write_string_with_format(row, 1 + i as u16, text::verdict(v, lang), styles.verdict(v)).map(|_| ())
+            })?;
         }
         Ok(())
     })
