@@ -127,9 +127,13 @@ pub enum Command {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Tables for the terminal
     Table,
+    /// The same tables in Markdown
     Markdown,
+    /// One row per rule, for spreadsheets and scripts
     Csv,
+    /// One object, for scripts
     Json,
     /// One self-contained HTML page with charts (to --output or stdout)
     Html,
