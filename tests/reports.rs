@@ -419,3 +419,19 @@ fn a_device_is_written_as_it_is_and_a_write_error_is_exit_2() {
     assert!(Path::new("/dev/full").metadata().is_ok_and(|m| !m.is_file()));
     assert_eq!(kaohe(&ws.root, &["eval", "--output", "/dev/null", "--format", "xlsx"]).code, 0);
 }
+
+#[test]
+fn the_shipped_workspace_page_keys_its_many_rule_sets() {
+    // Ten rule sets: the heat map numbers its columns and names them in a key.
+    let run = kaohe(Path::new(env!("CARGO_MANIFEST_DIR")), &["eval", "--format", "html", "--lang", "zh"]);
+    ok(&run);
+    let page = run.text();
+    assert_eq!(page.matches(r#"<th class="key""#).count(), 10);
+    assert!(page.contains(r#"<ol class="keys"><li>崇州市2015年知识产权托管工作目标 (chongzhou-plan-2015)</li>"#));
+    for city in ["崇州市", "德阳市", "广汉市", "华蓥市", "泸州市", "绵阳市", "绵竹市", "遂宁市", "宜宾市", "自贡市"]
+    {
+        assert!(page.contains(&format!("<tr><td>{city} (")), "{city} in the heat map");
+    }
+    // Rule sets evaluated for one entity get no ranking chart.
+    assert_eq!(page.matches(r#"<div class="ranking">"#).count(), 3);
+}
