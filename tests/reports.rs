@@ -432,6 +432,9 @@ fn the_shipped_workspace_page_keys_its_many_rule_sets() {
     {
         assert!(page.contains(&format!("<tr><td>{city} (")), "{city} in the heat map");
     }
+    // Unknown rules are listed with their reasons.
+    assert!(page.contains("<h4>待定项</h4><ul><li><b>"));
+    assert!(page.contains("：缺少数据：gdp@2015</li>"), "a missing figure named");
     // Rule sets evaluated for one entity get no ranking chart.
     assert_eq!(page.matches(r#"<div class="ranking">"#).count(), 3);
 }
