@@ -59,8 +59,12 @@ pub enum Command {
         /// Treat the period's data as year-to-date up to this date (YYYY-MM-DD) when they give no as_of
         #[arg(long = "as-of", value_name = "DATE")]
         as_of: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (default: from the --output extension, else table)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the result to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Label language (default: from LC_ALL / LC_MESSAGES / LANG)
         #[arg(long, value_enum)]
         lang: Option<Lang>,
@@ -86,6 +90,9 @@ pub enum Command {
         as_of: Option<String>,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
+        /// Write the working to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Write the form an office fills in: a wide sheet (.xlsx or .csv) of the figures the rule sets read
     Template {
@@ -115,8 +122,12 @@ pub enum Command {
         metric_ids: Vec<String>,
         #[command(flatten)]
         paths: PathArgs,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (default: from the --output extension, else table)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the result to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
         /// Start CSV output with a UTF-8 byte order mark (for Excel on Chinese Windows)
@@ -138,8 +149,12 @@ pub enum Command {
         kinds: Vec<String>,
         #[command(flatten)]
         paths: PathArgs,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (default: from the --output extension, else table)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the result to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
         /// Start CSV output with a UTF-8 byte order mark (for Excel on Chinese Windows)
@@ -176,10 +191,18 @@ impl Command {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Tables for the terminal
     Table,
+    /// The same tables in Markdown
     Markdown,
+    /// One row per rule, for spreadsheets and scripts
     Csv,
+    /// One object, for scripts
     Json,
+    /// One self-contained HTML page with charts (to --output or stdout)
+    Html,
+    /// An Excel workbook (needs --output)
+    Xlsx,
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! before any file is read, into typed values (dates parsed, the language chosen, the
 //! format and the selection fixed). Commands take a [`Config`], never raw arguments.
 
+use std::path::{Path, PathBuf};
+
 use crate::cli::{Cli, Command, Format, PathArgs};
 use crate::load::Paths;
 use crate::model::Date;
@@ -103,14 +105,23 @@ pub struct Config {
     /// terminal's when stdout is one; `None` is the fixed layout, independent of any
     /// terminal, for pipes, files and snapshots.
     pub width: Option<u16>,
+    /// `--output FILE`: the result goes there, atomically, instead of to stdout.
+    pub output: Option<PathBuf>,
 }
 
-/// `--bom` makes sense only where CSV is printed.
-fn bom(bom: bool, format: Format) -> Result<bool, UsageError> {
+/// `--bom` makes sense only where CSV is printed (the format resolved, so that
+/// `--output figures.csv --bom` is CSV).
+fn check_bom(job: &Job) -> Result<(), UsageError> {
+    let (bom, format) = match job {
+        Job::Eval(j) => (j.bom, j.format),
+        Job::Trend(j) => (j.bom, j.format),
+        Job::Compare(j) => (j.bom, j.format),
+        _ => return Ok(()),
+    };
     if bom && format != Format::Csv {
         return Err(UsageError("--bom applies to --format csv only".into()));
     }
-    Ok(bom)
+    Ok(())
 }
 
 /// A usage error found while resolving the configuration (exit 2).
@@ -147,6 +158,48 @@ fn system_today() -> Option<Date> {
     Date::from_unix_days(i64::try_from(secs / 86_400).ok()?)
 }
 
+/// The format a file name asks for by its extension, in any case (CONTRACT §7).
+pub fn format_of(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "xlsx" => Some(Format::Xlsx),
+        "html" | "htm" => Some(Format::Html),
+        "json" => Some(Format::Json),
+        "csv" => Some(Format::Csv),
+        "md" | "markdown" => Some(Format::Markdown),
+        _ => None,
+    }
+}
+
+/// `--format`, else the extension of `--output`, else `table`; `xlsx` only to a file.
+/// `formats` are those the command can write.
+fn format(
+    asked: Option<Format>,
+    output: Option<&Path>,
+    formats: &[Format],
+    command: &str,
+) -> Result<Format, UsageError> {
+    let format = asked.or_else(|| output.and_then(format_of)).unwrap_or(Format::Table);
+    let name = |f: Format| format!("{f:?}").to_lowercase();
+    if !formats.contains(&format) {
+        let from = if asked.is_some() { String::new() } else { " (from the --output extension)".to_string() };
+        let known: Vec<String> = formats.iter().map(|f| name(*f)).collect();
+        return Err(UsageError(Message::from(format!(
+            "`{command}` cannot write {}{from}; it writes {}",
+            name(format),
+            known.join(", ")
+        ))));
+    }
+    if format == Format::Xlsx && output.is_none() {
+        return Err(UsageError("--format xlsx writes a workbook, which needs --output FILE".into()));
+    }
+    Ok(format)
+}
+
+const EVAL_FORMATS: [Format; 6] =
+    [Format::Table, Format::Markdown, Format::Csv, Format::Json, Format::Html, Format::Xlsx];
+const TREND_FORMATS: [Format; 4] = [Format::Table, Format::Markdown, Format::Csv, Format::Json];
+
 fn paths(p: &PathArgs) -> Paths {
     Paths { rules: p.rules.clone(), data: p.data.clone(), metrics: p.metrics.clone() }
 }
@@ -154,21 +207,33 @@ fn paths(p: &PathArgs) -> Paths {
 impl Config {
     /// Resolve `cli`; `env` reads environment variables (the locale).
     pub fn new(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, UsageError> {
-        let (paths, lang, job) = match &cli.command {
-            Command::Check { paths: p, lang } => (paths(p), *lang, Job::Check),
-            Command::Eval { paths: p, entities, rulesets, period, as_of: a, format, lang, strict, bom: b } => (
+        let (paths, lang, job, output) = match &cli.command {
+            Command::Check { paths: p, lang } => (paths(p), *lang, Job::Check, None),
+            Command::Eval {
+                paths: p,
+                entities,
+                rulesets,
+                period,
+                as_of: a,
+                format: f,
+                output,
+                lang,
+                strict,
+                bom: b,
+            } => (
                 paths(p),
                 *lang,
                 Job::Eval(EvalJob {
                     selection: Selection { entities: entities.clone(), rulesets: rulesets.clone() },
                     period: period.clone(),
                     as_of: as_of(a.as_deref())?,
-                    format: *format,
+                    format: format(*f, output.as_deref(), &EVAL_FORMATS, "eval")?,
                     strict: *strict,
-                    bom: bom(*b, *format)?,
+                    bom: *b,
                 }),
+                output.clone(),
             ),
-            Command::Explain { entity, rule, ruleset, paths: p, period, as_of: a, lang } => (
+            Command::Explain { entity, rule, ruleset, paths: p, period, as_of: a, lang, output } => (
                 paths(p),
                 *lang,
                 Job::Explain(ExplainJob {
@@ -178,18 +243,20 @@ impl Config {
                     period: period.clone(),
                     as_of: as_of(a.as_deref())?,
                 }),
+                output.clone(),
             ),
-            Command::Trend { entity, metric_ids, paths: p, format, lang, bom: b } => (
+            Command::Trend { entity, metric_ids, paths: p, format: f, output, lang, bom: b } => (
                 paths(p),
                 *lang,
                 Job::Trend(TrendJob {
                     entity: entity.clone(),
                     metrics: metric_ids.clone(),
-                    format: *format,
-                    bom: bom(*b, *format)?,
+                    format: format(*f, output.as_deref(), &TREND_FORMATS, "trend")?,
+                    bom: *b,
                 }),
+                output.clone(),
             ),
-            Command::Compare { metric, period, entities, kinds, paths: p, format, lang, bom: b } => (
+            Command::Compare { metric, period, entities, kinds, paths: p, format: f, output, lang, bom: b } => (
                 paths(p),
                 *lang,
                 Job::Compare(CompareJob {
@@ -197,9 +264,10 @@ impl Config {
                     period: period.clone(),
                     entities: entities.clone(),
                     kinds: kinds.clone(),
-                    format: *format,
-                    bom: bom(*b, *format)?,
+                    format: format(*f, output.as_deref(), &TREND_FORMATS, "compare")?,
+                    bom: *b,
                 }),
+                output.clone(),
             ),
             Command::Template { paths: p, rulesets, entities, period, output, lang } => {
                 let (output, format) = form_output(output)?;
@@ -212,10 +280,11 @@ impl Config {
                         output,
                         format,
                     }),
+                    None,
                 )
             }
-            Command::Completions { shell } => (Paths::default(), None, Job::Completions(*shell)),
-            Command::Man { command } => (Paths::default(), None, Job::Man(command.clone())),
+            Command::Completions { shell } => (Paths::default(), None, Job::Completions(*shell), None),
+            Command::Man { command } => (Paths::default(), None, Job::Man(command.clone()), None),
         };
         let today = match env("KAOHE_TODAY").filter(|t| !t.is_empty()) {
             Some(t) => Some(Date::parse(&t).ok_or_else(|| UsageError(Message::TodayNotADate { text: t.clone() }))?),
@@ -229,7 +298,17 @@ impl Config {
             })?),
             None => None,
         };
-        Ok(Config { paths, lang: Lang::resolve(lang, env), today, job, quiet: cli.quiet, verbose: cli.verbose, width })
+        check_bom(&job)?;
+        Ok(Config {
+            paths,
+            lang: Lang::resolve(lang, env),
+            today,
+            job,
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+            width,
+            output,
+        })
     }
 }
 
@@ -306,6 +385,37 @@ mod tests {
         );
         assert!(Cli::try_parse_from(["kaohe", "check", "--quiet", "--verbose"]).is_err());
         assert!(Config::new(&cli(&["check", "--verbose"]), &|_| None).is_ok_and(|c| c.verbose));
+    }
+
+    #[test]
+    fn the_format_is_asked_else_the_extension_else_table() {
+        let format = |args: &[&str]| {
+            config(args, "C").map(|c| match c.job {
+                Job::Eval(j) => j.format,
+                Job::Trend(j) => j.format,
+                _ => panic!("{args:?}"),
+            })
+        };
+        assert_eq!(format(&["eval"]), Ok(Format::Table));
+        assert_eq!(format(&["eval", "--output", "r.XLSX"]), Ok(Format::Xlsx));
+        assert_eq!(format(&["eval", "--output", "out/r.Html"]), Ok(Format::Html));
+        assert_eq!(format(&["eval", "--output", "r.md"]), Ok(Format::Markdown));
+        assert_eq!(format(&["eval", "--output", "r.csv"]), Ok(Format::Csv));
+        assert_eq!(format(&["eval", "--output", "r.json"]), Ok(Format::Json));
+        assert_eq!(format(&["eval", "--output", "report"]), Ok(Format::Table));
+        assert_eq!(format(&["eval", "--output", "r.xlsx", "--format", "csv"]), Ok(Format::Csv));
+        assert_eq!(format(&["eval", "--format", "html"]), Ok(Format::Html));
+        assert_eq!(
+            format(&["eval", "--format", "xlsx"]),
+            Err(UsageError("--format xlsx writes a workbook, which needs --output FILE".into()))
+        );
+        assert_eq!(format(&["trend", "e", "--output", "t.csv"]), Ok(Format::Csv));
+        assert_eq!(
+            format(&["trend", "e", "--output", "t.xlsx"]),
+            Err(UsageError(
+                "`trend` cannot write xlsx (from the --output extension); it writes table, markdown, csv, json".into()
+            ))
+        );
     }
 
     #[test]

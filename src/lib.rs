@@ -31,8 +31,26 @@ use std::io::Write;
 use crate::commands::Output;
 use crate::config::{Config, Job};
 
-/// Run one command: results to `out`, diagnostics to `err`; the exit code.
+/// Run one command: results to `out` (or to `--output FILE`, renamed into place only
+/// when the run ends with exit 0 or 1), diagnostics to `err`; the exit code.
 pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let Some(path) = &config.output else { return run_to(config, out, err) };
+    let mut file = match output_file::OutputFile::create(path) {
+        Ok(f) => f,
+        Err(m) => return commands::usage(err, &m),
+    };
+    let code = run_to(config, file.writer(), err);
+    if code > commands::NOT_PASSED {
+        // Dropping the temporary file removes it; an existing target is untouched.
+        return code;
+    }
+    match file.commit() {
+        Ok(()) => code,
+        Err(m) => commands::usage(err, &m),
+    }
+}
+
+fn run_to(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut out = Output::new(out);
     let code = match &config.job {
         Job::Check => commands::check::run(config, &mut out, err),

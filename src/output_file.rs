@@ -1,18 +1,105 @@
-//! Writing a result file the way CONTRACT §7 asks of `--output`: atomically (a
-//! temporary file beside the target, renamed over it only once it is complete, so an
-//! existing file is replaced whole or not at all) and never over an input file.
-//!
-//! Kept small and free of any command's types so that `eval --output` and
-//! `template --output` can share one implementation.
+//! `--output FILE` (CONTRACT §7): the result is written to a temporary file beside the
+//! target and renamed over it only when the run ends with exit 0 or 1, so an existing
+//! file is replaced whole or not at all, and a failed run leaves no file behind. The
+//! temporary file is hidden (`.kaohe-*.tmp`), so a loader walking the same folder
+//! skips it.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+/// The result on its way to its file.
+pub enum OutputFile {
+    /// A temporary file, renamed over `target` by `commit`.
+    Atomic { temp: BufWriter<NamedTempFile>, target: PathBuf },
+    /// Something that is not a regular file (`/dev/stdout`, a FIFO, a device): written
+    /// as it is, since renaming over it would replace the device, not feed it.
+    Direct { file: BufWriter<File>, target: PathBuf },
+}
+
+fn shown(path: &Path) -> String {
+    crate::text::shown(&path.display().to_string()).into_owned()
+}
+
+impl OutputFile {
+    /// A temporary file in the target's folder (the folder of the file a link points
+    /// to, so that the link's file is the one replaced); an error message when there is
+    /// nothing to write to.
+    pub fn create(target: &Path) -> Result<OutputFile, String> {
+        let cannot = |e: std::io::Error| format!("cannot write `{}`: {}", shown(target), e.kind());
+        let existing = std::fs::metadata(target).ok();
+        if existing.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+            return Err(format!("--output `{}` is a folder; name a file", shown(target)));
+        }
+        if existing.as_ref().is_some_and(|m| !m.is_file()) {
+            let file = std::fs::OpenOptions::new().write(true).open(target).map_err(cannot)?;
+            return Ok(OutputFile::Direct { file: BufWriter::new(file), target: target.to_path_buf() });
+        }
+        let real = match &existing {
+            Some(_) => std::fs::canonicalize(target).map_err(cannot)?,
+            None => target.to_path_buf(),
+        };
+        let dir = match real.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            return Err(format!("cannot write `{}`: there is no folder `{}`", shown(target), shown(dir)));
+        }
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".kaohe-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // A report is an ordinary file: keep the permissions of the file it replaces,
+            // else what the umask gives a new file (tempfile alone would give 0600).
+            let mode = existing.as_ref().map_or(0o666, |m| m.permissions().mode() & 0o7777);
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        // The error's kind alone: tempfile's message names the random temporary file.
+        let temp = builder.tempfile_in(dir).map_err(cannot)?;
+        Ok(OutputFile::Atomic { temp: BufWriter::with_capacity(1 << 16, temp), target: real })
+    }
+
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            OutputFile::Atomic { temp, .. } => temp,
+            OutputFile::Direct { file, .. } => file,
+        }
+    }
+
+    /// Flush and rename over the target.
+    pub fn commit(self) -> Result<(), String> {
+        let error = |target: &Path, e: &dyn std::fmt::Display| format!("cannot write `{}`: {e}", shown(target));
+        match self {
+            OutputFile::Atomic { temp, target } => {
+                let temp = temp.into_inner().map_err(|e| error(&target, e.error()))?;
+                temp.as_file().sync_all().map_err(|e| error(&target, &e))?;
+                temp.persist(&target).map_err(|e| error(&target, &e.error))?;
+            }
+            OutputFile::Direct { mut file, target } => file.flush().map_err(|e| error(&target, &e))?,
+        }
+        Ok(())
+    }
+}
+
+/// Whether `output` names the same file as one of `inputs` (after resolving links and
+/// `..`); an output that does not exist yet names no input.
+pub fn names_an_input<'a>(output: &Path, inputs: impl IntoIterator<Item = &'a Path>) -> bool {
+    let Some(out) = canonical(output) else { return false };
+    inputs.into_iter().any(|i| canonical(i).is_some_and(|i| i == out))
+}
+
+fn canonical(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
 
 /// The path as the file system resolves it; for a file that does not exist yet, its
 /// folder resolved and its name appended. `None` when the folder does not exist.
-pub fn resolved(path: &Path) -> Option<PathBuf> {
-    if let Ok(p) = fs::canonicalize(path) {
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Some(p) = canonical(path) {
         return Some(p);
     }
     let name = path.file_name()?;
@@ -20,58 +107,20 @@ pub fn resolved(path: &Path) -> Option<PathBuf> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    Some(fs::canonicalize(parent).ok()?.join(name))
-}
-
-/// Whether `output` is one of `inputs` (after links are followed).
-pub fn is_input(output: &Path, inputs: &[PathBuf]) -> bool {
-    let Some(out) = resolved(output) else { return false };
-    inputs.iter().any(|i| resolved(i).is_some_and(|p| p == out))
+    Some(canonical(parent)?.join(name))
 }
 
 /// Whether `output` lies inside one of the folders `dirs` (after links are followed).
 pub fn is_inside(output: &Path, dirs: &[PathBuf]) -> bool {
     let Some(out) = resolved(output) else { return false };
-    dirs.iter().filter(|d| d.is_dir()).filter_map(|d| fs::canonicalize(d).ok()).any(|d| out.starts_with(d))
+    dirs.iter().filter(|d| d.is_dir()).filter_map(|d| canonical(d)).any(|d| out.starts_with(d))
 }
 
-/// Write `bytes` to `path` atomically: a temporary file in the same folder (so the
-/// rename cannot cross file systems), synced, then renamed over `path`. On failure
-/// the temporary file is removed and an existing `path` is left as it was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().ok_or_else(|| io::Error::other("the output path names no file"))?;
-    let (tmp, mut file) = temp_file(dir, &name.to_string_lossy())?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    drop(file);
-    let result = written.and_then(|()| {
-        // Keep the permissions of a file being replaced (a shared folder's group bits).
-        if let Ok(meta) = fs::metadata(path) {
-            fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        fs::rename(&tmp, path)
-    });
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// A new hidden file beside the target; a name already taken (another run) is skipped.
-fn temp_file(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
-    let mut last = None;
-    for n in 0..100 {
-        let tmp = dir.join(format!(".{name}.kaohe-{}-{n}.tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => return Ok((tmp, f)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| io::Error::other("no temporary file name is free")))
+/// Write `bytes` to `path` as [`OutputFile`] does: whole or not at all.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut file = OutputFile::create(path)?;
+    file.writer().write_all(bytes).map_err(|e| format!("cannot write `{}`: {e}", shown(path)))?;
+    file.commit()
 }
 
 #[cfg(test)]
@@ -80,13 +129,13 @@ mod tests {
 
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("kaohe-output-file-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         dir
     }
 
     fn leftovers(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
+        let mut names: Vec<String> = std::fs::read_dir(dir)
             .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
             .unwrap_or_default();
         names.sort();
@@ -97,37 +146,37 @@ mod tests {
     fn replaces_a_file_whole_and_leaves_no_temporary_file() {
         let dir = scratch("replace");
         let out = dir.join("form.csv");
-        fs::write(&out, "old").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&out, "old").unwrap_or_else(|e| panic!("{e}"));
         write_atomic(&out, b"new").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(fs::read_to_string(&out).ok().as_deref(), Some("new"));
+        assert_eq!(std::fs::read_to_string(&out).ok().as_deref(), Some("new"));
         assert_eq!(leftovers(&dir), vec!["form.csv".to_string()]);
-        let _ = fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn a_failed_write_leaves_the_old_file() {
         let dir = scratch("fail");
-        // A folder where the file should be: the rename fails, the folder stays.
+        // A folder where the file should be: refused, the folder stays.
         let out = dir.join("form.csv");
-        fs::create_dir_all(out.join("inside")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(out.join("inside")).unwrap_or_else(|e| panic!("{e}"));
         assert!(write_atomic(&out, b"new").is_err());
         assert!(out.join("inside").is_dir());
         assert_eq!(leftovers(&dir), vec!["form.csv".to_string()]);
         // A folder that does not exist: nothing is created.
         assert!(write_atomic(&dir.join("no/such/form.csv"), b"x").is_err());
-        let _ = fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn inputs_and_data_folders_are_recognised_through_links_and_dots() {
         let dir = scratch("inputs");
-        fs::create_dir_all(dir.join("data")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(dir.join("data")).unwrap_or_else(|e| panic!("{e}"));
         let input = dir.join("data/a.csv");
-        fs::write(&input, "x").unwrap_or_else(|e| panic!("{e}"));
-        assert!(is_input(&dir.join("data/../data/a.csv"), std::slice::from_ref(&input)));
-        assert!(!is_input(&dir.join("data/b.csv"), std::slice::from_ref(&input)));
+        std::fs::write(&input, "x").unwrap_or_else(|e| panic!("{e}"));
+        assert!(names_an_input(&dir.join("data/../data/a.csv"), [input.as_path()]));
+        assert!(!names_an_input(&dir.join("data/b.csv"), [input.as_path()]));
         assert!(is_inside(&dir.join("data/b.csv"), &[dir.join("data")]));
         assert!(!is_inside(&dir.join("b.csv"), &[dir.join("data")]));
-        let _ = fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -824,11 +824,97 @@ pub fn form_is_input(path: &str, lang: Lang) -> String {
     }
 }
 
-/// Writing the form failed.
-pub fn form_write_failed(path: &str, e: &std::io::Error, lang: Lang) -> String {
+/// Labels of the xlsx and html reports (kept apart from [`Words`], which the terminal
+/// formats share).
+pub struct ReportWords {
+    pub title: &'static str,
+    pub rule_set: &'static str,
+    pub unit: &'static str,
+    pub op: &'static str,
+    pub qualifier: &'static str,
+    pub expected_pct: &'static str,
+    pub pace: &'static str,
+    pub score: &'static str,
+    pub weight: &'static str,
+    pub max_score: &'static str,
+    pub pass_score: &'static str,
+    pub rank: &'static str,
+    pub verdict: &'static str,
+    pub decided_by: &'static str,
+    pub group: &'static str,
+    pub heat_map: &'static str,
+    pub ranking: &'static str,
+    pub details: &'static str,
+    pub pace_tick: &'static str,
+    pub generated: &'static str,
+    pub contents: &'static str,
+}
+
+pub const REPORT_ZH: ReportWords = ReportWords {
+    title: "考核结果",
+    rule_set: "考核方案",
+    unit: "单位",
+    op: "比较",
+    qualifier: "限定",
+    expected_pct: "应完成",
+    pace: "进度",
+    score: "得分",
+    weight: "分值",
+    max_score: "满分",
+    pass_score: "合格线",
+    rank: "名次",
+    verdict: "结论",
+    decided_by: "判定依据",
+    group: "分组",
+    heat_map: "结论一览",
+    ranking: "得分排名",
+    details: "完成情况",
+    pace_tick: "竖线为按时间进度应完成的比例",
+    generated: "生成日期",
+    contents: "目录",
+};
+
+pub const REPORT_EN: ReportWords = ReportWords {
+    title: "Evaluation results",
+    rule_set: "Rule set",
+    unit: "Unit",
+    op: "Op",
+    qualifier: "Qualifier",
+    expected_pct: "Expected",
+    pace: "Pace",
+    score: "Score",
+    weight: "Weight",
+    max_score: "Maximum",
+    pass_score: "Pass line",
+    rank: "Rank",
+    verdict: "Verdict",
+    decided_by: "Decided by",
+    group: "Group",
+    heat_map: "Verdicts at a glance",
+    ranking: "Score ranking",
+    details: "Completion",
+    pace_tick: "the tick marks the share expected by this date",
+    generated: "Date",
+    contents: "Contents",
+};
+
+pub fn report_words(lang: Lang) -> &'static ReportWords {
     match lang {
-        Lang::Zh => format!("无法写出 {}：{e}（原有文件未改动）", shown(path)),
-        Lang::En => format!("cannot write {}: {e} (an existing file is left as it was)", shown(path)),
+        Lang::Zh => &REPORT_ZH,
+        Lang::En => &REPORT_EN,
+    }
+}
+
+/// How an actual is qualified in a report cell beside its number: `≈` approximate,
+/// `≥` / `≤` one bound known, `LOW–HIGH` a range; empty for an exact point.
+pub fn actual_qualifier(i: &Interval) -> String {
+    let approx = if i.approx { "≈" } else { "" };
+    match (i.low, i.high) {
+        (Some(l), Some(h)) if l == h => approx.to_string(),
+        (Some(l), Some(h)) => format!("{approx}{}–{}", short_number(l), short_number(h)),
+        (Some(_), None) => format!("≥{approx}"),
+        (None, Some(_)) => format!("≤{approx}"),
+        (None, None) => "?".into(),
     }
 }
 

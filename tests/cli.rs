@@ -81,6 +81,7 @@ cases! {
     s7_bad_inputs_every_problem_reported => "s7-bad-inputs",
     s7_hostile_text_is_escaped_in_every_format => "s7-hostile-text",
     s7_diagnostics_in_chinese_repeatable_paths_files_not_read => "s7-diagnostics-zh",
+    s7_reports_xlsx_html_and_output => "s7-reports",
     unfinished_year_without_as_of_is_warned_about => "unfinished-year",
     s8_contract_example_json_csv => "s8-contract-example",
     s9_fine_print => "s9-fine-print",

@@ -500,7 +500,7 @@ fn the_output_is_replaced_whole_or_not_at_all_and_a_data_folder_is_warned_about(
     // A folder that does not exist: a message, exit 2, nothing written.
     let out = kaohe_in(&ws, &["template", "--output", "no/such/form.xlsx"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.starts_with("error: cannot write no/such/form.xlsx: "), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: cannot write `no/such/form.xlsx`: "), "{}", out.stderr);
     // Into the data folder: written, with a warning that the figures would count twice.
     let out = kaohe_in(&ws, &["template", "--output", "data/form.xlsx"]);
     assert_eq!(out.code, 0, "{}", out.stderr);

@@ -63,7 +63,7 @@ pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write
     if !config.quiet {
         warn_unfinished_years(&work, job, config, err);
     }
-    let emitter = render::emitter(job.format, config.lang, config.width);
+    let emitter = render::emitter(job.format, config.lang, config.width, config.today);
     let options = Options { as_of: job.as_of, trace: false };
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
         Ok(pool) => pool,

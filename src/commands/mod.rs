@@ -92,6 +92,38 @@ impl Workspace {
         let mut sources = Sources::default();
         let mut diags: Vec<Diagnostic> = Vec::new();
         let raw = load::load(&config.paths, &mut sources, &mut diags);
+        if let Some(output) = &config.output
+            && crate::output_file::names_an_input(output, sources.files.iter().map(|f| std::path::Path::new(&f.path)))
+        {
+            let shown = crate::text::shown(&output.display().to_string()).into_owned();
+            usage(err, format!("--output `{shown}` names an input file; write the result somewhere else"));
+            return None;
+        }
+        if let Some(output) = &config.output {
+            let or_default = |given: &[std::path::PathBuf], default: &str| {
+                if given.is_empty() { vec![std::path::PathBuf::from(default)] } else { given.to_vec() }
+            };
+            let rules = or_default(&config.paths.rules, "rules");
+            let data = or_default(&config.paths.data, "data");
+            let trees = rules
+                .into_iter()
+                .map(|r| (r, load::files::Tree::Rules, "rules"))
+                .chain(data.into_iter().map(|d| (d, load::files::Tree::Data, "data")))
+                .collect::<Vec<_>>();
+            if let Some((_, _, folder)) =
+                trees.iter().find(|(root, tree, _)| load::files::would_read(root, *tree, output))
+            {
+                let shown = crate::text::shown(&output.display().to_string()).into_owned();
+                usage(
+                    err,
+                    format!(
+                        "--output `{shown}` is inside the {folder} folder, where the next run would read it as input; \
+                         write the result somewhere else"
+                    ),
+                );
+                return None;
+            }
+        }
         let model = validate::validate(raw, &sources, &mut diags);
         diags.sort_by_cached_key(|d| match &d.loc {
             Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),

@@ -20,7 +20,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
         return usage(err, &m);
     }
     if let Some(path) = &job.output
-        && output_file::is_input(path, &ws.inputs)
+        && output_file::names_an_input(path, ws.inputs.iter().map(PathBuf::as_path))
     {
         return usage(err, text::form_is_input(&path.display().to_string(), config.lang));
     }
@@ -65,7 +65,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
         let _ = writeln!(err, "{}", text::form_in_data_folder(&shown, config.lang));
     }
     if let Err(e) = output_file::write_atomic(path, &bytes) {
-        return usage(err, text::form_write_failed(&shown, &e, config.lang));
+        return usage(err, e);
     }
     let _ = writeln!(err, "{}", text::form_written(&shown, form.rows.len(), form.columns.len(), config.lang));
     OK

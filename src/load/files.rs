@@ -70,6 +70,24 @@ fn other_spreadsheet(ext: &str) -> bool {
     matches!(ext, "xls" | "xlsm" | "xlsb" | "ods" | "et" | "numbers")
 }
 
+/// Whether a file written at `path` would be read as input by a run over the folder
+/// `root` holding `tree` (so that a report written there would break the next run).
+pub fn would_read(root: &Path, tree: Tree, path: &Path) -> bool {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let (Ok(root), Ok(parent), Some(name)) =
+        (std::fs::canonicalize(root), std::fs::canonicalize(parent), path.file_name())
+    else {
+        return false;
+    };
+    root.is_dir()
+        && parent.starts_with(&root)
+        && !is_quiet(&name.to_string_lossy())
+        && extension(path).is_some_and(|e| tree.reads(&e))
+}
+
 /// The lowercased extension of `path`, if it has one.
 pub fn extension(path: &Path) -> Option<String> {
     path.extension().map(|e| e.to_string_lossy().to_lowercase())

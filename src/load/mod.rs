@@ -3,7 +3,7 @@
 //! and turn each file into a raw mirror of its contents (`raw`). Shape errors (wrong
 //! types, unknown keys) are found here; cross-file checks happen in `validate`.
 
-mod files;
+pub mod files;
 mod layout;
 pub mod limits;
 pub mod raw;

@@ -5,16 +5,19 @@
 
 pub mod csv;
 pub mod explain;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
 pub mod trend;
+pub mod xlsx;
 
 use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
 use crate::cli::Format;
+use crate::model::Date;
 use crate::report::{Section, Summary, TargetCell};
 use crate::text::Lang;
 
@@ -25,7 +28,9 @@ pub use crate::text::interval_short as interval_text;
 /// evaluation in the contract's order (`index` counts from 0 across the whole run, so
 /// that an emitter can separate sections), then `finish`. Sections may be rendered on
 /// several threads into buffers that are written in order, so an emitter keeps no
-/// state between calls.
+/// state between calls — except an emitter whose format cannot stream (xlsx): it
+/// keeps owned, typed rows from each `section` behind a lock, keyed by `index`, and
+/// writes everything in `finish`.
 pub trait Emitter: Sync {
     fn begin(&self, out: &mut dyn Write) -> io::Result<()>;
     fn section(&self, out: &mut dyn Write, section: &Section, index: usize) -> io::Result<()>;
@@ -42,13 +47,15 @@ pub trait Emitter: Sync {
 }
 
 /// The emitter of `format`; `width` is the terminal's to fit (table only), `None` for
-/// the fixed layout.
-pub fn emitter(format: Format, lang: Lang, width: Option<u16>) -> Box<dyn Emitter> {
+/// the fixed layout; `today` dates the reports that carry a date.
+pub fn emitter(format: Format, lang: Lang, width: Option<u16>, today: Option<Date>) -> Box<dyn Emitter> {
     match format {
         Format::Table => Box::new(table::TableEmitter { lang, width }),
         Format::Markdown => Box::new(markdown::MarkdownEmitter { lang }),
         Format::Csv => Box::new(csv::CsvEmitter),
         Format::Json => Box::new(json::JsonEmitter),
+        Format::Html => Box::new(html::HtmlEmitter { lang, today }),
+        Format::Xlsx => Box::new(xlsx::XlsxEmitter::new(lang, today)),
     }
 }
 

@@ -109,7 +109,8 @@ pub fn trend(
             });
             csv_text(&["entity", "metric", "period", "actual_low", "actual_high", "growth_pct", "reason"], rows)
         }
-        Format::Table | Format::Markdown => {
+        // Html and Xlsx are refused for trend and compare before any file is read.
+        Format::Table | Format::Markdown | Format::Html | Format::Xlsx => {
             let periods: Vec<&String> =
                 series.first().map(|s| s.points.iter().map(|(p, _, _)| p).collect()).unwrap_or_default();
             let w = words(lang);
@@ -177,7 +178,8 @@ pub fn compare(model: &Model, c: &Comparison, format: Format, lang: Lang, width:
             });
             csv_text(&["rank", "entity", "metric", "period", "actual_low", "actual_high", "reason"], rows)
         }
-        Format::Table | Format::Markdown => {
+        // Html and Xlsx are refused for trend and compare before any file is read.
+        Format::Table | Format::Markdown | Format::Html | Format::Xlsx => {
             let w = words(lang);
             let header: Vec<String> = [w.rank, w.entity, w.value, w.remark].map(String::from).to_vec();
             let mut rows = Vec::new();
