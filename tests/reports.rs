@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::Workspace;
@@ -26,15 +25,7 @@ impl Run {
 }
 
 fn kaohe(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(common::binary())
-        .args(args)
-        .current_dir(dir)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C")
-        .env("KAOHE_TODAY", "2026-12-01")
-        .output()
-        .unwrap_or_else(|e| panic!("run kaohe: {e}"));
+    let out = common::kaohe_dated(dir, args);
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: out.stdout,

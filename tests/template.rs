@@ -10,7 +10,6 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use std::process::Command;
 
 use common::{Output, Workspace};
 
@@ -21,15 +20,7 @@ fn repo() -> PathBuf {
 /// Run kaohe in `dir` as the CLI cases do: `LANG=C`, `KAOHE_TODAY=2026-12-01` (the
 /// form reads a baseline for a year not over yet, so today matters).
 fn kaohe(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(common::binary())
-        .args(args)
-        .current_dir(dir)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C")
-        .env("KAOHE_TODAY", "2026-12-01")
-        .output()
-        .unwrap_or_else(|e| panic!("run kaohe: {e}"));
+    let out = common::kaohe_dated(dir, args);
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

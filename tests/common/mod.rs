@@ -106,6 +106,20 @@ pub fn kaohe_at(dir: &Path, args: &[&str]) -> Output {
     }
 }
 
+/// Run the binary in `dir` as the CLI cases do: `LANG=C` and `KAOHE_TODAY=2026-12-01`
+/// (for what depends on whether a year is over), stdout kept as bytes.
+pub fn kaohe_dated(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C")
+        .env("KAOHE_TODAY", "2026-12-01")
+        .output()
+        .unwrap_or_else(|e| panic!("run kaohe: {e}"))
+}
+
 /// Make a FIFO at `path` (with Python, which the test suite needs anyway).
 pub fn mkfifo(path: &Path) {
     let status = Command::new("python3")
