@@ -108,7 +108,7 @@ pub struct Config {
 /// `--bom` makes sense only where CSV is printed.
 fn bom(bom: bool, format: Format) -> Result<bool, UsageError> {
     if bom && format != Format::Csv {
-        return Err(UsageError("--bom applies to --format csv only".into()));
+        return Err(UsageError(Message::BomNeedsCsv));
     }
     Ok(bom)
 }
@@ -134,10 +134,7 @@ fn form_output(path: &std::path::Path) -> Result<(Option<std::path::PathBuf>, Fo
     match ext.as_deref() {
         Some("xlsx") => Ok((Some(path.to_path_buf()), FormFormat::Xlsx)),
         Some("csv") => Ok((Some(path.to_path_buf()), FormFormat::Csv)),
-        _ => Err(UsageError(Message::from(format!(
-            "--output `{}`: the form is written as .xlsx or .csv; name a file with one of these extensions",
-            crate::escape::escape_text(&path.display().to_string())
-        )))),
+        _ => Err(UsageError(Message::FormExtension { path: path.display().to_string() })),
     }
 }
 
@@ -222,11 +219,12 @@ impl Config {
             None => system_today(),
         };
         let width = match env("KAOHE_WIDTH").filter(|w| !w.is_empty()) {
-            Some(w) => Some(w.parse::<u16>().ok().filter(|w| *w >= 20).ok_or_else(|| {
-                UsageError(Message::from(format!(
-                    "KAOHE_WIDTH `{w}` is not a width in columns (a whole number, 20 or more)"
-                )))
-            })?),
+            Some(w) => Some(
+                w.parse::<u16>()
+                    .ok()
+                    .filter(|w| *w >= 20)
+                    .ok_or_else(|| UsageError(Message::WidthNotANumber { text: w.clone() }))?,
+            ),
             None => None,
         };
         Ok(Config { paths, lang: Lang::resolve(lang, env), today, job, quiet: cli.quiet, verbose: cli.verbose, width })
@@ -302,7 +300,7 @@ mod tests {
         assert!(matches!(c.job, Job::Eval(EvalJob { bom: true, .. })));
         assert_eq!(
             Config::new(&cli(&["eval", "--bom"]), &|_| None).map(|c| c.quiet),
-            Err(UsageError("--bom applies to --format csv only".into()))
+            Err(UsageError(Message::BomNeedsCsv))
         );
         assert!(Cli::try_parse_from(["kaohe", "check", "--quiet", "--verbose"]).is_err());
         assert!(Config::new(&cli(&["check", "--verbose"]), &|_| None).is_ok_and(|c| c.verbose));

@@ -42,7 +42,7 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Job::Compare(job) => commands::trend::compare(config, job, &mut out, err),
         Job::Template(job) => commands::template::run(config, job, &mut out, err),
         Job::Completions(shell) => commands::completions(*shell, &mut out),
-        Job::Man(command) => commands::man(command.as_deref(), &mut out, err),
+        Job::Man(command) => commands::man(command.as_deref(), config.lang, &mut out, err),
     };
     out.finish_in(code, err, config.lang)
 }

@@ -11,7 +11,7 @@ pub mod trend;
 use std::io::{self, Write};
 
 use crate::config::Config;
-use crate::diagnostic::{Candidates, Diagnostic, Sources, did_you_mean, render_all, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, Sources, did_you_mean, render_all};
 use crate::load;
 use crate::model::Model;
 use crate::text::{self, Lang, Message, UsageWhat};
@@ -146,7 +146,7 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> u8 {
 
 /// `kaohe man [COMMAND]`: the man page (roff) of kaohe, whose list of commands points
 /// to `kaohe-COMMAND(1)`, or of one command, from the clap definitions.
-pub fn man(command: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn man(command: Option<&str>, lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     use clap::CommandFactory;
     let mut cli = crate::cli::Cli::command().disable_help_subcommand(true);
     // Building names each command's page `kaohe-COMMAND`.
@@ -157,15 +157,14 @@ pub fn man(command: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u
             Some(sub) => sub.clone(),
             None => {
                 let known = cli.get_subcommands().map(|c| c.get_name().to_string()).collect::<Vec<_>>();
-                let hint =
-                    suggestion(name, known.iter().map(String::as_str)).map(|s| format!(" ({s})")).unwrap_or_default();
-                return usage(err, format!("no command `{name}`{hint}; the commands are {}", known.join(", ")));
+                let hint = did_you_mean(name, known.iter().map(String::as_str)).map(str::to_string);
+                return usage_in(err, &Message::NoCommand { name: name.to_string(), hint, known }, lang);
             }
         },
     };
     match clap_mangen::Man::new(page).render(out) {
         Ok(()) => OK,
-        Err(e) => usage(err, format!("cannot write the man page: {e}")),
+        Err(e) => usage_in(err, &Message::CannotWriteMan { error: e.to_string() }, lang),
     }
 }
 
@@ -178,17 +177,6 @@ pub fn usage(err: &mut dyn Write, message: impl Into<Message>) -> u8 {
 pub fn usage_in(err: &mut dyn Write, message: &Message, lang: Lang) -> u8 {
     let _ = writeln!(err, "{}{}", text::error_label(lang), message.word(lang));
     INVALID
-}
-
-/// Every id of `asked` must be one of `known`; else the usage error in English, with a
-/// suggestion (kept for callers not yet on [`check_known`]).
-pub fn check_ids<'a>(asked: &[String], known: impl Iterator<Item = &'a str> + Clone, what: &str) -> Result<(), String> {
-    let what = match what {
-        "entity" => UsageWhat::Entity,
-        "metric" => UsageWhat::Metric,
-        _ => UsageWhat::RuleSet,
-    };
-    check_known(asked, known, &Candidates::default(), what).map_err(|m| m.to_string())
 }
 
 /// Every id of `asked` must be one of `known`; else the usage error, with a suggestion

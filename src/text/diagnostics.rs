@@ -11,10 +11,11 @@
 //! language): add a variant here with the data the sentence needs, word it in both
 //! arms of [`Message::word`], add it to `every_message` in the tests below (which
 //! checks the Chinese wording holds no English), and pass the variant instead of
-//! the string. `Text` stays for sites not converted yet (the spreadsheet reader).
+//! the string. The spreadsheet reader's problems are worded in `super::sheet`.
 
 use std::fmt;
 
+use super::sheet::SheetProblem;
 use crate::text::Lang;
 
 /// What a shape error is about: a key, or a named thing in a file.
@@ -171,7 +172,7 @@ pub enum NumberError {
 }
 
 impl NumberError {
-    fn word(&self, lang: Lang) -> String {
+    pub fn word(&self, lang: Lang) -> String {
         match (self, lang) {
             (NumberError::NotExact(t), Lang::Zh) => {
                 format!("`{t}` 无法精确表示（小数点后最多 28 位，有效数字少于 29 位）")
@@ -737,6 +738,38 @@ pub enum Message {
         count: usize,
         entities: Vec<String>,
     },
+
+    // The spreadsheet reader (CSV files and workbooks): the problem, and its help line.
+    Sheet(Box<SheetProblem>),
+    SheetHelp(Box<SheetProblem>),
+
+    // Usage errors of the configuration and of `template` and `man`.
+    WidthNotANumber {
+        text: String,
+    },
+    BomNeedsCsv,
+    /// `--output` of `template` with neither `.xlsx` nor `.csv` (the path as written).
+    FormExtension {
+        path: String,
+    },
+    FormIsInput {
+        path: String,
+    },
+    FormWriteFailed {
+        path: String,
+        error: String,
+    },
+    CannotBuildWorkbook {
+        error: String,
+    },
+    NoCommand {
+        name: String,
+        hint: Option<String>,
+        known: Vec<String>,
+    },
+    CannotWriteMan {
+        error: String,
+    },
 }
 
 /// An entity's kind or tag that is a near miss of one a rule set selects.
@@ -775,12 +808,14 @@ pub enum UsageWhat {
     Metric,
 }
 
+#[cfg(test)]
 impl From<String> for Message {
     fn from(s: String) -> Self {
         Message::Text(s)
     }
 }
 
+#[cfg(test)]
 impl From<&str> for Message {
     fn from(s: &str) -> Self {
         Message::Text(s.to_string())
@@ -793,6 +828,7 @@ impl From<&Message> for Message {
     }
 }
 
+#[cfg(test)]
 impl From<&String> for Message {
     fn from(s: &String) -> Self {
         Message::Text(s.clone())
@@ -1079,6 +1115,24 @@ impl Message {
                     entities.join(", ")
                 )
             }
+            Sheet(p) => p.message(l),
+            SheetHelp(p) => p.help(l).unwrap_or_default(),
+            WidthNotANumber { text } => {
+                format!("KAOHE_WIDTH `{text}` is not a width in columns (a whole number, 20 or more)")
+            }
+            BomNeedsCsv => "--bom applies to --format csv only".into(),
+            FormExtension { path } => format!(
+                "--output `{}`: the form is written as .xlsx or .csv; name a file with one of these extensions",
+                crate::escape::escape_text(path)
+            ),
+            FormIsInput { path } => super::form_is_input(path, l),
+            FormWriteFailed { path, error } => super::form_write_failed(path, error, l),
+            CannotBuildWorkbook { error } => format!("cannot build the workbook: {error}"),
+            NoCommand { name, hint, known } => {
+                let hint = hint.as_ref().map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default();
+                format!("no command `{name}`{hint}; the commands are {}", known.join(", "))
+            }
+            CannotWriteMan { error } => format!("cannot write the man page: {error}"),
         }
     }
 
@@ -1287,6 +1341,23 @@ impl Message {
                     entities.join("、")
                 )
             }
+            Sheet(p) => p.message(l),
+            SheetHelp(p) => p.help(l).unwrap_or_default(),
+            WidthNotANumber { text } => format!("`KAOHE_WIDTH` `{text}` 不是以列计的宽度（应为 20 或更大的整数）"),
+            BomNeedsCsv => "`--bom` 只用于 `--format csv`".into(),
+            FormExtension { path } => format!(
+                "`--output` `{}`：填报表只写成 .xlsx 或 .csv；请用这两种扩展名之一命名文件",
+                crate::escape::escape_text(path)
+            ),
+            FormIsInput { path } => super::form_is_input(path, l),
+            FormWriteFailed { path, error } => super::form_write_failed(path, error, l),
+            CannotBuildWorkbook { error } => format!("无法生成工作簿：{error}"),
+            NoCommand { name, hint, known } => {
+                let hint = hint.as_ref().map(|h| format!("（是不是要写 `{h}`？）")).unwrap_or_default();
+                let known: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                format!("没有命令 `{name}`{hint}；命令有：{}", known.join("、"))
+            }
+            CannotWriteMan { error } => format!("无法写出 `man` 手册页：{error}"),
         }
     }
 }
@@ -1596,6 +1667,15 @@ mod tests {
             Grouped { kind: crate::diagnostic::WarningKind::SkippedFile, count: 2, names: vec![s("x")], more: 0 },
             Grouped { kind: crate::diagnostic::WarningKind::UnusedGroup, count: 2, names: vec![s("x")], more: 0 },
             CannotStartThreads { error: s("`e`") },
+            WidthNotANumber { text: s("10") },
+            BomNeedsCsv,
+            FormExtension { path: s("b.ods") },
+            FormIsInput { path: s("a.csv") },
+            FormWriteFailed { path: s("b.xlsx"), error: s("`e`") },
+            CannotBuildWorkbook { error: s("`e`") },
+            NoCommand { name: s("chek"), hint: Some(s("check")), known: vec![s("check"), s("eval")] },
+            NoCommand { name: s("x"), hint: None, known: vec![s("check")] },
+            CannotWriteMan { error: s("`e`") },
             UnfinishedYear {
                 period: s("2026"),
                 today: crate::model::Date { year: 2026, month: 12, day: 1 },
@@ -1603,6 +1683,12 @@ mod tests {
                 entities: vec![s("a"), s("b")],
             },
         ];
+        for p in every_sheet_problem() {
+            if p.help(Lang::En).is_some() {
+                out.push(SheetHelp(Box::new(p.clone())));
+            }
+            out.push(Sheet(Box::new(p)));
+        }
         for kind in [
             SpecialKind::Fifo,
             SpecialKind::CharDevice,
@@ -1790,10 +1876,180 @@ mod tests {
             CannotStartThreads { .. } => 103,
             UnfinishedYear { .. } => 104,
             Grouped { .. } => 105,
+            Sheet(_) => 106,
+            SheetHelp(_) => 107,
+            WidthNotANumber { .. } => 108,
+            BomNeedsCsv => 109,
+            FormExtension { .. } => 110,
+            FormIsInput { .. } => 111,
+            FormWriteFailed { .. } => 112,
+            CannotBuildWorkbook { .. } => 113,
+            NoCommand { .. } => 114,
+            CannotWriteMan { .. } => 115,
         }
     }
 
-    const KINDS: usize = 106;
+    const KINDS: usize = 116;
+
+    /// One of every spreadsheet problem (each variant of each of its enums).
+    fn every_sheet_problem() -> Vec<SheetProblem> {
+        use crate::model::{Date, Qualifier};
+        use crate::text::sheet::{CsvProblem as C, LayoutProblem as L, ValueProblem as V, WorkbookProblem as W};
+        let s = |x: &str| x.to_string();
+        let date = Date { year: 2016, month: 6, day: 30 };
+        let csv = vec![
+            C::QuoteNeverClosed,
+            C::TextAfterQuote,
+            C::QuoteRunsOn(1),
+            C::QuoteRunsOn(3),
+            C::BadHeader { entities: false, entities_elsewhere: false },
+            C::BadHeader { entities: false, entities_elsewhere: true },
+            C::BadHeader { entities: true, entities_elsewhere: false },
+            C::RowWidth { fields: 3, header: 7 },
+            C::EntitiesSheetHeader(s("单位")),
+            C::RightOfTags,
+            C::RightOfHeader,
+            C::SheetSkipped(s("说明")),
+            C::SharedEntityName { name: s("城区"), ids: vec![s("a"), s("b")] },
+            C::AsOfDisagrees {
+                date,
+                existing: Date { year: 2016, month: 9, day: 30 },
+                period: s("2016"),
+                entity: s("a"),
+            },
+            C::GivenTwice { metric: s("m"), entity: s("a"), period: s("2016"), first: s("`data/a.toml:3:1`") },
+            C::TotalsRow(s("合计")),
+            C::DeclareEntity,
+        ];
+        let value = vec![
+            V::NotANumber(s("23O")),
+            V::TooLarge(NumberError::NotExact(s("1e99"))),
+            V::NotYesNo(s("有")),
+            V::YesNoForNumber(s("是")),
+            V::DateForNumber(s("2016-06-30")),
+            V::TwoWords { text: s("超3500余"), first: "超", second: "余" },
+            V::UnitDoesNotConvert { text: s("5件"), unit: s("件"), metric_unit: s("人") },
+            V::UnitWithoutMetricUnit { text: s("5件"), unit: s("件") },
+        ];
+        let mut layout = vec![
+            L::NoMetric { word: s("序号"), column: true },
+            L::NoMetric { word: s("序号"), column: false },
+            L::SharedMetricName { word: s("共用"), ids: vec![s("a"), s("b")] },
+            L::SecondColumn { id: s("m"), first: s("专利申请量") },
+            L::BoolWithUnit { word: s("是否（个）"), id: s("m"), base: s("是否") },
+            L::AsOfOutside { date, period: s("2015") },
+            L::NotADate(s("去年")),
+            L::Unsaved(s("=B2+C2")),
+            L::EntityEmpty,
+            L::PeriodEmpty,
+            L::UnknownQualifier { word: s("atleast"), near: Some(s("at_least")) },
+            L::UnknownQualifier { word: s("大概"), near: None },
+            L::MissingWithValue,
+            L::MissingNeedsSource,
+            L::ValueEmpty,
+            L::QualifierDisagrees { value: Qualifier::AtLeast, column: Qualifier::AtMost },
+            L::UnitDisagrees { value: s("亿元"), column: s("万元") },
+            L::NoColumnHeader,
+            L::BadEntityId(s("A B")),
+            L::EnglishLabel { word: s("Patent applications"), id: s("patent_applications") },
+        ];
+        layout.extend(value.into_iter().map(L::Value));
+        let workbook = [
+            W::NotAZip(s("`e`")),
+            W::Damaged(s("`e`")),
+            W::Unpacks(512 << 20),
+            W::Password,
+            W::CannotRead(s("`e`")),
+            W::NotAWorksheet,
+            W::SheetUnreadable(s("`e`")),
+            W::TooManyColumns { col: 5001, max: 5000 },
+            W::TooManyCells { max: 2_000_000 },
+        ];
+        let mut out: Vec<SheetProblem> = csv.into_iter().map(SheetProblem::Csv).collect();
+        out.extend(layout.into_iter().map(SheetProblem::Layout));
+        for problem in workbook {
+            out.push(SheetProblem::Workbook { problem: problem.clone(), sheet: None });
+            out.push(SheetProblem::Workbook { problem, sheet: Some(s("数据")) });
+        }
+        out
+    }
+
+    /// Each spreadsheet problem's number, by matches without a wildcard, as
+    /// `kind_index` does for messages.
+    fn sheet_kind_index(p: &SheetProblem) -> usize {
+        use crate::text::sheet::{CsvProblem as C, LayoutProblem as L, ValueProblem as V, WorkbookProblem as W};
+        match p {
+            SheetProblem::Csv(c) => match c {
+                C::QuoteNeverClosed => 0,
+                C::TextAfterQuote => 1,
+                C::QuoteRunsOn(_) => 2,
+                C::BadHeader { .. } => 3,
+                C::RowWidth { .. } => 4,
+                C::EntitiesSheetHeader(_) => 5,
+                C::RightOfTags => 6,
+                C::RightOfHeader => 7,
+                C::SheetSkipped(_) => 8,
+                C::SharedEntityName { .. } => 9,
+                C::AsOfDisagrees { .. } => 10,
+                C::GivenTwice { .. } => 11,
+                C::TotalsRow(_) => 12,
+                C::DeclareEntity => 13,
+            },
+            SheetProblem::Layout(l) => match l {
+                L::NoMetric { .. } => 14,
+                L::SharedMetricName { .. } => 15,
+                L::SecondColumn { .. } => 16,
+                L::BoolWithUnit { .. } => 17,
+                L::AsOfOutside { .. } => 18,
+                L::NotADate(_) => 19,
+                L::Unsaved(_) => 20,
+                L::EntityEmpty => 21,
+                L::PeriodEmpty => 22,
+                L::UnknownQualifier { .. } => 23,
+                L::MissingWithValue => 24,
+                L::MissingNeedsSource => 25,
+                L::ValueEmpty => 26,
+                L::QualifierDisagrees { .. } => 27,
+                L::UnitDisagrees { .. } => 28,
+                L::NoColumnHeader => 29,
+                L::BadEntityId(_) => 30,
+                L::EnglishLabel { .. } => 31,
+                L::Value(v) => match v {
+                    V::NotANumber(_) => 32,
+                    V::TooLarge(_) => 33,
+                    V::NotYesNo(_) => 34,
+                    V::YesNoForNumber(_) => 35,
+                    V::DateForNumber(_) => 36,
+                    V::TwoWords { .. } => 37,
+                    V::UnitDoesNotConvert { .. } => 38,
+                    V::UnitWithoutMetricUnit { .. } => 39,
+                },
+            },
+            SheetProblem::Workbook { problem, .. } => match problem {
+                W::NotAZip(_) => 40,
+                W::Damaged(_) => 41,
+                W::Unpacks(_) => 42,
+                W::Password => 43,
+                W::CannotRead(_) => 44,
+                W::NotAWorksheet => 45,
+                W::SheetUnreadable(_) => 46,
+                W::TooManyColumns { .. } => 47,
+                W::TooManyCells { .. } => 48,
+            },
+        }
+    }
+
+    const SHEET_KINDS: usize = 49;
+
+    #[test]
+    fn every_sheet_problem_kind_is_rendered_by_the_tests() {
+        let mut seen = [false; SHEET_KINDS];
+        for p in every_sheet_problem() {
+            seen[sheet_kind_index(&p)] = true;
+        }
+        let missing: Vec<usize> = (0..SHEET_KINDS).filter(|&k| !seen[k]).collect();
+        assert!(missing.is_empty(), "sheet problems not in every_sheet_problem (see sheet_kind_index): {missing:?}");
+    }
 
     #[test]
     fn every_message_kind_is_rendered_by_the_tests() {
@@ -1823,6 +2079,9 @@ mod tests {
             "csv",
             "xlsx",
             "xls",
+            "zip",
+            "excel",
+            "wps",
             "md",
             "txt",
             "metrics",
