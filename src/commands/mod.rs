@@ -168,11 +168,6 @@ pub fn man(command: Option<&str>, lang: Lang, out: &mut dyn Write, err: &mut dyn
     }
 }
 
-/// A usage error (exit 2), in English ([`usage_in`] words it in the run's language).
-pub fn usage(err: &mut dyn Write, message: impl Into<Message>) -> u8 {
-    usage_in(err, &message.into(), Lang::En)
-}
-
 /// A usage error (exit 2) in `lang`.
 pub fn usage_in(err: &mut dyn Write, message: &Message, lang: Lang) -> u8 {
     let _ = writeln!(err, "{}{}", text::error_label(lang), message.word(lang));

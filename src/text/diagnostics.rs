@@ -6,12 +6,12 @@
 //! sentence in the run's language only when it is printed. Ids, paths, keys and
 //! quoted input stay as written in both languages; only the words around them change.
 //!
-//! Converting a site that still passes an English string (`Diagnostic::error(loc,
-//! format!(…))`, which lands in [`Message::Text`] and prints in English whatever the
-//! language): add a variant here with the data the sentence needs, word it in both
-//! arms of [`Message::word`], add it to `every_message` in the tests below (which
-//! checks the Chinese wording holds no English), and pass the variant instead of
-//! the string. The spreadsheet reader's problems are worded in `super::sheet`.
+//! A new problem: add a variant here with the data the sentence needs, word it in
+//! both arms of [`Message::word`], and add it to `every_message` in the tests below
+//! (which checks the Chinese wording holds no English). A message cannot be built
+//! from a string outside tests: every sentence is worded here. The spreadsheet
+//! reader's problems are worded in `super::sheet`, and printed through
+//! [`Message::Sheet`] and [`Message::SheetHelp`].
 
 use std::fmt;
 
@@ -428,7 +428,9 @@ impl Counted {
 /// Every diagnostic kaohe words. See the module documentation for adding one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    /// English from a site not converted yet: printed as it is in every language.
+    /// Text as it is, in every language: for tests that build diagnostics from
+    /// strings (every site in kaohe passes a typed message).
+    #[cfg(test)]
     Text(String),
 
     /// The count of a file's problems past the ones printed.
@@ -897,6 +899,7 @@ impl Message {
         use Message::*;
         let l = Lang::En;
         match self {
+            #[cfg(test)]
             Text(s) => s.clone(),
             MoreNotShown { count, max } => {
                 format!("{count} more problems in this file are not shown (kaohe prints the first {max})")
@@ -1140,6 +1143,7 @@ impl Message {
         use Message::*;
         let l = Lang::Zh;
         match self {
+            #[cfg(test)]
             Text(s) => s.clone(),
             MoreNotShown { count, max } => format!("本文件还有 {count} 个问题未列出（kaohe 只列出前 {max} 个）"),
             DanglingLink { target } => format!("此链接指向 `{target}`，但它不存在（失效链接）"),
@@ -2125,6 +2129,10 @@ mod tests {
         }
         assert_eq!(english_left(&cannot_write("`x`", Lang::Zh)), None);
         assert_eq!(english_left(&internal_error("`x`", Lang::Zh)), None);
+        // What `kaohe template` says besides its errors.
+        assert_eq!(english_left(&super::super::form_written("a.xlsx", 3, 2, Lang::Zh)), None);
+        assert_eq!(english_left(super::super::form_nothing_selected(Lang::Zh)), None);
+        assert_eq!(english_left(&super::super::form_in_data_folder("a.xlsx", Lang::Zh)), None);
     }
 
     #[test]
