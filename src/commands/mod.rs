@@ -190,3 +190,27 @@ pub fn check_known<'a>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `man`'s usage error is worded in the run's language (it takes no `--lang`:
+    /// the locale decides).
+    #[test]
+    fn man_of_an_unknown_command_in_both_languages() {
+        let run = |lang| {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            assert_eq!(man(Some("chek"), lang, &mut out, &mut err), INVALID);
+            assert!(out.is_empty());
+            String::from_utf8(err).unwrap_or_default()
+        };
+        let en = run(Lang::En);
+        assert!(
+            en.starts_with("error: no command `chek` (did you mean `check`?); the commands are check, eval"),
+            "{en}"
+        );
+        let zh = run(Lang::Zh);
+        assert!(zh.starts_with("错误：没有命令 `chek`（是不是要写 `check`？）；命令有：`check`、`eval`"), "{zh}");
+    }
+}
