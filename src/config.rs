@@ -119,7 +119,7 @@ fn check_bom(job: &Job) -> Result<(), UsageError> {
         _ => return Ok(()),
     };
     if bom && format != Format::Csv {
-        return Err(UsageError("--bom applies to --format csv only".into()));
+        return Err(UsageError(Message::BomNeedsCsv));
     }
     Ok(())
 }
@@ -145,10 +145,7 @@ fn form_output(path: &std::path::Path) -> Result<(Option<std::path::PathBuf>, Fo
     match ext.as_deref() {
         Some("xlsx") => Ok((Some(path.to_path_buf()), FormFormat::Xlsx)),
         Some("csv") => Ok((Some(path.to_path_buf()), FormFormat::Csv)),
-        _ => Err(UsageError(Message::from(format!(
-            "--output `{}`: the form is written as .xlsx or .csv; name a file with one of these extensions",
-            crate::escape::escape_text(&path.display().to_string())
-        )))),
+        _ => Err(UsageError(Message::FormExtension { path: path.display().to_string() })),
     }
 }
 
@@ -177,21 +174,20 @@ fn format(
     asked: Option<Format>,
     output: Option<&Path>,
     formats: &[Format],
-    command: &str,
+    command: &'static str,
 ) -> Result<Format, UsageError> {
     let format = asked.or_else(|| output.and_then(format_of)).unwrap_or(Format::Table);
     let name = |f: Format| format!("{f:?}").to_lowercase();
     if !formats.contains(&format) {
-        let from = if asked.is_some() { String::new() } else { " (from the --output extension)".to_string() };
-        let known: Vec<String> = formats.iter().map(|f| name(*f)).collect();
-        return Err(UsageError(Message::from(format!(
-            "`{command}` cannot write {}{from}; it writes {}",
-            name(format),
-            known.join(", ")
-        ))));
+        return Err(UsageError(Message::FormatNotFor {
+            command,
+            format: name(format),
+            from_extension: asked.is_none(),
+            known: formats.iter().map(|f| name(*f)).collect(),
+        }));
     }
     if format == Format::Xlsx && output.is_none() {
-        return Err(UsageError("--format xlsx writes a workbook, which needs --output FILE".into()));
+        return Err(UsageError(Message::XlsxNeedsOutput));
     }
     Ok(format)
 }
@@ -291,11 +287,12 @@ impl Config {
             None => system_today(),
         };
         let width = match env("KAOHE_WIDTH").filter(|w| !w.is_empty()) {
-            Some(w) => Some(w.parse::<u16>().ok().filter(|w| *w >= 20).ok_or_else(|| {
-                UsageError(Message::from(format!(
-                    "KAOHE_WIDTH `{w}` is not a width in columns (a whole number, 20 or more)"
-                )))
-            })?),
+            Some(w) => Some(
+                w.parse::<u16>()
+                    .ok()
+                    .filter(|w| *w >= 20)
+                    .ok_or_else(|| UsageError(Message::WidthNotANumber { text: w.clone() }))?,
+            ),
             None => None,
         };
         check_bom(&job)?;
@@ -381,7 +378,7 @@ mod tests {
         assert!(matches!(c.job, Job::Eval(EvalJob { bom: true, .. })));
         assert_eq!(
             Config::new(&cli(&["eval", "--bom"]), &|_| None).map(|c| c.quiet),
-            Err(UsageError("--bom applies to --format csv only".into()))
+            Err(UsageError(Message::BomNeedsCsv))
         );
         assert!(Cli::try_parse_from(["kaohe", "check", "--quiet", "--verbose"]).is_err());
         assert!(Config::new(&cli(&["check", "--verbose"]), &|_| None).is_ok_and(|c| c.verbose));
@@ -405,16 +402,15 @@ mod tests {
         assert_eq!(format(&["eval", "--output", "report"]), Ok(Format::Table));
         assert_eq!(format(&["eval", "--output", "r.xlsx", "--format", "csv"]), Ok(Format::Csv));
         assert_eq!(format(&["eval", "--format", "html"]), Ok(Format::Html));
+        let english = |r: Result<Format, UsageError>| r.map_err(|e| e.0.to_string());
         assert_eq!(
-            format(&["eval", "--format", "xlsx"]),
-            Err(UsageError("--format xlsx writes a workbook, which needs --output FILE".into()))
+            english(format(&["eval", "--format", "xlsx"])),
+            Err("--format xlsx writes a workbook, which needs --output FILE".into())
         );
         assert_eq!(format(&["trend", "e", "--output", "t.csv"]), Ok(Format::Csv));
         assert_eq!(
-            format(&["trend", "e", "--output", "t.xlsx"]),
-            Err(UsageError(
-                "`trend` cannot write xlsx (from the --output extension); it writes table, markdown, csv, json".into()
-            ))
+            english(format(&["trend", "e", "--output", "t.xlsx"])),
+            Err("`trend` cannot write xlsx (from the --output extension); it writes table, markdown, csv, json".into())
         );
     }
 

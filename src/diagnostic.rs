@@ -366,11 +366,6 @@ impl Diagnostic {
 
     /// "did you mean" the closest of `candidates` to `word`, found when printed; else
     /// `otherwise` as the help.
-    pub fn with_suggestion(self, word: &str, candidates: &Candidates, otherwise: Option<&str>) -> Self {
-        self.suggest_or(word, candidates, otherwise.map(Message::from))
-    }
-
-    /// [`Diagnostic::with_suggestion`] with a typed help for when nothing is close.
     pub fn suggest_or(mut self, word: &str, candidates: &Candidates, otherwise: Option<Message>) -> Self {
         self.suggest = Some((word.to_string(), candidates.clone(), otherwise));
         self

@@ -37,7 +37,7 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let Some(path) = &config.output else { return run_to(config, out, err) };
     let mut file = match output_file::OutputFile::create(path) {
         Ok(f) => f,
-        Err(m) => return commands::usage(err, &m),
+        Err(m) => return commands::usage_in(err, &m, config.lang),
     };
     let code = run_to(config, file.writer(), err);
     if code > commands::NOT_PASSED {
@@ -46,7 +46,7 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
     match file.commit() {
         Ok(()) => code,
-        Err(m) => commands::usage(err, &m),
+        Err(m) => commands::usage_in(err, &m, config.lang),
     }
 }
 
@@ -60,7 +60,7 @@ fn run_to(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Job::Compare(job) => commands::trend::compare(config, job, &mut out, err),
         Job::Template(job) => commands::template::run(config, job, &mut out, err),
         Job::Completions(shell) => commands::completions(*shell, &mut out),
-        Job::Man(command) => commands::man(command.as_deref(), &mut out, err),
+        Job::Man(command) => commands::man(command.as_deref(), config.lang, &mut out, err),
     };
     out.finish_in(code, err, config.lang)
 }

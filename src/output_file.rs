@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
+use crate::text::Message;
+
 /// The result on its way to its file.
 pub enum OutputFile {
     /// A temporary file, renamed over `target` by `commit`.
@@ -20,18 +22,19 @@ pub enum OutputFile {
 }
 
 fn shown(path: &Path) -> String {
-    crate::text::shown(&path.display().to_string()).into_owned()
+    path.display().to_string()
 }
 
 impl OutputFile {
     /// A temporary file in the target's folder (the folder of the file a link points
     /// to, so that the link's file is the one replaced); an error message when there is
     /// nothing to write to.
-    pub fn create(target: &Path) -> Result<OutputFile, String> {
-        let cannot = |e: std::io::Error| format!("cannot write `{}`: {}", shown(target), e.kind());
+    pub fn create(target: &Path) -> Result<OutputFile, Message> {
+        let cannot =
+            |e: std::io::Error| Message::OutputWriteFailed { path: shown(target), error: e.kind().to_string() };
         let existing = std::fs::metadata(target).ok();
         if existing.as_ref().is_some_and(std::fs::Metadata::is_dir) {
-            return Err(format!("--output `{}` is a folder; name a file", shown(target)));
+            return Err(Message::OutputIsFolder { path: shown(target) });
         }
         if existing.as_ref().is_some_and(|m| !m.is_file()) {
             let file = std::fs::OpenOptions::new().write(true).open(target).map_err(cannot)?;
@@ -46,7 +49,7 @@ impl OutputFile {
             _ => Path::new("."),
         };
         if !dir.is_dir() {
-            return Err(format!("cannot write `{}`: there is no folder `{}`", shown(target), shown(dir)));
+            return Err(Message::OutputNoFolder { path: shown(target), folder: shown(dir) });
         }
         let mut builder = tempfile::Builder::new();
         builder.prefix(".kaohe-").suffix(".tmp");
@@ -71,8 +74,11 @@ impl OutputFile {
     }
 
     /// Flush and rename over the target.
-    pub fn commit(self) -> Result<(), String> {
-        let error = |target: &Path, e: &dyn std::fmt::Display| format!("cannot write `{}`: {e}", shown(target));
+    pub fn commit(self) -> Result<(), Message> {
+        let error = |target: &Path, e: &dyn std::fmt::Display| Message::OutputWriteFailed {
+            path: shown(target),
+            error: e.to_string(),
+        };
         match self {
             OutputFile::Atomic { temp, target } => {
                 let temp = temp.into_inner().map_err(|e| error(&target, e.error()))?;
@@ -117,9 +123,11 @@ pub fn is_inside(output: &Path, dirs: &[PathBuf]) -> bool {
 }
 
 /// Write `bytes` to `path` as [`OutputFile`] does: whole or not at all.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Message> {
     let mut file = OutputFile::create(path)?;
-    file.writer().write_all(bytes).map_err(|e| format!("cannot write `{}`: {e}", shown(path)))?;
+    file.writer()
+        .write_all(bytes)
+        .map_err(|e| Message::OutputWriteFailed { path: shown(path), error: e.to_string() })?;
     file.commit()
 }
 

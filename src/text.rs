@@ -9,6 +9,7 @@
 //! function names stay as written.
 
 mod diagnostics;
+pub mod sheet;
 
 use std::borrow::Cow;
 
@@ -783,7 +784,7 @@ pub mod form {
 /// After `kaohe template` wrote its form.
 pub fn form_written(path: &str, rows: usize, columns: usize, lang: Lang) -> String {
     match lang {
-        Lang::Zh => format!("notice: 已写出填报表 {}：{rows} 行，{columns} 个指标列", shown(path)),
+        Lang::Zh => format!("{}已写出填报表 {}：{rows} 行，{columns} 个指标列", notice_label(lang), shown(path)),
         Lang::En => format!(
             "notice: wrote the form {}: {rows} {}, {columns} metric {}",
             shown(path),
@@ -796,7 +797,7 @@ pub fn form_written(path: &str, rows: usize, columns: usize, lang: Lang) -> Stri
 /// No selected rule set applies to a selected entity: the form has its header alone.
 pub fn form_nothing_selected(lang: Lang) -> &'static str {
     lang.pick(
-        "notice: 没有需要填报的内容：所选规则集都不适用于所选单位",
+        "提示：没有需要填报的内容：所选规则集都不适用于所选单位",
         "notice: nothing to fill in: no selected rule set applies to a selected entity",
     )
 }
@@ -805,7 +806,7 @@ pub fn form_nothing_selected(lang: Lang) -> &'static str {
 pub fn form_in_data_folder(path: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!(
-            "warning: {} 在数据文件夹内：下次读取时，表中已填的每个数据都会与原数据重复；填好之前请放在数据文件夹之外",
+            "警告：{} 在数据文件夹内：下次读取时，表中已填的每个数据都会与原数据重复；填好之前请放在数据文件夹之外",
             shown(path)
         ),
         Lang::En => format!(
@@ -819,7 +820,7 @@ pub fn form_in_data_folder(path: &str, lang: Lang) -> String {
 /// `--output` names a file kaohe has just read.
 pub fn form_is_input(path: &str, lang: Lang) -> String {
     match lang {
-        Lang::Zh => format!("--output {} 是一个输入文件；kaohe 从不覆盖输入文件", shown(path)),
+        Lang::Zh => format!("`--output` {} 是一个输入文件；kaohe 从不覆盖输入文件", shown(path)),
         Lang::En => format!("--output {} is an input file; kaohe never writes over an input", shown(path)),
     }
 }

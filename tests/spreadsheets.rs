@@ -450,6 +450,64 @@ fn workbook_problems_are_placed_at_their_cells() {
     insta::assert_snapshot!("workbook_places", err);
 }
 
+/// With `--lang zh` a broken workbook's problems are in Chinese, each at its
+/// `path:SHEET!C7` place: value text, headers, a formula with no saved result, a
+/// sheet skipped, a file that is not a workbook and a sheet too wide to read.
+#[test]
+fn workbook_problems_in_chinese() {
+    use X::{E, N, S};
+    let book = workbook(&[
+        entities_sheet(),
+        (
+            "表1",
+            vec![
+                vec![
+                    S("单位"),
+                    S("期间"),
+                    S("截至"),
+                    S("Patent applications"),
+                    S("专利申请量（人）"),
+                    S("发明专利申请量"),
+                ],
+                vec![S("绵竹市"), N(2015.0), S("去年"), N(3.0), N(4.0), S("23O")],
+                vec![S("合计"), N(2015.0), E, E, E, N(5.0)],
+                vec![S("qingshan"), N(2015.0), E, E, E, X::F("=1000+200", "")],
+            ],
+        ),
+        ("说明", vec![vec![S("填表说明")]]),
+    ]);
+    let mut wide = Workbook::new();
+    let sheet = wide.add_worksheet();
+    sheet.write_string(0, 0, "entity").unwrap();
+    sheet.write_number(0, 6000, 1.0).unwrap();
+    let wide = wide.save_to_buffer().unwrap();
+    let dir = workspace(&[
+        ("data/figures.xlsx", without_results(&book)),
+        ("data/notbook.xlsx", b"entity,period\n".to_vec()),
+        ("data/wide.xlsx", wide),
+    ]);
+    let (code, _, err) = kaohe(&dir, &["check", "--lang", "zh"]);
+    assert_eq!(code, 2, "{err}");
+    for said in [
+        "data/figures.xlsx:表1!C2: `去年` 不是日期",
+        "data/figures.xlsx:表1!D1: 列 `Patent applications` 不是任何指标",
+        "是不是要写 `patent_applications`？（`Patent applications` 是它的英文名称）",
+        "data/figures.xlsx:表1!E1: `专利申请量（人）`：单位 `人` 不能换算为指标的单位 `件`",
+        "data/figures.xlsx:表1!A3: 未知对象 `合计`：合计行不是对象",
+        "data/figures.xlsx:表1!F4: 此单元格的公式 `=1000+200` 没有保存计算结果",
+        "data/figures.xlsx: 提示：已跳过工作表 `说明`",
+        "data/notbook.xlsx: 这不是 .xlsx 工作簿（不是 zip 压缩包",
+        "data/wide.xlsx: 工作表 `Sheet1`：第 6001 列有单元格；kaohe 最多读取 5000 列的工作表",
+    ] {
+        assert!(err.contains(said), "{said}\n{err}");
+    }
+    // None of the English sentences is left.
+    for english in ["is not", "names no metric", "skipped", "help:", "did you mean", "sheet `"] {
+        assert!(!err.contains(english), "{english}\n{err}");
+    }
+    insta::assert_snapshot!("workbook_problems_zh", err);
+}
+
 #[test]
 fn not_a_workbook_and_a_hostile_one_are_clear_errors() {
     let mut huge = Workbook::new();

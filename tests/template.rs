@@ -503,6 +503,28 @@ fn the_output_is_replaced_whole_or_not_at_all_and_a_data_folder_is_warned_about(
     assert_eq!(names, ["data", "form.csv", "rules"]);
 }
 
+/// With `--lang zh` every line `template` writes on stderr is Chinese: the notice,
+/// the warning about a data folder and its usage errors, with the Chinese labels.
+#[test]
+fn template_speaks_chinese_with_lang_zh() {
+    let ws = fixture();
+    let out = kaohe_in(&ws, &["template", "--lang", "zh", "--output", "form.csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "提示：已写出填报表 form.csv：5 行，7 个指标列\n");
+    let out = kaohe_in(&ws, &["template", "--lang", "zh", "--output", "data/form.xlsx"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.starts_with("警告：data/form.xlsx 在数据文件夹内"), "{}", out.stderr);
+    std::fs::remove_file(ws.path("data/form.xlsx")).unwrap_or_else(|e| panic!("{e}"));
+    let out = kaohe_in(&ws, &["template", "--lang", "zh", "--output", "no/such/form.xlsx"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.starts_with("错误：无法写出 `no/such/form.xlsx`："), "{}", out.stderr);
+    assert!(out.stderr.trim_end().ends_with("不存在"), "{}", out.stderr);
+    let out = kaohe_in(&ws, &["template", "--lang", "zh", "--period", "2015", "--ruleset", "计划", "--output", "-"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.starts_with("错误：未知规则集 `计划`"), "{}", out.stderr);
+    assert!(!ws.path("no").exists());
+}
+
 #[test]
 fn control_characters_in_names_are_escaped_on_stdout_and_kept_in_the_file() {
     let ws = Workspace::new();

@@ -11,7 +11,7 @@ pub mod trend;
 use std::io::{self, Write};
 
 use crate::config::Config;
-use crate::diagnostic::{Candidates, Diagnostic, Sources, did_you_mean, render_all, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, Sources, did_you_mean, render_all};
 use crate::load;
 use crate::model::Model;
 use crate::text::{self, Lang, Message, UsageWhat};
@@ -95,8 +95,7 @@ impl Workspace {
         if let Some(output) = &config.output
             && crate::output_file::names_an_input(output, sources.files.iter().map(|f| std::path::Path::new(&f.path)))
         {
-            let shown = crate::text::shown(&output.display().to_string()).into_owned();
-            usage(err, format!("--output `{shown}` names an input file; write the result somewhere else"));
+            usage_in(err, &Message::OutputIsInput { path: output.display().to_string() }, config.lang);
             return None;
         }
         if let Some(output) = &config.output {
@@ -107,20 +106,14 @@ impl Workspace {
             let data = or_default(&config.paths.data, "data");
             let trees = rules
                 .into_iter()
-                .map(|r| (r, load::files::Tree::Rules, "rules"))
-                .chain(data.into_iter().map(|d| (d, load::files::Tree::Data, "data")))
+                .map(|r| (r, load::files::Tree::Rules, false))
+                .chain(data.into_iter().map(|d| (d, load::files::Tree::Data, true)))
                 .collect::<Vec<_>>();
-            if let Some((_, _, folder)) =
+            if let Some((_, _, data)) =
                 trees.iter().find(|(root, tree, _)| load::files::would_read(root, *tree, output))
             {
-                let shown = crate::text::shown(&output.display().to_string()).into_owned();
-                usage(
-                    err,
-                    format!(
-                        "--output `{shown}` is inside the {folder} folder, where the next run would read it as input; \
-                         write the result somewhere else"
-                    ),
-                );
+                let message = Message::OutputInInputFolder { path: output.display().to_string(), data: *data };
+                usage_in(err, &message, config.lang);
                 return None;
             }
         }
@@ -178,7 +171,7 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> u8 {
 
 /// `kaohe man [COMMAND]`: the man page (roff) of kaohe, whose list of commands points
 /// to `kaohe-COMMAND(1)`, or of one command, from the clap definitions.
-pub fn man(command: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn man(command: Option<&str>, lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     use clap::CommandFactory;
     let mut cli = crate::cli::Cli::command().disable_help_subcommand(true);
     // Building names each command's page `kaohe-COMMAND`.
@@ -189,38 +182,21 @@ pub fn man(command: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u
             Some(sub) => sub.clone(),
             None => {
                 let known = cli.get_subcommands().map(|c| c.get_name().to_string()).collect::<Vec<_>>();
-                let hint =
-                    suggestion(name, known.iter().map(String::as_str)).map(|s| format!(" ({s})")).unwrap_or_default();
-                return usage(err, format!("no command `{name}`{hint}; the commands are {}", known.join(", ")));
+                let hint = did_you_mean(name, known.iter().map(String::as_str)).map(str::to_string);
+                return usage_in(err, &Message::NoCommand { name: name.to_string(), hint, known }, lang);
             }
         },
     };
     match clap_mangen::Man::new(page).render(out) {
         Ok(()) => OK,
-        Err(e) => usage(err, format!("cannot write the man page: {e}")),
+        Err(e) => usage_in(err, &Message::CannotWriteMan { error: e.to_string() }, lang),
     }
-}
-
-/// A usage error (exit 2), in English ([`usage_in`] words it in the run's language).
-pub fn usage(err: &mut dyn Write, message: impl Into<Message>) -> u8 {
-    usage_in(err, &message.into(), Lang::En)
 }
 
 /// A usage error (exit 2) in `lang`.
 pub fn usage_in(err: &mut dyn Write, message: &Message, lang: Lang) -> u8 {
     let _ = writeln!(err, "{}{}", text::error_label(lang), message.word(lang));
     INVALID
-}
-
-/// Every id of `asked` must be one of `known`; else the usage error in English, with a
-/// suggestion (kept for callers not yet on [`check_known`]).
-pub fn check_ids<'a>(asked: &[String], known: impl Iterator<Item = &'a str> + Clone, what: &str) -> Result<(), String> {
-    let what = match what {
-        "entity" => UsageWhat::Entity,
-        "metric" => UsageWhat::Metric,
-        _ => UsageWhat::RuleSet,
-    };
-    check_known(asked, known, &Candidates::default(), what).map_err(|m| m.to_string())
 }
 
 /// Every id of `asked` must be one of `known`; else the usage error, with a suggestion
@@ -238,4 +214,28 @@ pub fn check_known<'a>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `man`'s usage error is worded in the run's language (it takes no `--lang`:
+    /// the locale decides).
+    #[test]
+    fn man_of_an_unknown_command_in_both_languages() {
+        let run = |lang| {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            assert_eq!(man(Some("chek"), lang, &mut out, &mut err), INVALID);
+            assert!(out.is_empty());
+            String::from_utf8(err).unwrap_or_default()
+        };
+        let en = run(Lang::En);
+        assert!(
+            en.starts_with("error: no command `chek` (did you mean `check`?); the commands are check, eval"),
+            "{en}"
+        );
+        let zh = run(Lang::Zh);
+        assert!(zh.starts_with("错误：没有命令 `chek`（是不是要写 `check`？）；命令有：`check`、`eval`"), "{zh}");
+    }
 }

@@ -5,24 +5,25 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{INVALID, OK, Output, Workspace, check_ids, usage};
+use super::{INVALID, OK, Output, Workspace, check_known, usage_in};
 use crate::config::{Config, FormFormat, TemplateJob};
 use crate::evaluate::plan::Plan;
 use crate::output_file;
 use crate::template::{Form, Pair, write};
-use crate::text;
+use crate::text::{self, Message, UsageWhat};
 
 pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn Write) -> u8 {
     let Some(ws) = Workspace::load(config, err) else { return INVALID };
-    if let Err(m) = check_ids(&job.selection.entities, ws.entity_ids(), "entity")
-        .and_then(|()| check_ids(&job.selection.rulesets, ws.ruleset_ids(), "rule set"))
+    let lang = config.lang;
+    if let Err(m) = check_known(&job.selection.entities, ws.entity_ids(), &ws.entity_labels(), UsageWhat::Entity)
+        .and_then(|()| check_known(&job.selection.rulesets, ws.ruleset_ids(), &ws.ruleset_labels(), UsageWhat::RuleSet))
     {
-        return usage(err, &m);
+        return usage_in(err, &m, lang);
     }
     if let Some(path) = &job.output
         && output_file::names_an_input(path, ws.inputs.iter().map(PathBuf::as_path))
     {
-        return usage(err, text::form_is_input(&path.display().to_string(), config.lang));
+        return usage_in(err, &Message::FormIsInput { path: path.display().to_string() }, lang);
     }
     let model = &ws.model;
     let plan = Plan::new(model, job.period.as_slice().iter().map(String::as_str).collect::<Vec<_>>().as_slice());
@@ -37,7 +38,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
                 continue;
             }
             let Some(period) = job.period.as_deref().or(rs.ruleset.period.as_deref()) else {
-                return usage(err, format!("rule set `{}` names no period; pass --period", rs.ruleset.id));
+                return usage_in(err, &Message::NoPeriod { ruleset: rs.ruleset.id.clone() }, lang);
             };
             pairs.push(Pair { entity, ruleset: rs, period: period.to_string() });
         }
@@ -55,7 +56,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
         FormFormat::Csv => write::csv(&form, write::CsvTo::File),
         FormFormat::Xlsx => match write::xlsx(&form) {
             Ok(b) => b,
-            Err(e) => return usage(err, format!("cannot build the workbook: {e}")),
+            Err(e) => return usage_in(err, &Message::CannotBuildWorkbook { error: e.to_string() }, lang),
         },
     };
     let shown = path.display().to_string();
@@ -65,7 +66,7 @@ pub fn run(config: &Config, job: &TemplateJob, out: &mut Output, err: &mut dyn W
         let _ = writeln!(err, "{}", text::form_in_data_folder(&shown, config.lang));
     }
     if let Err(e) = output_file::write_atomic(path, &bytes) {
-        return usage(err, e);
+        return usage_in(err, &e, lang);
     }
     let _ = writeln!(err, "{}", text::form_written(&shown, form.rows.len(), form.columns.len(), config.lang));
     OK

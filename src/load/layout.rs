@@ -3,7 +3,7 @@
 //! row per entity and period, one column per metric) and the entities layout. A
 //! header is recognised here, each row becomes raw figures with the place of every
 //! cell, and metric and entity names are read back to their ids. Every message is
-//! worded in this module (value text in `value_text`).
+//! worded in `text::sheet` (its `LayoutProblem`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -12,136 +12,12 @@ use rust_decimal::Decimal;
 
 use super::raw::{RawCatalog, RawEntity, RawExtra, RawValue, is_id, is_metric_id};
 use super::value_text::{self, Reading};
-use crate::diagnostic::{Candidates, Diagnostic, Loc, suggestion};
+use crate::diagnostic::{Candidates, Diagnostic, Loc, did_you_mean};
 use crate::model::{Date, Qualifier};
+use crate::text::sheet::{LayoutProblem as Says, SheetProblem};
 
 pub const LONG_HEADER: [&str; 7] = ["entity", "period", "metric", "value", "qualifier", "unit", "source"];
 pub const ENTITY_HEADER: [&str; 4] = ["id", "name", "kind", "tags"];
-
-/// Every problem this module reports, worded in one place ([`Says::message`],
-/// [`Says::help`]), so that the wording can move to the text module in one step.
-#[derive(Clone, Debug)]
-enum Says {
-    /// A header or `metric` cell that names no metric (`column` for a wide header).
-    NoMetric {
-        word: String,
-        column: bool,
-    },
-    /// A name several metrics have.
-    SharedMetricName {
-        word: String,
-        ids: Vec<String>,
-    },
-    SecondColumn {
-        id: String,
-        first: String,
-    },
-    BoolWithUnit {
-        word: String,
-        id: String,
-        base: String,
-    },
-    AsOfOutside {
-        date: Date,
-        period: String,
-    },
-    NotADate(String),
-    Unsaved(String),
-    EntityEmpty,
-    PeriodEmpty,
-    UnknownQualifier(String),
-    MissingWithValue,
-    MissingNeedsSource,
-    ValueEmpty,
-    QualifierDisagrees {
-        value: Qualifier,
-        column: Qualifier,
-    },
-    UnitDisagrees {
-        value: String,
-        column: String,
-    },
-    NoColumnHeader,
-    BadEntityId(String),
-    /// A value cell's text (worded in `value_text`).
-    Value(value_text::Problem),
-}
-
-impl Says {
-    fn message(&self) -> String {
-        match self {
-            Says::NoMetric { word, column: true } => format!("column `{word}` names no metric"),
-            Says::NoMetric { word, column: false } => {
-                format!("`{word}` names no metric (write its id or its catalog name)")
-            }
-            Says::SharedMetricName { word, ids } => {
-                let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
-                format!("`{word}` is the catalog name of several metrics ({})", ids.join(", "))
-            }
-            Says::SecondColumn { id, .. } => format!("a second column for metric `{id}`"),
-            Says::BoolWithUnit { word, id, .. } => format!("`{word}`: metric `{id}` is a yes/no metric, with no unit"),
-            Says::AsOfOutside { date, period } => format!("`as_of` {date} is not inside period `{period}`"),
-            Says::NotADate(text) => format!("`{text}` is not a date"),
-            Says::Unsaved(formula) => format!("this cell's formula `{formula}` has no saved result"),
-            Says::EntityEmpty => "the entity is empty".into(),
-            Says::PeriodEmpty => "the period is empty".into(),
-            Says::UnknownQualifier(word) => format!("unknown qualifier `{word}`"),
-            Says::MissingWithValue => {
-                "a missing figure has no value: leave `value` empty and say why in `source`".into()
-            }
-            Says::MissingNeedsSource => "a missing figure needs `source` saying why it is missing".into(),
-            Says::ValueEmpty => {
-                "the value is empty; write qualifier `missing` (with the reason in `source`) for a missing figure"
-                    .into()
-            }
-            Says::QualifierDisagrees { value, column } => {
-                format!("the value says {}, but the qualifier column says {}", value.key(), column.key())
-            }
-            Says::UnitDisagrees { value, column } => {
-                format!("the value is written in `{value}` but the unit column says `{column}`")
-            }
-            Says::NoColumnHeader => "this cell is in a column with no header".into(),
-            Says::BadEntityId(id) => format!("entity id `{id}` is not a valid id (ids match [a-z][a-z0-9_-]*)"),
-            Says::Value(p) => p.message(),
-        }
-    }
-
-    fn help(&self) -> Option<String> {
-        Some(match self {
-            Says::NoMetric { .. } => {
-                "a column is headed by a metric's id or its catalog name, optionally with its unit in brackets".into()
-            }
-            Says::SharedMetricName { .. } => "write the id of the one you mean".into(),
-            Says::SecondColumn { id, first } => format!("the column headed `{first}` is already `{id}`"),
-            Says::BoolWithUnit { base, .. } => format!("head the column `{base}`"),
-            Says::NotADate(_) => "write a date as 2016-09-30, 2016/9/30 or 2016年9月30日, or use a date cell".into(),
-            Says::Unsaved(_) => "the workbook was written by a program that does not calculate: open it in Excel or WPS and save it, or type the number".into(),
-            Says::UnknownQualifier(word) => suggestion(word, ["at_least", "at_most", "approx", "missing"])
-                .unwrap_or_else(|| {
-                    "leave it empty for an exact figure, or write at_least, at_most, approx or missing".into()
-                }),
-            Says::QualifierDisagrees { .. } => {
-                "leave the qualifier empty to take the value's word, or make them agree".into()
-            }
-            Says::NoColumnHeader => "head the column with a metric's id or name, or clear the cell".into(),
-            Says::Value(p) => p.help(),
-            _ => return None,
-        })
-    }
-
-    /// "did you mean" a metric's id, for a word that is its English label.
-    fn english_label(word: &str, id: &str) -> String {
-        format!("did you mean `{id}`? (`{word}` is its English label)")
-    }
-
-    fn at(&self, loc: Loc) -> Diagnostic {
-        let d = Diagnostic::error(loc, self.message());
-        match self.help() {
-            Some(help) => d.with_help(help),
-            None => d,
-        }
-    }
-}
 
 /// What a cell holds: text as written, or a typed workbook value.
 #[derive(Clone, Debug, PartialEq)]
@@ -242,14 +118,16 @@ impl Names {
         if let Some(ids) = self.shared.get(word) {
             return Says::SharedMetricName { word: word.to_string(), ids: ids.clone() }.at(loc);
         }
-        let says = Says::NoMetric { word: word.to_string(), column };
+        let says = SheetProblem::Layout(Says::NoMetric { word: word.to_string(), column });
         let en =
             self.en.get(word).or_else(|| self.en.iter().find(|(en, _)| en.eq_ignore_ascii_case(word)).map(|(_, i)| i));
+        let d = Diagnostic::error(loc, says.clone().said());
         match en {
-            Some(&i) => Diagnostic::error(loc, says.message()).with_help(Says::english_label(word, &self.metrics[i].0)),
-            None => {
-                Diagnostic::error(loc, says.message()).with_suggestion(word, &self.candidates, says.help().as_deref())
-            }
+            Some(&i) => d.with_help(
+                SheetProblem::Layout(Says::EnglishLabel { word: word.to_string(), id: self.metrics[i].0.clone() })
+                    .help_said(),
+            ),
+            None => d.suggest_or(word, &self.candidates, Some(says.help_said())),
         }
     }
 }
@@ -437,7 +315,7 @@ struct Read {
 }
 
 fn value_of(cell: &Cell, metric_unit: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Read> {
-    use value_text::Problem;
+    use crate::text::sheet::ValueProblem as Problem;
     let is_bool = metric_unit == Some("bool");
     let fail = |diags: &mut Vec<Diagnostic>, says: Says| {
         diags.push(says.at(cell.loc.clone()));
@@ -496,7 +374,8 @@ pub fn long_row(row: &[Cell], as_of: bool, names: &Names, diags: &mut Vec<Diagno
         "at_most" => Some(Qualifier::AtMost),
         "approx" => Some(Qualifier::Approx),
         other => {
-            diags.push(Says::UnknownQualifier(other.to_string()).at(loc(4)));
+            let near = did_you_mean(other, ["at_least", "at_most", "approx", "missing"]).map(str::to_string);
+            diags.push(Says::UnknownQualifier { word: other.to_string(), near }.at(loc(4)));
             return None;
         }
     };

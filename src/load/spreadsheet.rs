@@ -1,7 +1,8 @@
 //! Spreadsheet input (CONTRACT §6): CSV files in a data folder, one figure per row in
 //! long format, and `entities.csv` declaring entities. Rows become the same raw
 //! values as TOML data, with `path:line:col` locations, and are merged into the
-//! entities the TOML files define; a figure given twice is an error.
+//! entities the TOML files define; a figure given twice is an error. Problems are
+//! worded in `text::sheet`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -12,126 +13,14 @@ use super::limits::{MAX_FIGURES, MAX_PERIODS, MAX_PERIODS_PER_ENTITY, Tally, ove
 use super::raw::{RawEntity, RawPeriod};
 use super::workbook::ReadSheet;
 use crate::diagnostic::{Candidates, Diagnostic, FileId, Loc, Sources};
-use crate::model::Date;
-
-/// Every problem this module reports, worded in one place ([`Says::message`],
-/// [`Says::help`]), so that the wording can move to the text module in one step.
-#[derive(Clone, Debug)]
-enum Says {
-    QuoteNeverClosed,
-    TextAfterQuote,
-    /// A quoted field running on for this many more lines, then text after its quote.
-    QuoteRunsOn(usize),
-    /// The header of neither layout (`entities`: of an entities file); `entities_elsewhere`
-    /// when it is the entities header in a figures file.
-    BadHeader {
-        entities: bool,
-        entities_elsewhere: bool,
-    },
-    RowWidth {
-        fields: usize,
-        header: usize,
-    },
-    EntitiesSheetHeader(String),
-    RightOfTags,
-    RightOfHeader,
-    SheetSkipped(String),
-    SharedEntityName {
-        name: String,
-        ids: Vec<String>,
-    },
-    AsOfDisagrees {
-        date: Date,
-        existing: Date,
-        period: String,
-        entity: String,
-    },
-    GivenTwice {
-        metric: String,
-        entity: String,
-        period: String,
-        first: String,
-    },
-    /// A row named 合计 (a table's totals).
-    TotalsRow(String),
-}
-
-impl Says {
-    fn message(&self) -> String {
-        match self {
-            Says::QuoteNeverClosed => {
-                "this quoted field is never closed: no `\"` ends the quote that opens here".into()
-            }
-            Says::TextAfterQuote => "text follows the closing quote of the field that opens here".into(),
-            Says::QuoteRunsOn(lines) => format!(
-                "the quoted field that opens here runs on for {lines} more line{} and is followed by text after its closing quote: is its closing `\"` missing?",
-                if *lines == 1 { "" } else { "s" }
-            ),
-            Says::BadHeader { .. } => "this CSV file does not start with the expected header".into(),
-            Says::RowWidth { fields, header } => format!("this row has {fields} fields; the header has {header}"),
-            Says::EntitiesSheetHeader(sheet) => {
-                format!("sheet `{sheet}` declares entities, but its first row is not their header")
-            }
-            Says::RightOfTags => "this cell is right of the last column (tags)".into(),
-            Says::RightOfHeader => "this cell is right of the header's last column".into(),
-            Says::SheetSkipped(sheet) => {
-                format!("sheet `{sheet}` skipped: its first row is not the header of a layout (CONTRACT §6)")
-            }
-            Says::SharedEntityName { name, ids } => {
-                let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
-                format!("`{name}` is the name of several entities ({})", ids.join(", "))
-            }
-            Says::AsOfDisagrees { date, existing, period, entity } => {
-                format!("`as_of` {date} disagrees with {existing} given for period `{period}` of `{entity}`")
-            }
-            Says::GivenTwice { metric, entity, period, .. } => {
-                format!("`{metric}` of `{entity}` in period `{period}` is given twice")
-            }
-            Says::TotalsRow(word) => format!("unknown entity `{word}`: a totals row is not an entity"),
-        }
-    }
-
-    fn help(&self) -> Option<String> {
-        Some(match self {
-            Says::QuoteNeverClosed | Says::TextAfterQuote | Says::QuoteRunsOn(_) => {
-                "a field in quotes ends with `\"`; a quote inside it is written twice (`\"\"`)".into()
-            }
-            Says::BadHeader { entities_elsewhere: true, .. } => {
-                "this is the header of an entities list: name the file entities.csv".into()
-            }
-            Says::BadHeader { entities: true, .. } | Says::EntitiesSheetHeader(_) => {
-                "the header is id,name,kind,tags".into()
-            }
-            Says::BadHeader { .. } => format!(
-                "the header is {} (optionally followed by ,as_of), or, in the wide layout, entity,period[,as_of] and one column per metric",
-                LONG_HEADER.join(",")
-            ),
-            Says::SharedEntityName { .. } => "write the id of the one you mean".into(),
-            Says::GivenTwice { first, .. } => format!("it is first given at {first}"),
-            Says::TotalsRow(_) => {
-                "delete the row (kaohe adds up nothing itself), or declare an entity of that name".into()
-            }
-            _ => return None,
-        })
-    }
-
-    fn at(&self, loc: Loc) -> Diagnostic {
-        let d = Diagnostic::error(loc, self.message());
-        match self.help() {
-            Some(help) => d.with_help(help),
-            None => d,
-        }
-    }
-}
+use crate::text::Message;
+use crate::text::sheet::{CsvProblem as Says, SheetProblem};
 
 /// Whether a row's entity is a table's totals (合计, 总计, 小计, in any spacing).
 fn is_totals(entity: &str) -> bool {
     let word: String = entity.chars().filter(|c| !c.is_whitespace()).collect();
     matches!(word.as_str(), "合计" | "总计" | "小计" | "共计" | "总数")
 }
-
-/// What the message for an unknown entity suggests when nothing is close.
-const DECLARE_IT: &str = "declare it in entities.csv (id,name,kind,tags) or in a TOML data file";
 
 /// A CSV record with the byte span of each of its fields in the file.
 struct Row<'t> {
@@ -405,7 +294,7 @@ pub fn sheet_figures(
         _ => None,
     };
     let Some(found) = found else {
-        diags.push(Diagnostic::file_notice(path, Says::SheetSkipped(sheet.name.clone()).message()));
+        diags.push(Diagnostic::file_notice(path, SheetProblem::Csv(Says::SheetSkipped(sheet.name.clone())).said()));
         return;
     };
     for (_, cells) in &sheet.rows[1..] {
@@ -500,11 +389,13 @@ impl Merger {
                 None
             }
             (None, None) => {
-                diags.push(Diagnostic::error(loc.clone(), format!("unknown entity `{entity}`")).with_suggestion(
-                    entity,
-                    &self.ids,
-                    Some(DECLARE_IT),
-                ));
+                diags.push(
+                    Diagnostic::error(loc.clone(), Message::UnknownEntity { id: entity.to_string() }).suggest_or(
+                        entity,
+                        &self.ids,
+                        Some(SheetProblem::Csv(Says::DeclareEntity).help_said()),
+                    ),
+                );
                 None
             }
         }

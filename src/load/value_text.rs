@@ -2,8 +2,8 @@
 //! cells only (TOML stays strict): full-width digits and punctuation, comma groups,
 //! qualifier words (`16000余`, `超3500`, `近100`, `约2000`), a unit after the number
 //! (`2.4亿元`), `是`/`否` for yes/no metrics, dates as offices write them, and the
-//! number a spreadsheet shows for a float cell. Every message is worded here, so
-//! that the wording can move to the text module in one step.
+//! number a spreadsheet shows for a float cell. Its problems are worded in
+//! `text::sheet` ([`Problem`]).
 
 use rust_decimal::Decimal;
 
@@ -19,65 +19,8 @@ pub enum Reading {
     Bool(bool),
 }
 
-/// Why a value cell cannot be read. Every message and hint of this module is
-/// worded here ([`Problem::message`], [`Problem::help`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Problem {
-    NotANumber(String),
-    /// The number does not fit a decimal (the message from the number reader).
-    TooLarge(String),
-    NotYesNo(String),
-    YesNoForNumber(String),
-    DateForNumber(String),
-    TwoWords {
-        text: String,
-        first: &'static str,
-        second: &'static str,
-    },
-    UnitDoesNotConvert {
-        text: String,
-        unit: String,
-        metric_unit: String,
-    },
-    UnitWithoutMetricUnit {
-        text: String,
-        unit: String,
-    },
-}
-
-impl Problem {
-    pub fn message(&self) -> String {
-        match self {
-            Problem::NotANumber(text) => format!("`{text}` is not a number"),
-            Problem::TooLarge(message) => message.clone(),
-            Problem::NotYesNo(text) => format!("`{text}` is not a yes/no answer"),
-            Problem::YesNoForNumber(text) => format!("`{text}` is a yes/no answer, but this metric is a number"),
-            Problem::DateForNumber(date) => format!("this cell holds the date {date}, not a figure"),
-            Problem::TwoWords { text, first, second } => {
-                format!("`{text}` has two qualifier words, `{first}` and `{second}`")
-            }
-            Problem::UnitDoesNotConvert { text, unit, metric_unit } => {
-                format!("`{text}`: unit `{unit}` does not convert to `{metric_unit}`, the metric's unit")
-            }
-            Problem::UnitWithoutMetricUnit { text, unit } => {
-                format!("`{text}`: unit `{unit}` given, but the metric has no unit in the catalog")
-            }
-        }
-    }
-
-    pub fn help(&self) -> String {
-        match self {
-            Problem::NotANumber(_) | Problem::DateForNumber(_) => "write a number as reports do: 1500, 1,500, １５００, 16000余, 16000余件, 超3500, 近100, 约2000, 300以上, 2.4亿元",
-            Problem::TooLarge(_) => "kaohe holds up to 28 significant digits",
-            Problem::NotYesNo(_) => "a yes/no metric takes 是 or 否 (or true/false, 1/0)",
-            Problem::YesNoForNumber(_) => "write the number the report gives",
-            Problem::TwoWords { .. } => "write one: 16000余, 超3500, 近100 or 约2000",
-            Problem::UnitDoesNotConvert { .. } => "money converts among 元, 万元 and 亿元; every other unit only to itself",
-            Problem::UnitWithoutMetricUnit { .. } => "write the number alone",
-        }
-        .to_string()
-    }
-}
+/// Why a value cell cannot be read (worded in `text::sheet`).
+pub use crate::text::sheet::ValueProblem as Problem;
 
 /// Qualifier words written before the number, longest first.
 const BEFORE: &[(&str, Qualifier)] = &[
@@ -193,7 +136,7 @@ fn number_value(number: &str) -> Option<Result<Decimal, Problem>> {
     if !is_numeric_string(&plain) {
         return None;
     }
-    Some(exact(&plain).map_err(|e| Problem::TooLarge(e.to_string())))
+    Some(exact(&plain).map_err(Problem::TooLarge))
 }
 
 /// Whether `word` is a unit kaohe knows by name (money, the whole-thing units, `%`).
@@ -370,7 +313,7 @@ mod tests {
             ),
         ];
         for (text, unit, expected) in cases {
-            let got = read(text, *unit).map_err(|p| p.message());
+            let got = read(text, *unit).map_err(|p| p.message(crate::text::Lang::En));
             if expected.is_err() && got.is_err() && text.starts_with("999") {
                 continue; // the wording of an overflow belongs to `exact`
             }

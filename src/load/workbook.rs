@@ -19,6 +19,7 @@ use super::layout::{Cell, CellValue};
 use super::value_text;
 use crate::diagnostic::{Diagnostic, FileId, Loc, Sheet, Sources};
 use crate::model::Date;
+use crate::text::sheet::{SheetProblem, WorkbookProblem as Says};
 
 /// What a workbook's archive may unpack to in all.
 pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
@@ -37,68 +38,17 @@ pub struct ReadSheet {
     pub rows: Vec<(u32, Vec<Cell<'static>>)>,
 }
 
-/// Every problem this module reports, worded in one place ([`Says::message`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Says {
-    NotAZip(String),
-    Damaged(String),
-    Unpacks(u64),
-    Password,
-    CannotRead(String),
-    NotAWorksheet,
-    SheetUnreadable(String),
-    TooManyColumns(u32),
-    TooManyCells,
-}
-
-impl Says {
-    fn message(&self) -> String {
-        match self {
-            Says::NotAZip(e) => format!("this is not an .xlsx workbook (not a zip archive: {e})"),
-            Says::Damaged(e) => format!("this workbook's archive is damaged ({e})"),
-            Says::Unpacks(limit) => {
-                format!(
-                    "this workbook unpacks to more than {} MiB, the most kaohe unpacks from one workbook",
-                    limit >> 20
-                )
-            }
-            Says::Password => "this workbook is protected by a password: kaohe cannot read it".into(),
-            Says::CannotRead(e) => format!("this is not a workbook kaohe can read ({e})"),
-            Says::NotAWorksheet => "it is not a worksheet (a chart?): skipped".into(),
-            Says::SheetUnreadable(e) => format!("cannot read it ({e})"),
-            Says::TooManyColumns(col) => {
-                format!("it has a cell in column {col}; kaohe reads sheets of up to {MAX_SHEET_COLUMNS} columns")
-            }
-            Says::TooManyCells => {
-                format!("it has more than {MAX_SHEET_CELLS} cells, the most kaohe reads in one sheet")
-            }
-        }
-    }
-
-    fn help(&self) -> Option<&'static str> {
-        match self {
-            Says::CannotRead(_) | Says::Damaged(_) => {
-                Some("kaohe reads .xlsx workbooks as Excel and WPS save them; save it again as .xlsx")
-            }
-            _ => None,
-        }
-    }
-
-    /// About the whole file, or about one of its sheets.
-    fn about(&self, path: &str, sheet: Option<&str>) -> Diagnostic {
-        let message = match sheet {
-            Some(name) => format!("sheet `{name}`: {}", self.message()),
-            None => self.message(),
-        };
-        let d = if *self == Says::NotAWorksheet {
-            Diagnostic::file_notice(path, message)
-        } else {
-            Diagnostic::file_error(path, message)
-        };
-        match self.help() {
-            Some(help) => d.with_help(help),
-            None => d,
-        }
+/// About the whole file, or about one of its sheets: a notice for a sheet that is
+/// not a worksheet, else an error.
+fn about(problem: Says, path: &str, sheet: Option<&str>) -> Diagnostic {
+    let notice = problem == Says::NotAWorksheet;
+    let problem = SheetProblem::Workbook { problem, sheet: sheet.map(str::to_string) };
+    let help = problem.help(crate::text::Lang::En).is_some().then(|| problem.clone().help_said());
+    let message = problem.said();
+    let d = if notice { Diagnostic::file_notice(path, message) } else { Diagnostic::file_error(path, message) };
+    match help {
+        Some(help) => d.with_help(help),
+        None => d,
     }
 }
 
@@ -106,17 +56,17 @@ impl Says {
 /// give no sheets; a sheet too large to read is reported and left out.
 pub fn read(path: &str, bytes: Vec<u8>, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Vec<ReadSheet> {
     if let Err(says) = check_archive(&bytes, MAX_UNPACKED_BYTES) {
-        diags.push(says.about(path, None));
+        diags.push(about(says, path, None));
         return Vec::new();
     }
     let mut book = match Xlsx::new(Cursor::new(bytes)) {
         Ok(book) => book,
         Err(XlsxError::Password) => {
-            diags.push(Says::Password.about(path, None));
+            diags.push(about(Says::Password, path, None));
             return Vec::new();
         }
         Err(e) => {
-            diags.push(Says::CannotRead(e.to_string()).about(path, None));
+            diags.push(about(Says::CannotRead(e.to_string()), path, None));
             return Vec::new();
         }
     };
@@ -124,7 +74,7 @@ pub fn read(path: &str, bytes: Vec<u8>, sources: &mut Sources, diags: &mut Vec<D
     for name in book.sheet_names() {
         match sheet_cells(&mut book, &name) {
             Ok(cells) => out.push(build(path, name, cells, sources)),
-            Err(says) => diags.push(says.about(path, Some(&name))),
+            Err(says) => diags.push(about(says, path, Some(&name))),
         }
     }
     out
@@ -171,7 +121,7 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
         let Some((cell, style)) = next else { break };
         let (row, col) = cell.get_position();
         if col >= MAX_SHEET_COLUMNS {
-            return Err(Says::TooManyColumns(col + 1));
+            return Err(Says::TooManyColumns { col: col + 1, max: MAX_SHEET_COLUMNS });
         }
         let Some((value, text)) = convert(cell.get_value(), percent.get(style).copied().unwrap_or(false)) else {
             continue;
@@ -183,7 +133,7 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
         dense += (col + 1).saturating_sub(row_start.1) as usize;
         row_start.1 = row_start.1.max(col + 1);
         if dense > MAX_SHEET_CELLS {
-            return Err(Says::TooManyCells);
+            return Err(Says::TooManyCells { max: MAX_SHEET_CELLS });
         }
         cells.push((row, col, value, text));
     }
@@ -212,7 +162,7 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
         };
         dense += 1;
         if dense > MAX_SHEET_CELLS {
-            return Err(Says::TooManyCells);
+            return Err(Says::TooManyCells { max: MAX_SHEET_CELLS });
         }
         cells.push((record.pos.0, record.pos.1, CellValue::Unsaved, text));
     }
@@ -237,14 +187,14 @@ fn sheet_cells(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<RawCe
                 for col in cols.clone() {
                     covered += 1;
                     if covered > MAX_SHEET_CELLS {
-                        return Err(Says::TooManyCells);
+                        return Err(Says::TooManyCells { max: MAX_SHEET_CELLS });
                     }
                     if (row, col) == region.start || at.contains_key(&(row, col)) {
                         continue;
                     }
                     dense += 1;
                     if dense > MAX_SHEET_CELLS {
-                        return Err(Says::TooManyCells);
+                        return Err(Says::TooManyCells { max: MAX_SHEET_CELLS });
                     }
                     cells.push((row, col, value.clone(), text.clone()));
                 }
@@ -364,7 +314,8 @@ mod tests {
         let bomb = zeros(3 << 20);
         assert!(bomb.len() < 1 << 16, "{}", bomb.len());
         assert_eq!(
-            check_archive(&bomb, 1 << 20).map_err(|s| s.message()),
+            check_archive(&bomb, 1 << 20)
+                .map_err(|s| SheetProblem::Workbook { problem: s, sheet: None }.message(crate::text::Lang::En)),
             Err("this workbook unpacks to more than 1 MiB, the most kaohe unpacks from one workbook".into())
         );
         assert_eq!(check_archive(&bomb, 4 << 20), Ok(()));

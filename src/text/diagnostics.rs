@@ -6,16 +6,22 @@
 //! sentence in the run's language only when it is printed. Ids, paths, keys and
 //! quoted input stay as written in both languages; only the words around them change.
 //!
-//! Converting a site that still passes an English string (`Diagnostic::error(loc,
-//! format!(…))`, which lands in [`Message::Text`] and prints in English whatever the
-//! language): add a variant here with the data the sentence needs, word it in both
-//! arms of [`Message::word`], add it to `every_message` in the tests below (which
-//! checks the Chinese wording holds no English), and pass the variant instead of
-//! the string. `Text` stays for sites not converted yet (the spreadsheet reader).
+//! A new problem: add a variant here with the data the sentence needs, word it in
+//! both arms of [`Message::word`], and add it to `every_message` in the tests below
+//! (which checks the Chinese wording holds no English). A message cannot be built
+//! from a string outside tests: every sentence is worded here. The spreadsheet
+//! reader's problems are worded in `super::sheet`, and printed through
+//! [`Message::Sheet`] and [`Message::SheetHelp`].
 
 use std::fmt;
 
+use super::sheet::SheetProblem;
 use crate::text::Lang;
+
+/// A path from the command line or the file system, escaped for the terminal (CONTRACT §7).
+fn shown(path: &str) -> std::borrow::Cow<'_, str> {
+    crate::escape::escape_text(path)
+}
 
 /// What a shape error is about: a key, or a named thing in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,7 +177,7 @@ pub enum NumberError {
 }
 
 impl NumberError {
-    fn word(&self, lang: Lang) -> String {
+    pub fn word(&self, lang: Lang) -> String {
         match (self, lang) {
             (NumberError::NotExact(t), Lang::Zh) => {
                 format!("`{t}` 无法精确表示（小数点后最多 28 位，有效数字少于 29 位）")
@@ -427,7 +433,9 @@ impl Counted {
 /// Every diagnostic kaohe words. See the module documentation for adding one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    /// English from a site not converted yet: printed as it is in every language.
+    /// Text as it is, in every language: for tests that build diagnostics from
+    /// strings (every site in kaohe passes a typed message).
+    #[cfg(test)]
     Text(String),
 
     /// The count of a file's problems past the ones printed.
@@ -737,6 +745,65 @@ pub enum Message {
         count: usize,
         entities: Vec<String>,
     },
+
+    // The spreadsheet reader (CSV files and workbooks): the problem, and its help line.
+    Sheet(Box<SheetProblem>),
+    SheetHelp(Box<SheetProblem>),
+
+    // Usage errors of the configuration and of `template` and `man`.
+    WidthNotANumber {
+        text: String,
+    },
+    BomNeedsCsv,
+    /// `--output` of `template` with neither `.xlsx` nor `.csv` (the path as written).
+    FormExtension {
+        path: String,
+    },
+    FormIsInput {
+        path: String,
+    },
+    /// A result or form file that cannot be written (`error` is the system's words).
+    OutputWriteFailed {
+        path: String,
+        error: String,
+    },
+    /// `--output` names a folder.
+    OutputIsFolder {
+        path: String,
+    },
+    /// `--output` in a folder that does not exist.
+    OutputNoFolder {
+        path: String,
+        folder: String,
+    },
+    /// `--output` names a file this run reads.
+    OutputIsInput {
+        path: String,
+    },
+    /// `--output` inside a rules or data folder, where the next run would read it.
+    OutputInInputFolder {
+        path: String,
+        data: bool,
+    },
+    /// A format the command cannot write (`from_extension`: chosen by `--output`'s name).
+    FormatNotFor {
+        command: &'static str,
+        format: String,
+        from_extension: bool,
+        known: Vec<String>,
+    },
+    XlsxNeedsOutput,
+    CannotBuildWorkbook {
+        error: String,
+    },
+    NoCommand {
+        name: String,
+        hint: Option<String>,
+        known: Vec<String>,
+    },
+    CannotWriteMan {
+        error: String,
+    },
 }
 
 /// An entity's kind or tag that is a near miss of one a rule set selects.
@@ -775,12 +842,14 @@ pub enum UsageWhat {
     Metric,
 }
 
+#[cfg(test)]
 impl From<String> for Message {
     fn from(s: String) -> Self {
         Message::Text(s)
     }
 }
 
+#[cfg(test)]
 impl From<&str> for Message {
     fn from(s: &str) -> Self {
         Message::Text(s.to_string())
@@ -793,6 +862,7 @@ impl From<&Message> for Message {
     }
 }
 
+#[cfg(test)]
 impl From<&String> for Message {
     fn from(s: &String) -> Self {
         Message::Text(s.clone())
@@ -861,6 +931,7 @@ impl Message {
         use Message::*;
         let l = Lang::En;
         match self {
+            #[cfg(test)]
             Text(s) => s.clone(),
             MoreNotShown { count, max } => {
                 format!("{count} more problems in this file are not shown (kaohe prints the first {max})")
@@ -1079,6 +1150,45 @@ impl Message {
                     entities.join(", ")
                 )
             }
+            Sheet(p) => p.message(l),
+            SheetHelp(p) => p.help(l).unwrap_or_default(),
+            WidthNotANumber { text } => {
+                format!("KAOHE_WIDTH `{text}` is not a width in columns (a whole number, 20 or more)")
+            }
+            BomNeedsCsv => "--bom applies to --format csv only".into(),
+            FormExtension { path } => format!(
+                "--output `{}`: the form is written as .xlsx or .csv; name a file with one of these extensions",
+                crate::escape::escape_text(path)
+            ),
+            FormIsInput { path } => super::form_is_input(path, l),
+            OutputWriteFailed { path, error } => {
+                format!("cannot write `{}`: {error} (an existing file is left as it was)", shown(path))
+            }
+            OutputIsFolder { path } => format!("--output `{}` is a folder; name a file", shown(path)),
+            OutputNoFolder { path, folder } => {
+                format!("cannot write `{}`: there is no folder `{}`", shown(path), shown(folder))
+            }
+            OutputIsInput { path } => {
+                format!("--output `{}` names an input file; write the result somewhere else", shown(path))
+            }
+            OutputInInputFolder { path, data } => format!(
+                "--output `{}` is inside the {} folder, where the next run would read it as input; \
+                 write the result somewhere else",
+                shown(path),
+                if *data { "data" } else { "rules" }
+            ),
+            FormatNotFor { command, format, from_extension, known } => format!(
+                "`{command}` cannot write {format}{}; it writes {}",
+                if *from_extension { " (from the --output extension)" } else { "" },
+                known.join(", ")
+            ),
+            XlsxNeedsOutput => "--format xlsx writes a workbook, which needs --output FILE".into(),
+            CannotBuildWorkbook { error } => format!("cannot build the workbook: {error}"),
+            NoCommand { name, hint, known } => {
+                let hint = hint.as_ref().map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default();
+                format!("no command `{name}`{hint}; the commands are {}", known.join(", "))
+            }
+            CannotWriteMan { error } => format!("cannot write the man page: {error}"),
         }
     }
 
@@ -1086,6 +1196,7 @@ impl Message {
         use Message::*;
         let l = Lang::Zh;
         match self {
+            #[cfg(test)]
             Text(s) => s.clone(),
             MoreNotShown { count, max } => format!("本文件还有 {count} 个问题未列出（kaohe 只列出前 {max} 个）"),
             DanglingLink { target } => format!("此链接指向 `{target}`，但它不存在（失效链接）"),
@@ -1287,6 +1398,41 @@ impl Message {
                     entities.join("、")
                 )
             }
+            Sheet(p) => p.message(l),
+            SheetHelp(p) => p.help(l).unwrap_or_default(),
+            WidthNotANumber { text } => format!("`KAOHE_WIDTH` `{text}` 不是以列计的宽度（应为 20 或更大的整数）"),
+            BomNeedsCsv => "`--bom` 只用于 `--format csv`".into(),
+            FormExtension { path } => format!(
+                "`--output` `{}`：填报表只写成 .xlsx 或 .csv；请用这两种扩展名之一命名文件",
+                crate::escape::escape_text(path)
+            ),
+            FormIsInput { path } => super::form_is_input(path, l),
+            OutputWriteFailed { path, error } => format!("无法写出 `{}`：{error}（原有文件未改动）", shown(path)),
+            OutputIsFolder { path } => format!("`--output` `{}` 是一个文件夹；请指定文件", shown(path)),
+            OutputNoFolder { path, folder } => {
+                format!("无法写出 `{}`：文件夹 `{}` 不存在", shown(path), shown(folder))
+            }
+            OutputIsInput { path } => {
+                format!("`--output` `{}` 是本次读取的输入文件；请把结果写到别处", shown(path))
+            }
+            OutputInInputFolder { path, data } => format!(
+                "`--output` `{}` 位于{}文件夹中，下次运行会把它当作输入读取；请把结果写到别处",
+                shown(path),
+                if *data { "数据" } else { "规则" }
+            ),
+            FormatNotFor { command, format, from_extension, known } => format!(
+                "`{command}` 不能输出 `{format}`{}；它可输出 {}",
+                if *from_extension { "（按 `--output` 的扩展名）" } else { "" },
+                known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join("、")
+            ),
+            XlsxNeedsOutput => "`--format xlsx` 生成工作簿，须用 `--output FILE` 指定文件".into(),
+            CannotBuildWorkbook { error } => format!("无法生成工作簿：{error}"),
+            NoCommand { name, hint, known } => {
+                let hint = hint.as_ref().map(|h| format!("（是不是要写 `{h}`？）")).unwrap_or_default();
+                let known: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                format!("没有命令 `{name}`{hint}；命令有：{}", known.join("、"))
+            }
+            CannotWriteMan { error } => format!("无法写出 `man` 手册页：{error}"),
         }
     }
 }
@@ -1596,6 +1742,28 @@ mod tests {
             Grouped { kind: crate::diagnostic::WarningKind::SkippedFile, count: 2, names: vec![s("x")], more: 0 },
             Grouped { kind: crate::diagnostic::WarningKind::UnusedGroup, count: 2, names: vec![s("x")], more: 0 },
             CannotStartThreads { error: s("`e`") },
+            WidthNotANumber { text: s("10") },
+            BomNeedsCsv,
+            FormExtension { path: s("b.ods") },
+            FormIsInput { path: s("a.csv") },
+            OutputWriteFailed { path: s("b.xlsx"), error: s("`e`") },
+            OutputIsFolder { path: s("out") },
+            OutputNoFolder { path: s("no/b.xlsx"), folder: s("no") },
+            OutputIsInput { path: s("data/a.toml") },
+            OutputInInputFolder { path: s("data/r.csv"), data: true },
+            OutputInInputFolder { path: s("rules/r.toml"), data: false },
+            FormatNotFor {
+                command: "trend",
+                format: s("xlsx"),
+                from_extension: true,
+                known: vec![s("table"), s("csv")],
+            },
+            FormatNotFor { command: "trend", format: s("xlsx"), from_extension: false, known: vec![s("csv")] },
+            XlsxNeedsOutput,
+            CannotBuildWorkbook { error: s("`e`") },
+            NoCommand { name: s("chek"), hint: Some(s("check")), known: vec![s("check"), s("eval")] },
+            NoCommand { name: s("x"), hint: None, known: vec![s("check")] },
+            CannotWriteMan { error: s("`e`") },
             UnfinishedYear {
                 period: s("2026"),
                 today: crate::model::Date { year: 2026, month: 12, day: 1 },
@@ -1603,6 +1771,12 @@ mod tests {
                 entities: vec![s("a"), s("b")],
             },
         ];
+        for p in every_sheet_problem() {
+            if p.help(Lang::En).is_some() {
+                out.push(SheetHelp(Box::new(p.clone())));
+            }
+            out.push(Sheet(Box::new(p)));
+        }
         for kind in [
             SpecialKind::Fifo,
             SpecialKind::CharDevice,
@@ -1790,10 +1964,186 @@ mod tests {
             CannotStartThreads { .. } => 103,
             UnfinishedYear { .. } => 104,
             Grouped { .. } => 105,
+            Sheet(_) => 106,
+            SheetHelp(_) => 107,
+            WidthNotANumber { .. } => 108,
+            BomNeedsCsv => 109,
+            FormExtension { .. } => 110,
+            FormIsInput { .. } => 111,
+            OutputWriteFailed { .. } => 112,
+            CannotBuildWorkbook { .. } => 113,
+            NoCommand { .. } => 114,
+            CannotWriteMan { .. } => 115,
+            OutputIsFolder { .. } => 116,
+            OutputNoFolder { .. } => 117,
+            OutputIsInput { .. } => 118,
+            OutputInInputFolder { .. } => 119,
+            FormatNotFor { .. } => 120,
+            XlsxNeedsOutput => 121,
         }
     }
 
-    const KINDS: usize = 106;
+    const KINDS: usize = 122;
+
+    /// One of every spreadsheet problem (each variant of each of its enums).
+    fn every_sheet_problem() -> Vec<SheetProblem> {
+        use crate::model::{Date, Qualifier};
+        use crate::text::sheet::{CsvProblem as C, LayoutProblem as L, ValueProblem as V, WorkbookProblem as W};
+        let s = |x: &str| x.to_string();
+        let date = Date { year: 2016, month: 6, day: 30 };
+        let csv = vec![
+            C::QuoteNeverClosed,
+            C::TextAfterQuote,
+            C::QuoteRunsOn(1),
+            C::QuoteRunsOn(3),
+            C::BadHeader { entities: false, entities_elsewhere: false },
+            C::BadHeader { entities: false, entities_elsewhere: true },
+            C::BadHeader { entities: true, entities_elsewhere: false },
+            C::RowWidth { fields: 3, header: 7 },
+            C::EntitiesSheetHeader(s("单位")),
+            C::RightOfTags,
+            C::RightOfHeader,
+            C::SheetSkipped(s("说明")),
+            C::SharedEntityName { name: s("城区"), ids: vec![s("a"), s("b")] },
+            C::AsOfDisagrees {
+                date,
+                existing: Date { year: 2016, month: 9, day: 30 },
+                period: s("2016"),
+                entity: s("a"),
+            },
+            C::GivenTwice { metric: s("m"), entity: s("a"), period: s("2016"), first: s("`data/a.toml:3:1`") },
+            C::TotalsRow(s("合计")),
+            C::DeclareEntity,
+        ];
+        let value = vec![
+            V::NotANumber(s("23O")),
+            V::TooLarge(NumberError::NotExact(s("1e99"))),
+            V::NotYesNo(s("有")),
+            V::YesNoForNumber(s("是")),
+            V::DateForNumber(s("2016-06-30")),
+            V::TwoWords { text: s("超3500余"), first: "超", second: "余" },
+            V::UnitDoesNotConvert { text: s("5件"), unit: s("件"), metric_unit: s("人") },
+            V::UnitWithoutMetricUnit { text: s("5件"), unit: s("件") },
+        ];
+        let mut layout = vec![
+            L::NoMetric { word: s("序号"), column: true },
+            L::NoMetric { word: s("序号"), column: false },
+            L::SharedMetricName { word: s("共用"), ids: vec![s("a"), s("b")] },
+            L::SecondColumn { id: s("m"), first: s("专利申请量") },
+            L::BoolWithUnit { word: s("是否（个）"), id: s("m"), base: s("是否") },
+            L::AsOfOutside { date, period: s("2015") },
+            L::NotADate(s("去年")),
+            L::Unsaved(s("=B2+C2")),
+            L::EntityEmpty,
+            L::PeriodEmpty,
+            L::UnknownQualifier { word: s("atleast"), near: Some(s("at_least")) },
+            L::UnknownQualifier { word: s("大概"), near: None },
+            L::MissingWithValue,
+            L::MissingNeedsSource,
+            L::ValueEmpty,
+            L::QualifierDisagrees { value: Qualifier::AtLeast, column: Qualifier::AtMost },
+            L::UnitDisagrees { value: s("亿元"), column: s("万元") },
+            L::NoColumnHeader,
+            L::BadEntityId(s("A B")),
+            L::EnglishLabel { word: s("Patent applications"), id: s("patent_applications") },
+        ];
+        layout.extend(value.into_iter().map(L::Value));
+        let workbook = [
+            W::NotAZip(s("`e`")),
+            W::Damaged(s("`e`")),
+            W::Unpacks(512 << 20),
+            W::Password,
+            W::CannotRead(s("`e`")),
+            W::NotAWorksheet,
+            W::SheetUnreadable(s("`e`")),
+            W::TooManyColumns { col: 5001, max: 5000 },
+            W::TooManyCells { max: 2_000_000 },
+        ];
+        let mut out: Vec<SheetProblem> = csv.into_iter().map(SheetProblem::Csv).collect();
+        out.extend(layout.into_iter().map(SheetProblem::Layout));
+        for problem in workbook {
+            out.push(SheetProblem::Workbook { problem: problem.clone(), sheet: None });
+            out.push(SheetProblem::Workbook { problem, sheet: Some(s("数据")) });
+        }
+        out
+    }
+
+    /// Each spreadsheet problem's number, by matches without a wildcard, as
+    /// `kind_index` does for messages.
+    fn sheet_kind_index(p: &SheetProblem) -> usize {
+        use crate::text::sheet::{CsvProblem as C, LayoutProblem as L, ValueProblem as V, WorkbookProblem as W};
+        match p {
+            SheetProblem::Csv(c) => match c {
+                C::QuoteNeverClosed => 0,
+                C::TextAfterQuote => 1,
+                C::QuoteRunsOn(_) => 2,
+                C::BadHeader { .. } => 3,
+                C::RowWidth { .. } => 4,
+                C::EntitiesSheetHeader(_) => 5,
+                C::RightOfTags => 6,
+                C::RightOfHeader => 7,
+                C::SheetSkipped(_) => 8,
+                C::SharedEntityName { .. } => 9,
+                C::AsOfDisagrees { .. } => 10,
+                C::GivenTwice { .. } => 11,
+                C::TotalsRow(_) => 12,
+                C::DeclareEntity => 13,
+            },
+            SheetProblem::Layout(l) => match l {
+                L::NoMetric { .. } => 14,
+                L::SharedMetricName { .. } => 15,
+                L::SecondColumn { .. } => 16,
+                L::BoolWithUnit { .. } => 17,
+                L::AsOfOutside { .. } => 18,
+                L::NotADate(_) => 19,
+                L::Unsaved(_) => 20,
+                L::EntityEmpty => 21,
+                L::PeriodEmpty => 22,
+                L::UnknownQualifier { .. } => 23,
+                L::MissingWithValue => 24,
+                L::MissingNeedsSource => 25,
+                L::ValueEmpty => 26,
+                L::QualifierDisagrees { .. } => 27,
+                L::UnitDisagrees { .. } => 28,
+                L::NoColumnHeader => 29,
+                L::BadEntityId(_) => 30,
+                L::EnglishLabel { .. } => 31,
+                L::Value(v) => match v {
+                    V::NotANumber(_) => 32,
+                    V::TooLarge(_) => 33,
+                    V::NotYesNo(_) => 34,
+                    V::YesNoForNumber(_) => 35,
+                    V::DateForNumber(_) => 36,
+                    V::TwoWords { .. } => 37,
+                    V::UnitDoesNotConvert { .. } => 38,
+                    V::UnitWithoutMetricUnit { .. } => 39,
+                },
+            },
+            SheetProblem::Workbook { problem, .. } => match problem {
+                W::NotAZip(_) => 40,
+                W::Damaged(_) => 41,
+                W::Unpacks(_) => 42,
+                W::Password => 43,
+                W::CannotRead(_) => 44,
+                W::NotAWorksheet => 45,
+                W::SheetUnreadable(_) => 46,
+                W::TooManyColumns { .. } => 47,
+                W::TooManyCells { .. } => 48,
+            },
+        }
+    }
+
+    const SHEET_KINDS: usize = 49;
+
+    #[test]
+    fn every_sheet_problem_kind_is_rendered_by_the_tests() {
+        let mut seen = [false; SHEET_KINDS];
+        for p in every_sheet_problem() {
+            seen[sheet_kind_index(&p)] = true;
+        }
+        let missing: Vec<usize> = (0..SHEET_KINDS).filter(|&k| !seen[k]).collect();
+        assert!(missing.is_empty(), "sheet problems not in every_sheet_problem (see sheet_kind_index): {missing:?}");
+    }
 
     #[test]
     fn every_message_kind_is_rendered_by_the_tests() {
@@ -1823,6 +2173,9 @@ mod tests {
             "csv",
             "xlsx",
             "xls",
+            "zip",
+            "excel",
+            "wps",
             "md",
             "txt",
             "metrics",
@@ -1866,6 +2219,10 @@ mod tests {
         }
         assert_eq!(english_left(&cannot_write("`x`", Lang::Zh)), None);
         assert_eq!(english_left(&internal_error("`x`", Lang::Zh)), None);
+        // What `kaohe template` says besides its errors.
+        assert_eq!(english_left(&super::super::form_written("a.xlsx", 3, 2, Lang::Zh)), None);
+        assert_eq!(english_left(super::super::form_nothing_selected(Lang::Zh)), None);
+        assert_eq!(english_left(&super::super::form_in_data_folder("a.xlsx", Lang::Zh)), None);
     }
 
     #[test]
