@@ -3,6 +3,7 @@
 //! evaluation never has to report an input error.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -213,18 +214,21 @@ impl Qualifier {
 
 /// One reported figure. Missing figures are kept with their reason: missing is never zero.
 ///
-/// A national workspace holds millions of figures, most of them a bare number: what
-/// only some figures have (a source quote, a note, a unit conversion, a reason for
-/// being missing) lives in one optional box, so that a bare figure stays small.
+/// A national workspace holds millions of figures, most of them a bare number: a
+/// figure is 32 bytes with the index of its metric (in its [`Figures`]' key table),
+/// and what only some figures have (a source quote, a note, a unit conversion, a
+/// reason for being missing) lives in one optional box.
 #[derive(Clone, Debug)]
 pub struct Figure {
     /// The value in the metric's own unit (unused when the figure is missing).
     value: Decimal,
+    extra: Option<Box<Extra>>,
+    /// Where the metric's id is in the key table of the figures holding this one.
+    key: u32,
     pub qualifier: Qualifier,
-    extra: Option<Box<FigureExtra>>,
 }
 
-/// What only some figures say besides their value.
+/// What only some figures say besides their value, as [`Figure::new`] takes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FigureExtra {
     /// Why the figure is missing (it has no value then).
@@ -233,6 +237,15 @@ pub struct FigureExtra {
     pub written: Option<(Decimal, String)>,
     pub source: Option<String>,
     pub note: Option<String>,
+}
+
+/// [`FigureExtra`] as a figure keeps it: boxed strings, without spare capacity.
+#[derive(Clone, Debug)]
+struct Extra {
+    missing: Option<Box<str>>,
+    written: Option<(Decimal, Box<str>)>,
+    source: Option<Box<str>>,
+    note: Option<Box<str>>,
 }
 
 impl Figure {
@@ -245,8 +258,15 @@ impl Figure {
                 Decimal::ZERO
             }
         };
-        let extra = (extra != FigureExtra::default()).then(|| Box::new(extra));
-        Figure { value, qualifier, extra }
+        let extra = (extra != FigureExtra::default()).then(|| {
+            Box::new(Extra {
+                missing: extra.missing.map(String::into_boxed_str),
+                written: extra.written.map(|(d, u)| (d, u.into_boxed_str())),
+                source: extra.source.map(String::into_boxed_str),
+                note: extra.note.map(String::into_boxed_str),
+            })
+        });
+        Figure { value, extra, key: 0, qualifier }
     }
 
     /// The value in the metric's own unit, or why it is missing.
@@ -259,7 +279,7 @@ impl Figure {
 
     /// The number and unit as written, when the file wrote another unit than the metric's.
     pub fn written(&self) -> Option<(Decimal, &str)> {
-        self.extra.as_ref()?.written.as_ref().map(|(d, u)| (*d, u.as_str()))
+        self.extra.as_ref()?.written.as_ref().map(|(d, u)| (*d, &**u))
     }
 
     pub fn source(&self) -> Option<&str> {
@@ -282,71 +302,144 @@ impl Figure {
     }
 }
 
-/// A period's figures by metric id: a sorted list, looked up by binary search. Much
-/// smaller than a tree map for the many small tables a workspace holds.
+/// Metric ids in sorted order, shared by the figures of every period (validation
+/// uses the catalog's), so that a figure names its metric by a 4-byte index.
 #[derive(Clone, Debug, Default)]
-pub struct Figures(Vec<(Box<str>, Figure)>);
+pub struct Keys(Arc<[Box<str>]>);
+
+impl Keys {
+    /// The ids, sorted and without repeats.
+    pub fn new<'a>(ids: impl IntoIterator<Item = &'a str>) -> Keys {
+        let mut ids: Vec<&str> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Keys(ids.into_iter().map(Box::from).collect())
+    }
+
+    /// The index of `id`.
+    pub fn index(&self, id: &str) -> Option<u32> {
+        self.0.binary_search_by(|k| (**k).cmp(id)).ok().and_then(|i| u32::try_from(i).ok())
+    }
+
+    fn get(&self, key: u32) -> &str {
+        &self.0[key as usize]
+    }
+}
+
+/// A period's figures by metric id: a list sorted by metric id, looked up by binary
+/// search. Much smaller than a tree map for the many small tables a workspace holds.
+#[derive(Clone, Debug, Default)]
+pub struct Figures {
+    keys: Keys,
+    list: Vec<Figure>,
+}
 
 impl Figures {
+    /// From (index in `keys`, figure) pairs in any order; of two figures of one metric
+    /// the later wins.
+    pub fn with_keys(keys: &Keys, items: Vec<(u32, Figure)>) -> Figures {
+        let mut list: Vec<Figure> = items
+            .into_iter()
+            .map(|(key, mut f)| {
+                f.key = key;
+                f
+            })
+            .collect();
+        // A stable sort keeps equal keys in order; keep the last of each run.
+        list.sort_by_key(|f| f.key);
+        let mut out: Vec<Figure> = Vec::with_capacity(list.len());
+        for f in list {
+            match out.last_mut() {
+                Some(last) if last.key == f.key => *last = f,
+                _ => out.push(f),
+            }
+        }
+        out.shrink_to_fit();
+        Figures { keys: keys.clone(), list: out }
+    }
+
     pub fn get(&self, metric: &str) -> Option<&Figure> {
-        self.position(metric).ok().map(|i| &self.0[i].1)
+        self.position(metric).ok().map(|i| &self.list[i])
     }
 
     pub fn get_mut(&mut self, metric: &str) -> Option<&mut Figure> {
-        self.position(metric).ok().map(|i| &mut self.0[i].1)
+        self.position(metric).ok().map(|i| &mut self.list[i])
     }
 
     /// Add or replace the figure of `metric`.
-    pub fn insert(&mut self, metric: &str, figure: Figure) {
-        match self.position(metric) {
-            Ok(i) => self.0[i].1 = figure,
-            Err(i) => self.0.insert(i, (metric.into(), figure)),
+    pub fn insert(&mut self, metric: &str, mut figure: Figure) {
+        let key = match self.keys.index(metric) {
+            Some(key) => key,
+            None => {
+                // A metric the key table lacks: a table of its own, with it added.
+                let keys = Keys::new(self.keys.0.iter().map(|k| &**k).chain([metric]));
+                for f in &mut self.list {
+                    f.key = keys.index(self.keys.get(f.key)).unwrap_or(0);
+                }
+                self.keys = keys;
+                self.keys.index(metric).unwrap_or(0)
+            }
+        };
+        figure.key = key;
+        match self.list.binary_search_by_key(&key, |f| f.key) {
+            Ok(i) => self.list[i] = figure,
+            Err(i) => self.list.insert(i, figure),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.list.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 
     /// (metric id, figure), by metric id.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Figure)> {
-        self.0.iter().map(|(k, f)| (k.as_ref(), f))
+    pub fn iter(&self) -> FiguresIter<'_> {
+        FiguresIter { keys: &self.keys, inner: self.list.iter() }
     }
 
+    /// Key order is id order, so the list is searched by id directly.
     fn position(&self, metric: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_ref().cmp(metric))
+        self.list.binary_search_by(|f| self.keys.get(f.key).cmp(metric))
+    }
+}
+
+/// The figures of a period with their metric ids, by metric id.
+pub struct FiguresIter<'a> {
+    keys: &'a Keys,
+    inner: std::slice::Iter<'a, Figure>,
+}
+
+impl<'a> Iterator for FiguresIter<'a> {
+    type Item = (&'a str, &'a Figure);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next().map(|f| (self.keys.get(f.key), f))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
     }
 }
 
 impl<'a> IntoIterator for &'a Figures {
     type Item = (&'a str, &'a Figure);
-    type IntoIter =
-        std::iter::Map<std::slice::Iter<'a, (Box<str>, Figure)>, fn(&'a (Box<str>, Figure)) -> (&'a str, &'a Figure)>;
+    type IntoIter = FiguresIter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, f)| (k.as_ref(), f))
+        self.iter()
     }
 }
 
 /// From (metric id, figure) pairs in any order; of two figures of one metric the later wins.
 impl FromIterator<(String, Figure)> for Figures {
     fn from_iter<I: IntoIterator<Item = (String, Figure)>>(items: I) -> Self {
-        let mut list: Vec<(Box<str>, Figure)> = items.into_iter().map(|(k, f)| (k.into_boxed_str(), f)).collect();
-        // A stable sort keeps equal keys in order; keep the last of each run.
-        list.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(Box<str>, Figure)> = Vec::with_capacity(list.len());
-        for item in list {
-            match out.last_mut() {
-                Some(last) if last.0 == item.0 => *last = item,
-                _ => out.push(item),
-            }
-        }
-        out.shrink_to_fit();
-        Figures(out)
+        let items: Vec<(String, Figure)> = items.into_iter().collect();
+        let keys = Keys::new(items.iter().map(|(k, _)| k.as_str()));
+        let indexed = items.into_iter().map(|(k, f)| (keys.index(&k).unwrap_or(0), f)).collect();
+        Figures::with_keys(&keys, indexed)
     }
 }
 
@@ -622,6 +715,27 @@ pub struct Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_is_32_bytes_with_its_key() {
+        assert!(std::mem::size_of::<Figure>() <= 32, "{}", std::mem::size_of::<Figure>());
+    }
+
+    #[test]
+    fn figures_are_found_by_id_and_the_later_of_two_wins() {
+        let f = |v: i64| Figure::new(Ok(Decimal::from(v)), Qualifier::Exact, FigureExtra::default());
+        let mut figures: Figures =
+            [("b".to_string(), f(1)), ("a".to_string(), f(2)), ("b".to_string(), f(3))].into_iter().collect();
+        assert_eq!(figures.get("b").map(Figure::value), Some(Ok(Decimal::from(3))));
+        assert!(figures.get("c").is_none());
+        // A metric the key table lacks, and one it has.
+        figures.insert("aa", f(4));
+        figures.insert("a", f(5));
+        let listed: Vec<(&str, Result<Decimal, &str>)> = figures.iter().map(|(k, f)| (k, f.value())).collect();
+        assert_eq!(listed, [("a", Ok(Decimal::from(5))), ("aa", Ok(Decimal::from(4))), ("b", Ok(Decimal::from(3)))]);
+        let missing = Figure::new(Err("未统计".into()), Qualifier::Exact, FigureExtra::default());
+        assert_eq!(missing.value(), Err("未统计"));
+    }
 
     #[test]
     fn money_converts_and_other_units_do_not() {

@@ -14,8 +14,8 @@ use crate::expr::{Expr, PeriodRef};
 use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, RawTarget};
 use crate::load::{Entry, Loaded};
 use crate::model::{
-    Actual, Better, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Measure, Metric, Model, Period,
-    Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
+    Actual, Better, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Keys, Measure, Metric, Model,
+    Period, Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
 };
 use crate::text::{IdKind, Message};
 
@@ -298,6 +298,7 @@ fn entities(
 ) -> Vec<Entity> {
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::with_capacity(entries.len());
+    let keys = Keys::new(catalog.metrics.keys().map(String::as_str));
     for e in entries {
         let labels = e.labels();
         selected.check_entity(&labels, diags);
@@ -307,7 +308,7 @@ fn entities(
         }
         seen.insert(labels.id.to_string());
         let checked = match e {
-            Entry::Raw(raw) => entity(raw, catalog, names),
+            Entry::Raw(raw) => entity(raw, catalog, &keys, names),
             Entry::Checked(checked) => checked,
         };
         diags.extend(checked.diags);
@@ -366,14 +367,15 @@ impl Entry {
 /// move into the model), so that a large workspace is not held twice. The same
 /// function serves entities streamed from TOML files and those the spreadsheet merge
 /// built.
-pub fn entity(e: RawEntity, catalog: &Catalog, names: &Candidates) -> Checked {
+/// `keys` are the catalog's metric ids ([`Keys::new`]), shared by every period.
+pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates) -> Checked {
     let mut found = Vec::new();
     let diags = &mut found;
     let mut periods = BTreeMap::new();
     for p in e.periods {
         let mut figures = Vec::with_capacity(p.values.len());
         for v in p.values {
-            let Some(metric) = catalog.get(&v.metric) else {
+            let (Some(metric), Some(key)) = (catalog.get(&v.metric), keys.index(&v.metric)) else {
                 diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, names));
                 continue;
             };
@@ -436,9 +438,9 @@ pub fn entity(e: RawEntity, catalog: &Catalog, names: &Candidates) -> Checked {
                 _ => None,
             };
             let extra = FigureExtra { missing: None, written, source, note };
-            figures.push((v.metric, Figure::new(value, v.qualifier, extra)));
+            figures.push((key, Figure::new(value, v.qualifier, extra)));
         }
-        let figures: Figures = figures.into_iter().collect();
+        let figures = Figures::with_keys(keys, figures);
         periods.insert(p.id.clone(), Period { id: p.id, as_of: p.as_of, figures });
     }
     let entity = Entity { id: e.id, name: e.name, kind: e.kind, tags: e.tags, periods, loc: e.loc };

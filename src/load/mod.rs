@@ -217,6 +217,7 @@ fn stream(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Entry> {
     let names = crate::validate::metric_names(catalog);
+    let keys = crate::model::Keys::new(catalog.metrics.keys().map(String::as_str));
     let mut out = Vec::with_capacity(data_files.len());
     for chunk in data_files.chunks(CHUNK) {
         let ids: Vec<Option<FileId>> = chunk.iter().map(|path| read_text(path, budget, sources, diags)).collect();
@@ -230,7 +231,7 @@ fn stream(
                 let checked = raw::entity(shared, id, &mut found).map(|e| {
                     let periods = e.periods.len();
                     let figures = e.periods.iter().map(|p| p.values.len()).sum();
-                    (crate::validate::entity(e, catalog, &names), periods, figures)
+                    (crate::validate::entity(e, catalog, &keys, &names), periods, figures)
                 });
                 Some((found, checked))
             })
