@@ -479,6 +479,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_clean_data_file_is_forgotten_and_read_again_for_a_later_diagnostic() {
+        let dir = std::env::temp_dir().join(format!("kaohe-forget-{}", std::process::id()));
+        let write = |path: &str, bytes: &[u8]| {
+            let path = dir.join(path);
+            fs::create_dir_all(path.parent().unwrap_or(&dir)).expect("temp dir");
+            fs::write(path, bytes).expect("temp file");
+        };
+        write("rules/metrics.toml", "[metric.a]\nunit = \"件\"\n".as_bytes());
+        write(
+            "rules/rs.toml",
+            b"id = \"rs\"\nperiod = \"2015\"\n[[rule]]\nid = \"r\"\nmetric = \"a\"\nop = \">=\"\ntarget = 1\n",
+        );
+        write("data/x.toml", b"id = \"city\"\n[period.2015]\na = 1\n");
+        // The second file defines the same entity, behind a BOM: found only after loading.
+        write("data/y.toml", b"\xEF\xBB\xBF\n id = \"city\"\n[period.2015]\na = 2\n");
+        let paths = Paths { rules: vec![dir.join("rules")], data: vec![dir.join("data")], metrics: None };
+        let mut sources = Sources::default();
+        let mut diags = Vec::new();
+        let loaded = load(&paths, &mut sources, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let data: Vec<usize> = (0..sources.files.len()).filter(|&i| sources.get(i).path.contains("data")).collect();
+        assert_eq!(data.len(), 2);
+        assert!(data.iter().all(|&i| sources.get(i).text.is_empty() && sources.get(i).forgotten.is_some()));
+        let model = crate::validate::validate(loaded, &sources, &mut diags);
+        assert_eq!(model.entities.len(), 1);
+        restore_texts(&mut sources, &diags);
+        let _ = fs::remove_dir_all(&dir);
+        let [d] = diags.as_slice() else { panic!("{diags:?}") };
+        assert_eq!(d.message, "entity `city` is defined twice");
+        let rendered = d.render(&sources);
+        assert!(rendered.contains("y.toml:2:7: entity `city` is defined twice"), "{rendered}");
+        assert!(rendered.contains("2 |  id = \"city\""), "{rendered}");
+        // The file no diagnostic quotes stays forgotten.
+        assert!(sources.get(data[0]).text.is_empty());
+    }
+
+    #[test]
     fn decodes_utf8_with_and_without_bom() {
         assert_eq!(decode("名 = 1".as_bytes()), Ok(("名 = 1".into(), None)));
         assert_eq!(decode(b"\xEF\xBB\xBFa = 1"), Ok(("a = 1".into(), None)));
