@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use thin_vec::ThinVec;
 
 use crate::diagnostic::Loc;
 use crate::expr::Expr;
@@ -217,12 +218,12 @@ impl Qualifier {
 /// A national workspace holds millions of figures, most of them a bare number: a
 /// figure is 32 bytes with the index of its metric (in its [`Figures`]' key table),
 /// and what only some figures have (a source quote, a note, a unit conversion, a
-/// reason for being missing) lives in one optional box.
+/// reason for being missing) lives in one allocation behind a thin pointer.
 #[derive(Clone, Debug)]
 pub struct Figure {
     /// The value in the metric's own unit (unused when the figure is missing).
     value: Decimal,
-    extra: Option<Box<Extra>>,
+    extra: Extra,
     /// Where the metric's id is in the key table of the figures holding this one.
     key: u32,
     pub qualifier: Qualifier,
@@ -239,51 +240,77 @@ pub struct FigureExtra {
     pub note: Option<String>,
 }
 
-/// [`FigureExtra`] as a figure keeps it: its texts one after another in a single
-/// allocation (a quarter of a national workspace's figures carry a source quote).
-#[derive(Clone, Debug)]
-struct Extra {
-    /// The missing reason, the unit as written, the source and the note, in that order.
-    text: Box<str>,
-    /// The number as written, when the unit was converted.
-    written: Decimal,
-    /// Where each of the first three texts ends in `text` (the note ends at its end).
-    ends: [u32; 3],
-    /// Which of the four texts are given (bit 0: missing … bit 3: note).
-    given: u8,
-}
+/// [`FigureExtra`] as a figure keeps it, in one allocation behind a thin pointer (a
+/// quarter of a national workspace's figures carry a source quote): which of the
+/// four texts are given (bit 0: the missing reason, 1: the unit as written, 2: the
+/// source, 3: the note), where each of the first three ends in the text (3 × u32),
+/// the number as written when there is a unit (16 bytes), then the texts one after
+/// another. Empty when there is nothing.
+#[derive(Clone, Debug, Default)]
+struct Extra(ThinVec<u8>);
+
+/// Where the texts start in an [`Extra`] without and with a written number.
+const EXTRA_HEAD: usize = 1 + 3 * 4;
+const WRITTEN: usize = 16;
 
 impl Extra {
     fn new(extra: FigureExtra) -> Extra {
         let (written, unit) = match extra.written {
-            Some((d, u)) => (d, Some(u)),
-            None => (Decimal::ZERO, None),
+            Some((d, u)) => (Some(d), Some(u)),
+            None => (None, None),
         };
         let parts = [extra.missing, unit, extra.source, extra.note];
-        let mut text = String::with_capacity(parts.iter().flatten().map(String::len).sum());
-        let mut ends = [0u32; 3];
-        let mut given = 0u8;
-        for (i, part) in parts.iter().enumerate() {
-            if let Some(p) = part {
-                text.push_str(p);
-                given |= 1 << i;
-            }
-            if let Some(end) = ends.get_mut(i) {
-                // Texts come from files of at most 16 MiB; a longer one would be cut.
-                *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
-            }
+        let texts: usize = parts.iter().flatten().map(String::len).sum();
+        let mut bytes = ThinVec::with_capacity(EXTRA_HEAD + written.map_or(0, |_| WRITTEN) + texts);
+        let given = parts.iter().enumerate().filter(|(_, p)| p.is_some()).fold(0u8, |g, (i, _)| g | 1 << i);
+        bytes.push(given);
+        let mut end = 0usize;
+        for part in &parts[..3] {
+            end += part.as_ref().map_or(0, String::len);
+            // A text comes from a file of at most 16 MiB: its length fits.
+            bytes.extend_from_slice(&u32::try_from(end).unwrap_or(u32::MAX).to_le_bytes());
         }
-        Extra { text: text.into_boxed_str(), written, ends, given }
+        if let Some(d) = written {
+            bytes.extend_from_slice(&d.serialize());
+        }
+        for part in parts.iter().flatten() {
+            bytes.extend_from_slice(part.as_bytes());
+        }
+        Extra(bytes)
     }
 
-    /// The `i`th text (0: missing, 1: unit, 2: source, 3: note), if given.
+    fn given(&self, i: usize) -> bool {
+        self.0.first().is_some_and(|g| g & (1 << i) != 0)
+    }
+
+    /// Where the texts start.
+    fn texts(&self) -> usize {
+        EXTRA_HEAD + if self.given(1) { WRITTEN } else { 0 }
+    }
+
+    fn end(&self, i: usize) -> usize {
+        let at = 1 + 4 * i;
+        self.0.get(at..at + 4).and_then(|b| b.try_into().ok()).map_or(0, |b| u32::from_le_bytes(b) as usize)
+    }
+
+    /// The `i`th text, if given.
     fn part(&self, i: usize) -> Option<&str> {
-        if self.given & (1 << i) == 0 {
+        if !self.given(i) {
             return None;
         }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        let end = self.ends.get(i).map_or(self.text.len(), |&e| e as usize);
-        self.text.get(start..end)
+        let base = self.texts();
+        let start = if i == 0 { 0 } else { self.end(i - 1) };
+        let end = if i == 3 { self.0.len() - base } else { self.end(i) };
+        std::str::from_utf8(self.0.get(base + start..base + end)?).ok()
+    }
+
+    /// The number as written, when a unit is.
+    fn written(&self) -> Option<Decimal> {
+        if !self.given(1) {
+            return None;
+        }
+        let bytes: [u8; WRITTEN] = self.0.get(EXTRA_HEAD..EXTRA_HEAD + WRITTEN)?.try_into().ok()?;
+        Some(Decimal::deserialize(bytes))
     }
 }
 
@@ -297,13 +324,13 @@ impl Figure {
                 Decimal::ZERO
             }
         };
-        let extra = (extra != FigureExtra::default()).then(|| Box::new(Extra::new(extra)));
+        let extra = if extra == FigureExtra::default() { Extra::default() } else { Extra::new(extra) };
         Figure { value, extra, key: 0, qualifier }
     }
 
     /// The value in the metric's own unit, or why it is missing.
     pub fn value(&self) -> Result<Decimal, &str> {
-        match self.extra.as_ref().and_then(|e| e.part(0)) {
+        match self.extra.part(0) {
             Some(why) => Err(why),
             None => Ok(self.value),
         }
@@ -311,16 +338,15 @@ impl Figure {
 
     /// The number and unit as written, when the file wrote another unit than the metric's.
     pub fn written(&self) -> Option<(Decimal, &str)> {
-        let extra = self.extra.as_ref()?;
-        extra.part(1).map(|u| (extra.written, u))
+        Some((self.extra.written()?, self.extra.part(1)?))
     }
 
     pub fn source(&self) -> Option<&str> {
-        self.extra.as_ref()?.part(2)
+        self.extra.part(2)
     }
 
     pub fn note(&self) -> Option<&str> {
-        self.extra.as_ref()?.part(3)
+        self.extra.part(3)
     }
 
     /// The figure as an interval, or the reason it is missing.
