@@ -105,6 +105,9 @@ pub struct SourceFile {
     /// For a workbook sheet, whose `text` holds one cell's text per line: the sheet
     /// and the cell of each line, so that places print as `path:SHEET!C7`.
     pub sheet: Option<Box<Sheet>>,
+    /// The text was dropped to save memory ([`Sources::forget`]); it is read again
+    /// from this path when a diagnostic must quote it.
+    pub forgotten: Option<std::path::PathBuf>,
 }
 
 /// A workbook sheet's name and the cell (0-based row and column) of each line of
@@ -129,7 +132,7 @@ pub fn cell_name(row: u32, col: u32) -> String {
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> Self {
-        SourceFile { path, text, lines: OnceLock::new(), sheet: None }
+        SourceFile { path, text, lines: OnceLock::new(), sheet: None, forgotten: None }
     }
 
     /// The cell a byte offset of a sheet's text stands for.
@@ -188,6 +191,24 @@ impl Sources {
     pub fn add(&mut self, path: String, text: String) -> FileId {
         self.files.push(SourceFile::new(path, text));
         self.files.len() - 1
+    }
+
+    /// Drop a file's text, which no diagnostic quotes (yet): a national workspace's
+    /// texts would otherwise stay in memory beside the model. `from` is where to
+    /// read it again.
+    pub fn forget(&mut self, id: FileId, from: std::path::PathBuf) {
+        let file = &mut self.files[id];
+        file.text = String::new();
+        file.lines = OnceLock::new();
+        file.forgotten = Some(from);
+    }
+
+    /// Put back a forgotten file's text.
+    pub fn restore(&mut self, id: FileId, text: String) {
+        let file = &mut self.files[id];
+        file.text = text;
+        file.lines = OnceLock::new();
+        file.forgotten = None;
     }
 
     /// A workbook sheet: `text` holds one cell's text per line, `cells` the cell of each.

@@ -3,8 +3,10 @@
 //! evaluation never has to report an input error.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use thin_vec::ThinVec;
 
 use crate::diagnostic::Loc;
 use crate::expr::Expr;
@@ -213,18 +215,21 @@ impl Qualifier {
 
 /// One reported figure. Missing figures are kept with their reason: missing is never zero.
 ///
-/// A national workspace holds millions of figures, most of them a bare number: what
-/// only some figures have (a source quote, a note, a unit conversion, a reason for
-/// being missing) lives in one optional box, so that a bare figure stays small.
+/// A national workspace holds millions of figures, most of them a bare number: a
+/// figure is 32 bytes with the index of its metric (in its [`Figures`]' key table),
+/// and what only some figures have (a source quote, a note, a unit conversion, a
+/// reason for being missing) lives in one allocation behind a thin pointer.
 #[derive(Clone, Debug)]
 pub struct Figure {
     /// The value in the metric's own unit (unused when the figure is missing).
     value: Decimal,
+    extra: Extra,
+    /// Where the metric's id is in the key table of the figures holding this one.
+    key: u32,
     pub qualifier: Qualifier,
-    extra: Option<Box<FigureExtra>>,
 }
 
-/// What only some figures say besides their value.
+/// What only some figures say besides their value, as [`Figure::new`] takes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FigureExtra {
     /// Why the figure is missing (it has no value then).
@@ -233,6 +238,80 @@ pub struct FigureExtra {
     pub written: Option<(Decimal, String)>,
     pub source: Option<String>,
     pub note: Option<String>,
+}
+
+/// [`FigureExtra`] as a figure keeps it, in one allocation behind a thin pointer (a
+/// quarter of a national workspace's figures carry a source quote): which of the
+/// four texts are given (bit 0: the missing reason, 1: the unit as written, 2: the
+/// source, 3: the note), where each of the first three ends in the text (3 × u32),
+/// the number as written when there is a unit (16 bytes), then the texts one after
+/// another. Empty when there is nothing.
+#[derive(Clone, Debug, Default)]
+struct Extra(ThinVec<u8>);
+
+/// Where the texts start in an [`Extra`] without and with a written number.
+const EXTRA_HEAD: usize = 1 + 3 * 4;
+const WRITTEN: usize = 16;
+
+impl Extra {
+    fn new(extra: FigureExtra) -> Extra {
+        let (written, unit) = match extra.written {
+            Some((d, u)) => (Some(d), Some(u)),
+            None => (None, None),
+        };
+        let parts = [extra.missing, unit, extra.source, extra.note];
+        let texts: usize = parts.iter().flatten().map(String::len).sum();
+        let mut bytes = ThinVec::with_capacity(EXTRA_HEAD + written.map_or(0, |_| WRITTEN) + texts);
+        let given = parts.iter().enumerate().filter(|(_, p)| p.is_some()).fold(0u8, |g, (i, _)| g | 1 << i);
+        bytes.push(given);
+        let mut end = 0usize;
+        for part in &parts[..3] {
+            end += part.as_ref().map_or(0, String::len);
+            // A text comes from a file of at most 16 MiB: its length fits.
+            bytes.extend_from_slice(&u32::try_from(end).unwrap_or(u32::MAX).to_le_bytes());
+        }
+        if let Some(d) = written {
+            bytes.extend_from_slice(&d.serialize());
+        }
+        for part in parts.iter().flatten() {
+            bytes.extend_from_slice(part.as_bytes());
+        }
+        Extra(bytes)
+    }
+
+    fn given(&self, i: usize) -> bool {
+        self.0.first().is_some_and(|g| g & (1 << i) != 0)
+    }
+
+    /// Where the texts start.
+    fn texts(&self) -> usize {
+        EXTRA_HEAD + if self.given(1) { WRITTEN } else { 0 }
+    }
+
+    fn end(&self, i: usize) -> usize {
+        let at = 1 + 4 * i;
+        self.0.get(at..at + 4).and_then(|b| b.try_into().ok()).map_or(0, |b| u32::from_le_bytes(b) as usize)
+    }
+
+    /// The `i`th text, if given.
+    fn part(&self, i: usize) -> Option<&str> {
+        if !self.given(i) {
+            return None;
+        }
+        let base = self.texts();
+        let start = if i == 0 { 0 } else { self.end(i - 1) };
+        let end = if i == 3 { self.0.len() - base } else { self.end(i) };
+        std::str::from_utf8(self.0.get(base + start..base + end)?).ok()
+    }
+
+    /// The number as written, when a unit is.
+    fn written(&self) -> Option<Decimal> {
+        if !self.given(1) {
+            return None;
+        }
+        let bytes: [u8; WRITTEN] = self.0.get(EXTRA_HEAD..EXTRA_HEAD + WRITTEN)?.try_into().ok()?;
+        Some(Decimal::deserialize(bytes))
+    }
 }
 
 impl Figure {
@@ -245,13 +324,13 @@ impl Figure {
                 Decimal::ZERO
             }
         };
-        let extra = (extra != FigureExtra::default()).then(|| Box::new(extra));
-        Figure { value, qualifier, extra }
+        let extra = if extra == FigureExtra::default() { Extra::default() } else { Extra::new(extra) };
+        Figure { value, extra, key: 0, qualifier }
     }
 
     /// The value in the metric's own unit, or why it is missing.
     pub fn value(&self) -> Result<Decimal, &str> {
-        match self.extra.as_ref().and_then(|e| e.missing.as_deref()) {
+        match self.extra.part(0) {
             Some(why) => Err(why),
             None => Ok(self.value),
         }
@@ -259,15 +338,15 @@ impl Figure {
 
     /// The number and unit as written, when the file wrote another unit than the metric's.
     pub fn written(&self) -> Option<(Decimal, &str)> {
-        self.extra.as_ref()?.written.as_ref().map(|(d, u)| (*d, u.as_str()))
+        Some((self.extra.written()?, self.extra.part(1)?))
     }
 
     pub fn source(&self) -> Option<&str> {
-        self.extra.as_ref()?.source.as_deref()
+        self.extra.part(2)
     }
 
     pub fn note(&self) -> Option<&str> {
-        self.extra.as_ref()?.note.as_deref()
+        self.extra.part(3)
     }
 
     /// The figure as an interval, or the reason it is missing.
@@ -282,71 +361,144 @@ impl Figure {
     }
 }
 
-/// A period's figures by metric id: a sorted list, looked up by binary search. Much
-/// smaller than a tree map for the many small tables a workspace holds.
+/// Metric ids in sorted order, shared by the figures of every period (validation
+/// uses the catalog's), so that a figure names its metric by a 4-byte index.
 #[derive(Clone, Debug, Default)]
-pub struct Figures(Vec<(Box<str>, Figure)>);
+pub struct Keys(Arc<[Box<str>]>);
+
+impl Keys {
+    /// The ids, sorted and without repeats.
+    pub fn new<'a>(ids: impl IntoIterator<Item = &'a str>) -> Keys {
+        let mut ids: Vec<&str> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Keys(ids.into_iter().map(Box::from).collect())
+    }
+
+    /// The index of `id`.
+    pub fn index(&self, id: &str) -> Option<u32> {
+        self.0.binary_search_by(|k| (**k).cmp(id)).ok().and_then(|i| u32::try_from(i).ok())
+    }
+
+    fn get(&self, key: u32) -> &str {
+        &self.0[key as usize]
+    }
+}
+
+/// A period's figures by metric id: a list sorted by metric id, looked up by binary
+/// search. Much smaller than a tree map for the many small tables a workspace holds.
+#[derive(Clone, Debug, Default)]
+pub struct Figures {
+    keys: Keys,
+    list: Vec<Figure>,
+}
 
 impl Figures {
+    /// From (index in `keys`, figure) pairs in any order; of two figures of one metric
+    /// the later wins.
+    pub fn with_keys(keys: &Keys, items: Vec<(u32, Figure)>) -> Figures {
+        let mut list: Vec<Figure> = items
+            .into_iter()
+            .map(|(key, mut f)| {
+                f.key = key;
+                f
+            })
+            .collect();
+        // A stable sort keeps equal keys in order; keep the last of each run.
+        list.sort_by_key(|f| f.key);
+        let mut out: Vec<Figure> = Vec::with_capacity(list.len());
+        for f in list {
+            match out.last_mut() {
+                Some(last) if last.key == f.key => *last = f,
+                _ => out.push(f),
+            }
+        }
+        out.shrink_to_fit();
+        Figures { keys: keys.clone(), list: out }
+    }
+
     pub fn get(&self, metric: &str) -> Option<&Figure> {
-        self.position(metric).ok().map(|i| &self.0[i].1)
+        self.position(metric).ok().map(|i| &self.list[i])
     }
 
     pub fn get_mut(&mut self, metric: &str) -> Option<&mut Figure> {
-        self.position(metric).ok().map(|i| &mut self.0[i].1)
+        self.position(metric).ok().map(|i| &mut self.list[i])
     }
 
     /// Add or replace the figure of `metric`.
-    pub fn insert(&mut self, metric: &str, figure: Figure) {
-        match self.position(metric) {
-            Ok(i) => self.0[i].1 = figure,
-            Err(i) => self.0.insert(i, (metric.into(), figure)),
+    pub fn insert(&mut self, metric: &str, mut figure: Figure) {
+        let key = match self.keys.index(metric) {
+            Some(key) => key,
+            None => {
+                // A metric the key table lacks: a table of its own, with it added.
+                let keys = Keys::new(self.keys.0.iter().map(|k| &**k).chain([metric]));
+                for f in &mut self.list {
+                    f.key = keys.index(self.keys.get(f.key)).unwrap_or(0);
+                }
+                self.keys = keys;
+                self.keys.index(metric).unwrap_or(0)
+            }
+        };
+        figure.key = key;
+        match self.list.binary_search_by_key(&key, |f| f.key) {
+            Ok(i) => self.list[i] = figure,
+            Err(i) => self.list.insert(i, figure),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.list.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 
     /// (metric id, figure), by metric id.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Figure)> {
-        self.0.iter().map(|(k, f)| (k.as_ref(), f))
+    pub fn iter(&self) -> FiguresIter<'_> {
+        FiguresIter { keys: &self.keys, inner: self.list.iter() }
     }
 
+    /// Key order is id order, so the list is searched by id directly.
     fn position(&self, metric: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_ref().cmp(metric))
+        self.list.binary_search_by(|f| self.keys.get(f.key).cmp(metric))
+    }
+}
+
+/// The figures of a period with their metric ids, by metric id.
+pub struct FiguresIter<'a> {
+    keys: &'a Keys,
+    inner: std::slice::Iter<'a, Figure>,
+}
+
+impl<'a> Iterator for FiguresIter<'a> {
+    type Item = (&'a str, &'a Figure);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next().map(|f| (self.keys.get(f.key), f))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
     }
 }
 
 impl<'a> IntoIterator for &'a Figures {
     type Item = (&'a str, &'a Figure);
-    type IntoIter =
-        std::iter::Map<std::slice::Iter<'a, (Box<str>, Figure)>, fn(&'a (Box<str>, Figure)) -> (&'a str, &'a Figure)>;
+    type IntoIter = FiguresIter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, f)| (k.as_ref(), f))
+        self.iter()
     }
 }
 
 /// From (metric id, figure) pairs in any order; of two figures of one metric the later wins.
 impl FromIterator<(String, Figure)> for Figures {
     fn from_iter<I: IntoIterator<Item = (String, Figure)>>(items: I) -> Self {
-        let mut list: Vec<(Box<str>, Figure)> = items.into_iter().map(|(k, f)| (k.into_boxed_str(), f)).collect();
-        // A stable sort keeps equal keys in order; keep the last of each run.
-        list.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(Box<str>, Figure)> = Vec::with_capacity(list.len());
-        for item in list {
-            match out.last_mut() {
-                Some(last) if last.0 == item.0 => *last = item,
-                _ => out.push(item),
-            }
-        }
-        out.shrink_to_fit();
-        Figures(out)
+        let items: Vec<(String, Figure)> = items.into_iter().collect();
+        let keys = Keys::new(items.iter().map(|(k, _)| k.as_str()));
+        let indexed = items.into_iter().map(|(k, f)| (keys.index(&k).unwrap_or(0), f)).collect();
+        Figures::with_keys(&keys, indexed)
     }
 }
 
@@ -622,6 +774,45 @@ pub struct Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_is_32_bytes_with_its_key() {
+        assert!(std::mem::size_of::<Figure>() <= 32, "{}", std::mem::size_of::<Figure>());
+    }
+
+    #[test]
+    fn figures_are_found_by_id_and_the_later_of_two_wins() {
+        let f = |v: i64| Figure::new(Ok(Decimal::from(v)), Qualifier::Exact, FigureExtra::default());
+        let mut figures: Figures =
+            [("b".to_string(), f(1)), ("a".to_string(), f(2)), ("b".to_string(), f(3))].into_iter().collect();
+        assert_eq!(figures.get("b").map(Figure::value), Some(Ok(Decimal::from(3))));
+        assert!(figures.get("c").is_none());
+        // A metric the key table lacks, and one it has.
+        figures.insert("aa", f(4));
+        figures.insert("a", f(5));
+        let listed: Vec<(&str, Result<Decimal, &str>)> = figures.iter().map(|(k, f)| (k, f.value())).collect();
+        assert_eq!(listed, [("a", Ok(Decimal::from(5))), ("aa", Ok(Decimal::from(4))), ("b", Ok(Decimal::from(3)))]);
+        let missing = Figure::new(Err("未统计".into()), Qualifier::Exact, FigureExtra::default());
+        assert_eq!(missing.value(), Err("未统计"));
+        assert_eq!((missing.written(), missing.source(), missing.note()), (None, None, None));
+    }
+
+    #[test]
+    fn a_figure_keeps_each_of_its_texts_apart() {
+        let extra = FigureExtra {
+            missing: None,
+            written: Some((Decimal::from(2), "亿元".into())),
+            source: Some(String::new()),
+            note: Some("估计".into()),
+        };
+        let f = Figure::new(Ok(Decimal::from(20_000)), Qualifier::Approx, extra);
+        assert_eq!(f.value(), Ok(Decimal::from(20_000)));
+        assert_eq!(f.written(), Some((Decimal::from(2), "亿元")));
+        assert_eq!((f.source(), f.note()), (Some(""), Some("估计")));
+        let only_source = FigureExtra { source: Some("《年报》第3页".into()), ..FigureExtra::default() };
+        let g = Figure::new(Err("未统计".into()), Qualifier::Exact, only_source);
+        assert_eq!((g.value(), g.written(), g.source(), g.note()), (Err("未统计"), None, Some("《年报》第3页"), None));
+    }
 
     #[test]
     fn money_converts_and_other_units_do_not() {

@@ -11,28 +11,35 @@ use crate::diagnostic::{
     Candidates, Diagnostic, Loc, Sources, WarningKind, did_you_mean_message, is_near_miss, look_alike_letters,
 };
 use crate::expr::{Expr, PeriodRef};
-use crate::load::RawWorkspace;
 use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, RawTarget};
+use crate::load::{Entry, Loaded};
 use crate::model::{
-    Actual, Better, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Measure, Metric, Model, Period,
-    Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
+    Actual, Better, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Keys, Measure, Metric, Model,
+    Period, Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
 };
 use crate::text::{IdKind, Message};
 
 /// Check everything; problems go to `diags`. The model is complete only when no
-/// error was pushed.
-pub fn validate(raw: RawWorkspace, sources: &Sources, diags: &mut Vec<Diagnostic>) -> Model {
-    let catalog = match &raw.catalog {
-        Some(c) => catalog(c, sources, diags),
-        None => Catalog::default(),
-    };
-    let selected = Selected::by(&raw.rulesets, &raw.entities);
+/// error was pushed. Takes what [`crate::load::load`] gives (entities of TOML data
+/// files already validated one by one as they were read) or a [`crate::load::RawWorkspace`].
+pub fn validate(loaded: impl Into<Loaded>, sources: &Sources, diags: &mut Vec<Diagnostic>) -> Model {
+    let Loaded { raw, catalog: checked, entities: entries } = loaded.into();
+    let catalog = checked.unwrap_or_else(|| check_catalog(raw.catalog.as_ref(), sources, diags));
+    let selected = Selected::by(&raw.rulesets, &entries);
     let names = metric_names(&catalog);
     suggest_ids_for_labels(diags, &names);
-    let entities = entities(raw.entities, &catalog, &names, &selected, diags);
+    let entities = entities(entries, &catalog, &names, &selected, diags);
     let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
     crate::diagnostic::limit_per_file(diags, sources);
     Model { catalog, entities, rulesets }
+}
+
+/// The catalog checked (an empty one, not `present`, when there is none).
+pub fn check_catalog(raw: Option<&RawCatalog>, sources: &Sources, diags: &mut Vec<Diagnostic>) -> Catalog {
+    match raw {
+        Some(c) => catalog(c, sources, diags),
+        None => Catalog::default(),
+    }
 }
 
 /// A metric written by its label where an id belongs (`专利申请量 = 16000` in a data
@@ -59,7 +66,7 @@ fn unknown_metric(loc: Loc, id: &str, catalog: &Catalog, names: &Candidates) -> 
 }
 
 /// The catalog's metric ids, for suggestions.
-fn metric_names(catalog: &Catalog) -> Candidates {
+pub fn metric_names(catalog: &Catalog) -> Candidates {
     metric_candidates(catalog)
 }
 
@@ -280,100 +287,164 @@ fn cycle_error(raw: &RawCatalog, catalog: &Catalog, cycle: &[&str]) -> Diagnosti
 
 // ---------------------------------------------------------------------------
 
-/// The raw entities are consumed period by period (their texts move into the model),
-/// so that a large workspace is not held twice.
+/// Every entity, in reading order: the near-miss selection warnings, duplicate ids
+/// (the first of an id is kept), and the figures of raw entities checked.
 fn entities(
-    raw: Vec<RawEntity>,
+    entries: Vec<Entry>,
     catalog: &Catalog,
     names: &Candidates,
     selected: &Selected,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Entity> {
     let mut seen: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
-    for e in raw {
-        selected.check_entity(&e, diags);
-        if seen.contains(e.id.as_str()) {
-            diags.push(Diagnostic::error(e.loc.clone(), Message::EntityTwice { id: e.id.clone() }));
+    let mut out = Vec::with_capacity(entries.len());
+    let keys = Keys::new(catalog.metrics.keys().map(String::as_str));
+    for e in entries {
+        let labels = e.labels();
+        selected.check_entity(&labels, diags);
+        if seen.contains(labels.id) {
+            diags.push(Diagnostic::error(labels.loc.clone(), Message::EntityTwice { id: labels.id.to_string() }));
             continue;
         }
-        seen.insert(e.id.clone());
-        let mut periods = BTreeMap::new();
-        for p in e.periods {
-            let mut figures = Vec::with_capacity(p.values.len());
-            for v in p.values {
-                let Some(metric) = catalog.get(&v.metric) else {
-                    diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, names));
-                    continue;
-                };
-                if metric.formula.is_some() {
-                    diags.push(
-                        Diagnostic::error(v.loc.clone(), Message::DerivedReported { metric: v.metric.clone() })
-                            .with_help(Message::DerivedReportedHelp),
-                    );
-                    continue;
-                }
-                if metric.is_bool() != v.is_bool && v.value.is_ok() {
-                    let message = if metric.is_bool() {
-                        Message::WantsBool { metric: v.metric.clone() }
-                    } else {
-                        Message::WantsNumber { metric: v.metric.clone() }
-                    };
-                    diags.push(Diagnostic::error(v.loc.clone(), message));
-                    continue;
-                }
-                let RawExtra { unit, unit_loc, source, note } = v.extra.map(|b| *b).unwrap_or_default();
-                let factor = match (&unit, &metric.unit) {
-                    (None, _) => Decimal::ONE,
-                    (Some(u), Some(mu)) => match unit_factor(u, mu) {
-                        Some(f) => f,
-                        None => {
-                            diags.push(
-                                Diagnostic::error(
-                                    unit_loc.clone().unwrap_or(v.loc.clone()),
-                                    Message::UnitDoesNotConvert {
-                                        unit: u.clone(),
-                                        to: mu.clone(),
-                                        metric: v.metric.clone(),
-                                    },
-                                )
-                                .with_help(Message::UnitHelp),
-                            );
-                            continue;
-                        }
-                    },
-                    (Some(u), None) => {
-                        diags.push(Diagnostic::error(
-                            unit_loc.clone().unwrap_or(v.loc.clone()),
-                            Message::UnitWithoutMetricUnit { unit: u.clone(), metric: v.metric.clone() },
-                        ));
-                        continue;
-                    }
-                };
-                let value = match &v.value {
-                    Ok(d) => match d.checked_mul(factor) {
-                        Some(x) => Ok(x),
-                        None => {
-                            diags.push(Diagnostic::error(v.loc.clone(), Message::TooLargeConverted));
-                            continue;
-                        }
-                    },
-                    Err(reason) => Err(reason.clone()),
-                };
-                let written = match (v.value.as_ref(), unit) {
-                    (Ok(d), Some(u)) if factor != Decimal::ONE => Some((*d, u)),
-                    _ => None,
-                };
-                let extra = FigureExtra { missing: None, written, source, note };
-                figures.push((v.metric, Figure::new(value, v.qualifier, extra)));
-            }
-            let figures: Figures = figures.into_iter().collect();
-            periods.insert(p.id.clone(), Period { id: p.id, as_of: p.as_of, figures });
-        }
-        out.push(Entity { id: e.id, name: e.name, kind: e.kind, tags: e.tags, periods, loc: e.loc });
+        seen.insert(labels.id.to_string());
+        let checked = match e {
+            Entry::Raw(raw) => entity(raw, catalog, &keys, names),
+            Entry::Checked(checked) => checked,
+        };
+        diags.extend(checked.diags);
+        out.push(checked.entity);
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
+}
+
+/// An entity validated on its own, with what the checks over every entity need: the
+/// places of its kind and tags (near-miss warnings), and its problems, reported only
+/// if it is not dropped as a duplicate.
+#[derive(Debug)]
+pub struct Checked {
+    pub entity: Entity,
+    pub kind_loc: Option<Loc>,
+    pub tag_locs: Vec<Loc>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// What the checks over every entity read of one entity.
+pub struct Labels<'a> {
+    pub id: &'a str,
+    pub loc: &'a Loc,
+    pub kind: Option<&'a str>,
+    pub kind_loc: Option<&'a Loc>,
+    pub tags: &'a [String],
+    pub tag_locs: &'a [Loc],
+}
+
+impl Entry {
+    pub fn labels(&self) -> Labels<'_> {
+        match self {
+            Entry::Raw(e) => Labels {
+                id: &e.id,
+                loc: &e.loc,
+                kind: e.kind.as_deref(),
+                kind_loc: e.kind_loc.as_ref(),
+                tags: &e.tags,
+                tag_locs: &e.tag_locs,
+            },
+            Entry::Checked(c) => Labels {
+                id: &c.entity.id,
+                loc: &c.entity.loc,
+                kind: c.entity.kind.as_deref(),
+                kind_loc: c.kind_loc.as_ref(),
+                tags: &c.entity.tags,
+                tag_locs: &c.tag_locs,
+            },
+        }
+    }
+}
+
+/// One entity's figures checked against the catalog: unknown and derived metrics,
+/// booleans, units converted. The raw entity is consumed period by period (its texts
+/// move into the model), so that a large workspace is not held twice. The same
+/// function serves entities streamed from TOML files and those the spreadsheet merge
+/// built.
+/// `keys` are the catalog's metric ids ([`Keys::new`]), shared by every period.
+pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates) -> Checked {
+    let mut found = Vec::new();
+    let diags = &mut found;
+    let mut periods = BTreeMap::new();
+    for p in e.periods {
+        let mut figures = Vec::with_capacity(p.values.len());
+        for v in p.values {
+            let (Some(metric), Some(key)) = (catalog.get(&v.metric), keys.index(&v.metric)) else {
+                diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, names));
+                continue;
+            };
+            if metric.formula.is_some() {
+                diags.push(
+                    Diagnostic::error(v.loc.clone(), Message::DerivedReported { metric: v.metric.clone() })
+                        .with_help(Message::DerivedReportedHelp),
+                );
+                continue;
+            }
+            if metric.is_bool() != v.is_bool && v.value.is_ok() {
+                let message = if metric.is_bool() {
+                    Message::WantsBool { metric: v.metric.clone() }
+                } else {
+                    Message::WantsNumber { metric: v.metric.clone() }
+                };
+                diags.push(Diagnostic::error(v.loc.clone(), message));
+                continue;
+            }
+            let RawExtra { unit, unit_loc, source, note } = v.extra.map(|b| *b).unwrap_or_default();
+            let factor = match (&unit, &metric.unit) {
+                (None, _) => Decimal::ONE,
+                (Some(u), Some(mu)) => match unit_factor(u, mu) {
+                    Some(f) => f,
+                    None => {
+                        diags.push(
+                            Diagnostic::error(
+                                unit_loc.clone().unwrap_or(v.loc.clone()),
+                                Message::UnitDoesNotConvert {
+                                    unit: u.clone(),
+                                    to: mu.clone(),
+                                    metric: v.metric.clone(),
+                                },
+                            )
+                            .with_help(Message::UnitHelp),
+                        );
+                        continue;
+                    }
+                },
+                (Some(u), None) => {
+                    diags.push(Diagnostic::error(
+                        unit_loc.clone().unwrap_or(v.loc.clone()),
+                        Message::UnitWithoutMetricUnit { unit: u.clone(), metric: v.metric.clone() },
+                    ));
+                    continue;
+                }
+            };
+            let value = match &v.value {
+                Ok(d) => match d.checked_mul(factor) {
+                    Some(x) => Ok(x),
+                    None => {
+                        diags.push(Diagnostic::error(v.loc.clone(), Message::TooLargeConverted));
+                        continue;
+                    }
+                },
+                Err(reason) => Err(reason.clone()),
+            };
+            let written = match (v.value.as_ref(), unit) {
+                (Ok(d), Some(u)) if factor != Decimal::ONE => Some((*d, u)),
+                _ => None,
+            };
+            let extra = FigureExtra { missing: None, written, source, note };
+            figures.push((key, Figure::new(value, v.qualifier, extra)));
+        }
+        let figures = Figures::with_keys(keys, figures);
+        periods.insert(p.id.clone(), Period { id: p.id, as_of: p.as_of, figures });
+    }
+    let entity = Entity { id: e.id, name: e.name, kind: e.kind, tags: e.tags, periods, loc: e.loc };
+    Checked { entity, kind_loc: e.kind_loc, tag_locs: e.tag_locs, diags: found }
 }
 
 // ---------------------------------------------------------------------------
@@ -388,9 +459,9 @@ struct Selected {
 }
 
 impl Selected {
-    fn by(rulesets: &[RawRuleSet], entities: &[RawEntity]) -> Self {
-        let kinds: HashSet<&str> = entities.iter().filter_map(|e| e.kind.as_deref()).collect();
-        let tags: HashSet<&str> = entities.iter().flat_map(|e| e.tags.iter().map(String::as_str)).collect();
+    fn by(rulesets: &[RawRuleSet], entities: &[Entry]) -> Self {
+        let kinds: HashSet<&str> = entities.iter().filter_map(|e| e.labels().kind).collect();
+        let tags: HashSet<&str> = entities.iter().flat_map(|e| e.labels().tags.iter().map(String::as_str)).collect();
         let mut out = Selected { kinds: BTreeMap::new(), tags: BTreeMap::new() };
         for rs in rulesets {
             for k in rs.applies_to.kinds.iter().flatten().filter(|k| kinds.contains(k.as_str())) {
@@ -405,7 +476,7 @@ impl Selected {
 
     /// Warn when an entity's kind or tag is not one a rule set selects but a near
     /// miss of one (CONTRACT §7 says nothing may drop an entity silently).
-    fn check_entity(&self, e: &RawEntity, diags: &mut Vec<Diagnostic>) {
+    fn check_entity(&self, e: &Labels, diags: &mut Vec<Diagnostic>) {
         let near = |word: &str, names: &BTreeMap<String, String>| -> Option<(String, String)> {
             if names.contains_key(word) {
                 return None;
@@ -418,7 +489,7 @@ impl Selected {
                 word: word.to_string(),
                 name: name.clone(),
                 ruleset: rs.clone(),
-                entity: e.id.clone(),
+                entity: e.id.to_string(),
             }));
             let notes = look_alike_letters(word);
             let help = if notes.is_empty() {
@@ -429,10 +500,10 @@ impl Selected {
             let loc = loc.cloned().unwrap_or_else(|| e.loc.clone());
             diags.push(Diagnostic::warning(loc, message).with_help(help));
         };
-        if let Some(kind) = &e.kind
+        if let Some(kind) = e.kind
             && let Some(hit) = near(kind, &self.kinds)
         {
-            warn("kind", kind, e.kind_loc.as_ref(), hit);
+            warn("kind", kind, e.kind_loc, hit);
         }
         for (i, tag) in e.tags.iter().enumerate() {
             if let Some(hit) = near(tag, &self.tags) {
@@ -677,7 +748,7 @@ fn ruleset(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::raw;
+    use crate::load::{RawWorkspace, raw};
 
     fn catalog_errors(text: &str) -> Vec<String> {
         let mut sources = Sources::default();

@@ -118,6 +118,7 @@ impl Workspace {
             }
         }
         let model = validate::validate(raw, &sources, &mut diags);
+        load::restore_texts(&mut sources, &diags);
         diags.sort_by_cached_key(|d| match &d.loc {
             Some(loc) => (sources.get(loc.file).path.clone(), loc.span.start),
             None => (d.path.clone().unwrap_or_default(), 0),

@@ -41,14 +41,47 @@ pub struct RawWorkspace {
     pub entities: Vec<RawEntity>,
 }
 
+/// An entity as loading leaves it: raw (the spreadsheet merge needed it raw), or
+/// already validated (a TOML data file, streamed into the model as it was read).
+#[derive(Debug)]
+pub enum Entry {
+    Raw(RawEntity),
+    Checked(crate::validate::Checked),
+}
+
+/// What [`load`] gives [`crate::validate::validate`]: the rule sets and the raw
+/// catalog, the catalog checked, and every entity in reading order.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The catalog and the rule sets (its `entities` are empty).
+    pub raw: RawWorkspace,
+    pub catalog: Option<crate::model::Catalog>,
+    pub entities: Vec<Entry>,
+}
+
+impl From<RawWorkspace> for Loaded {
+    fn from(mut raw: RawWorkspace) -> Loaded {
+        let entities = std::mem::take(&mut raw.entities).into_iter().map(Entry::Raw).collect();
+        Loaded { raw, catalog: None, entities }
+    }
+}
+
 /// Read the whole workspace. Problems go to `diags`; what could be read is returned.
-pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> RawWorkspace {
+///
+/// Peak memory is what decides how large a workspace fits (CONTRACT §9): when the
+/// data folders hold only TOML files, each file's entity is validated into the model
+/// as soon as it is parsed, a few hundred files at a time, and a file's text is
+/// dropped once it has given no diagnostic ([`restore_texts`] reads it again if a
+/// later one must quote it). CSV files and workbooks attach figures to entities of
+/// other files, so with any of them every entity stays raw until the merge is done.
+pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Loaded {
     let or_default = |given: &[PathBuf], default: &str| {
         if given.is_empty() { vec![PathBuf::from(default)] } else { given.to_vec() }
     };
     let rules = or_default(&paths.rules, "rules");
     let data = or_default(&paths.data, "data");
     let mut ws = RawWorkspace::default();
+    let mut loaded = Loaded::default();
     let mut budget = Budget::default();
     let mut tally = Tally::default();
 
@@ -92,6 +125,14 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     // TOML data files are parsed on every core; what they give is taken in file
     // order, so the result is the same on one core or many.
     let data_files = files::collect_all(&data, Tree::Data, diags);
+    let catalog = crate::validate::check_catalog(ws.catalog.as_ref(), sources, diags);
+    if data_files.iter().all(|p| !matches!(files::kind(p), Some(FileKind::Csv | FileKind::Workbook))) {
+        loaded.entities = stream(&data_files, &catalog, &mut budget, &mut tally, sources, diags);
+        loaded.catalog = Some(catalog);
+        loaded.raw = ws;
+        return loaded;
+    }
+    loaded.catalog = Some(catalog);
     // Workbooks are read as bytes, never as text (they are zip archives).
     let is_book = |p: &Path| files::kind(p) == Some(FileKind::Workbook);
     let mut books = Vec::new();
@@ -155,7 +196,83 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
         }
     }
     merger.finish(&mut ws.entities, sources, diags);
-    ws
+    loaded.entities = std::mem::take(&mut ws.entities).into_iter().map(Entry::Raw).collect();
+    loaded.raw = ws;
+    loaded
+}
+
+/// Data files read, parsed and validated at a time: enough to keep both cores busy,
+/// few enough that their texts and raw entities stay small.
+const CHUNK: usize = 256;
+
+/// The TOML data files, each read (in file order, for the size budget), parsed and
+/// validated (in parallel), then taken in file order so that the result is the same
+/// on one core or many. Only model entities are kept.
+fn stream(
+    data_files: &[PathBuf],
+    catalog: &crate::model::Catalog,
+    budget: &mut Budget,
+    tally: &mut Tally,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Entry> {
+    let names = crate::validate::metric_names(catalog);
+    let keys = crate::model::Keys::new(catalog.metrics.keys().map(String::as_str));
+    let mut out = Vec::with_capacity(data_files.len());
+    for chunk in data_files.chunks(CHUNK) {
+        let ids: Vec<Option<FileId>> = chunk.iter().map(|path| read_text(path, budget, sources, diags)).collect();
+        let shared: &Sources = sources;
+        type Done = (Vec<Diagnostic>, Option<(crate::validate::Checked, usize, usize)>);
+        let done: Vec<Option<Done>> = ids
+            .par_iter()
+            .map(|id| {
+                let id = (*id)?;
+                let mut found = Vec::new();
+                let checked = raw::entity(shared, id, &mut found).map(|e| {
+                    let periods = e.periods.len();
+                    let figures = e.periods.iter().map(|p| p.values.len()).sum();
+                    (crate::validate::entity(e, catalog, &keys, &names), periods, figures)
+                });
+                Some((found, checked))
+            })
+            .collect();
+        for (path, (id, done)) in chunk.iter().zip(ids.into_iter().zip(done)) {
+            let (Some(id), Some((found, checked))) = (id, done) else { continue };
+            let mut quiet = found.is_empty();
+            diags.extend(found);
+            if let Some((checked, periods, figures)) = checked {
+                quiet &= checked.diags.is_empty();
+                match admit(tally, periods, figures) {
+                    None => out.push(Entry::Checked(checked)),
+                    Some(message) => {
+                        quiet = false;
+                        diags.extend(message.map(|m| Diagnostic::error(checked.entity.loc.clone(), m)));
+                    }
+                }
+            }
+            if quiet {
+                sources.forget(id, path.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Read again, for the diagnostics about to be shown, the texts of the files
+/// [`load`] dropped: decoded as they were the first time.
+pub fn restore_texts(sources: &mut Sources, diags: &[Diagnostic]) {
+    let mut wanted: Vec<FileId> = diags.iter().filter_map(|d| d.loc.as_ref()).map(|l| l.file).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    for id in wanted {
+        let Some(path) = sources.get(id).forgotten.clone() else { continue };
+        // A file changed or removed since it was read shows its places without the line.
+        if let Ok(bytes) = fs::read(&path)
+            && let Ok((text, _)) = decode(&bytes)
+        {
+            sources.restore(id, text);
+        }
+    }
 }
 
 /// The catalog (CONTRACT §1): `--metrics`, else `metrics.toml` (in any case) at the
@@ -214,19 +331,25 @@ fn catalog_path(metrics: Option<&Path>, rules: &[PathBuf], diags: &mut Vec<Diagn
 fn add_entity(entities: &mut Vec<RawEntity>, entity: RawEntity, tally: &mut Tally, diags: &mut Vec<Diagnostic>) {
     let periods = entity.periods.len();
     let figures: usize = entity.periods.iter().map(|p| p.values.len()).sum();
+    match admit(tally, periods, figures) {
+        None => entities.push(entity),
+        Some(message) => diags.extend(message.map(|m| Diagnostic::error(entity.loc.clone(), m))),
+    }
+}
+
+/// Count one more entity of `periods` and `figures` if the workspace-wide limits
+/// allow it; else the message to give (once per limit).
+fn admit(tally: &mut Tally, periods: usize, figures: usize) -> Option<Option<Message>> {
     let over = tally
         .over(tally.entities, 1, limits::MAX_ENTITIES, "entities")
         .or_else(|| tally.over(tally.periods, periods, limits::MAX_PERIODS, "periods in all"))
         .or_else(|| tally.over(tally.figures, figures, limits::MAX_FIGURES, "figures in all"));
-    match over {
-        None => {
-            tally.entities += 1;
-            tally.periods += periods;
-            tally.figures += figures;
-            entities.push(entity);
-        }
-        Some(message) => diags.extend(message.map(|m| Diagnostic::error(entity.loc.clone(), m))),
+    if over.is_none() {
+        tally.entities += 1;
+        tally.periods += periods;
+        tally.figures += figures;
     }
+    over
 }
 
 /// `path`, or a file beside it whose name differs only in case.
@@ -354,6 +477,43 @@ fn byte_of_gb18030_char(bytes: &[u8], n: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clean_data_file_is_forgotten_and_read_again_for_a_later_diagnostic() {
+        let dir = std::env::temp_dir().join(format!("kaohe-forget-{}", std::process::id()));
+        let write = |path: &str, bytes: &[u8]| {
+            let path = dir.join(path);
+            fs::create_dir_all(path.parent().unwrap_or(&dir)).expect("temp dir");
+            fs::write(path, bytes).expect("temp file");
+        };
+        write("rules/metrics.toml", "[metric.a]\nunit = \"件\"\n".as_bytes());
+        write(
+            "rules/rs.toml",
+            b"id = \"rs\"\nperiod = \"2015\"\n[[rule]]\nid = \"r\"\nmetric = \"a\"\nop = \">=\"\ntarget = 1\n",
+        );
+        write("data/x.toml", b"id = \"city\"\n[period.2015]\na = 1\n");
+        // The second file defines the same entity, behind a BOM: found only after loading.
+        write("data/y.toml", b"\xEF\xBB\xBF\n id = \"city\"\n[period.2015]\na = 2\n");
+        let paths = Paths { rules: vec![dir.join("rules")], data: vec![dir.join("data")], metrics: None };
+        let mut sources = Sources::default();
+        let mut diags = Vec::new();
+        let loaded = load(&paths, &mut sources, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let data: Vec<usize> = (0..sources.files.len()).filter(|&i| sources.get(i).path.contains("data")).collect();
+        assert_eq!(data.len(), 2);
+        assert!(data.iter().all(|&i| sources.get(i).text.is_empty() && sources.get(i).forgotten.is_some()));
+        let model = crate::validate::validate(loaded, &sources, &mut diags);
+        assert_eq!(model.entities.len(), 1);
+        restore_texts(&mut sources, &diags);
+        let _ = fs::remove_dir_all(&dir);
+        let [d] = diags.as_slice() else { panic!("{diags:?}") };
+        assert_eq!(d.message, "entity `city` is defined twice");
+        let rendered = d.render(&sources);
+        assert!(rendered.contains("y.toml:2:7: entity `city` is defined twice"), "{rendered}");
+        assert!(rendered.contains("2 |  id = \"city\""), "{rendered}");
+        // The file no diagnostic quotes stays forgotten.
+        assert!(sources.get(data[0]).text.is_empty());
+    }
 
     #[test]
     fn decodes_utf8_with_and_without_bom() {
