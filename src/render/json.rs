@@ -12,7 +12,7 @@ use crate::escape::needs_escape;
 
 use super::Emitter;
 use crate::evaluate::{Decider, Evaluation, RuleResult, TargetValue};
-use crate::number::write_number;
+use crate::number::push_number;
 use crate::report::{Section, Summary};
 use crate::text::{self, Lang};
 
@@ -51,7 +51,7 @@ fn string(buf: &mut Vec<u8>, s: &str) {
 /// A number as the contract prints it (`exact_number`), quoted.
 fn number(buf: &mut Vec<u8>, d: Decimal) {
     buf.push(b'"');
-    write_number_bytes(buf, d);
+    push_number(buf, d);
     buf.push(b'"');
 }
 
@@ -123,18 +123,6 @@ impl<'b> Obj<'b> {
         }
         self.buf.push(b'}');
     }
-}
-
-/// `write_number` into bytes.
-fn write_number_bytes(buf: &mut Vec<u8>, d: Decimal) {
-    struct Bytes<'a>(&'a mut Vec<u8>);
-    impl std::fmt::Write for Bytes<'_> {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.extend_from_slice(s.as_bytes());
-            Ok(())
-        }
-    }
-    let _ = write_number(&mut Bytes(buf), d);
 }
 
 fn rule(buf: &mut Vec<u8>, depth: usize, r: &RuleResult) {
