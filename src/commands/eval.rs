@@ -198,6 +198,12 @@ fn entity<'m>(
         done.summary.push(SummaryEntry::of(&e));
         let section = Section::new(engine.plan().model, &e);
         let _ = emitter.section(&mut done.text, &section, w.first + i);
+        // Room for the rest at the size of those so far: one allocation, not a
+        // doubling (and copy) for each.
+        let rest = w.rulesets.len() - i - 1;
+        if rest > 0 {
+            done.text.reserve(done.text.len() / (i + 1) * rest);
+        }
     }
     done
 }
