@@ -39,12 +39,16 @@ impl Digits {
     fn format(&mut self, d: Decimal) -> &str {
         // Most figures have six places or fewer: nothing to round then.
         let r = if d.scale() <= 6 { d } else { d.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero) };
-        let r = r.normalize();
-        if r.is_zero() {
+        let mut m = r.mantissa().unsigned_abs();
+        if m == 0 {
             return "0";
         }
-        let scale = r.scale() as usize;
-        let mut m = r.mantissa().unsigned_abs();
+        // Trailing zeros dropped here, as `normalize` would, without its general routine.
+        let mut scale = r.scale() as usize;
+        while scale > 0 && m % 10 == 0 {
+            m /= 10;
+            scale -= 1;
+        }
         let mut pos = self.buf.len();
         let mut written = 0;
         // Digits from the last; the point after `scale` of them, a 0 before a point.
