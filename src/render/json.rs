@@ -29,6 +29,9 @@ struct Obj<'b> {
 /// Enough spaces for any indentation the evaluation document has.
 const SPACES: &[u8; 64] = b"                                                                ";
 
+/// A comma, a newline and the spaces of any indentation, sliced by [`Obj::key`].
+const BREAK: &[u8; 66] = b",\n                                                                ";
+
 fn indent(buf: &mut Vec<u8>, depth: usize) {
     let n = (2 * depth).min(SPACES.len());
     buf.extend_from_slice(&SPACES[..n]);
@@ -64,9 +67,11 @@ impl<'b> Obj<'b> {
 
     /// The separator, indentation and key: the value follows.
     fn key(&mut self, key: &str) -> &mut Vec<u8> {
-        self.buf.extend_from_slice(if self.first { b"\n" } else { b",\n" });
+        // The comma (not before the first key), newline and indentation: one slice.
+        let skip = usize::from(self.first);
         self.first = false;
-        indent(self.buf, self.depth);
+        let n = (2 + 2 * self.depth).min(BREAK.len());
+        self.buf.extend_from_slice(&BREAK[skip..n]);
         self.buf.push(b'"');
         self.buf.extend_from_slice(key.as_bytes());
         self.buf.extend_from_slice(b"\": ");
