@@ -14,13 +14,14 @@ pub fn exact_number(d: Decimal) -> String {
 /// [`exact_number`], written to `out`.
 pub fn write_number(out: &mut dyn std::fmt::Write, d: Decimal) -> std::fmt::Result {
     let mut digits = Digits::new();
-    out.write_str(digits.format(d))
+    // Only ASCII digits, '.' and '-' are written.
+    out.write_str(std::str::from_utf8(digits.format(d)).unwrap_or("0"))
 }
 
 /// [`exact_number`], appended to `out`.
 pub fn push_number(out: &mut Vec<u8>, d: Decimal) {
     let mut digits = Digits::new();
-    out.extend_from_slice(digits.format(d).as_bytes());
+    out.extend_from_slice(digits.format(d));
 }
 
 /// [`exact_number`]'s text, built right to left in a stack buffer: rust_decimal's
@@ -36,12 +37,12 @@ impl Digits {
         Digits { buf: [0; 40] }
     }
 
-    fn format(&mut self, d: Decimal) -> &str {
+    fn format(&mut self, d: Decimal) -> &[u8] {
         // Most figures have six places or fewer: nothing to round then.
         let r = if d.scale() <= 6 { d } else { d.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero) };
         let mut m = r.mantissa().unsigned_abs();
         if m == 0 {
-            return "0";
+            return b"0";
         }
         // Trailing zeros dropped here, as `normalize` would, without its general routine.
         let mut scale = r.scale() as usize;
@@ -80,8 +81,7 @@ impl Digits {
             pos -= 1;
             self.buf[pos] = b'-';
         }
-        // Only ASCII digits, '.' and '-' were written.
-        std::str::from_utf8(&self.buf[pos..]).unwrap_or("0")
+        &self.buf[pos..]
     }
 }
 
