@@ -46,7 +46,7 @@ mod poly;
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 
@@ -406,7 +406,7 @@ impl<'p, 'm> Solver<'_, 'p, 'm> {
     /// The raw slots `code` reads at the rule's period, through derived metrics.
     fn raw_inputs(&self, code: &Code) -> BTreeSet<Slot> {
         let plan = self.plan();
-        let mut seen: HashSet<Slot> = HashSet::new();
+        let mut seen: BTreeSet<Slot> = BTreeSet::new();
         let mut raw = BTreeSet::new();
         let mut work: Vec<Slot> =
             code.refs.iter().filter_map(|r| Some((r.metric, self.resolve(r.at, self.period).ok()?))).collect();
