@@ -201,7 +201,7 @@ fn entity<'m>(
         done.passed &= e.verdict == Verdict::Pass;
         done.summary.push(SummaryEntry::of(&e));
         let section = if rows { Section::new(engine.plan().model, &e) } else { Section::bare(&e) };
-        let _ = emitter.section(&mut done.text, &section, w.first + i);
+        let _ = emitter.section_to_vec(&mut done.text, &section, w.first + i);
         // Room for the rest at the size of those so far: one allocation, not a
         // doubling (and copy) for each.
         let rest = w.rulesets.len() - i - 1;

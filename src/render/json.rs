@@ -220,11 +220,17 @@ impl Emitter for JsonEmitter {
     }
 
     fn section(&self, out: &mut dyn Write, s: &Section, index: usize) -> io::Result<()> {
-        // About 800 bytes a rule: sized once rather than grown (and copied) twice.
-        let mut buf = Vec::with_capacity(2048 + 1024 * s.evaluation.rules.len());
-        buf.extend_from_slice(if index > 0 { b",\n    " } else { b"\n    " });
-        evaluation(&mut buf, 2, s.evaluation);
+        let mut buf = Vec::new();
+        self.section_to_vec(&mut buf, s, index)?;
         out.write_all(&buf)
+    }
+
+    fn section_to_vec(&self, buf: &mut Vec<u8>, s: &Section, index: usize) -> io::Result<()> {
+        // About 800 bytes a rule: room made once rather than grown (and copied) twice.
+        buf.reserve(2048 + 1024 * s.evaluation.rules.len());
+        buf.extend_from_slice(if index > 0 { b",\n    " } else { b"\n    " });
+        evaluation(buf, 2, s.evaluation);
+        Ok(())
     }
 
     fn finish(&self, out: &mut dyn Write, sections: usize, _summary: Option<&Summary>) -> io::Result<()> {
