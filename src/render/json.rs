@@ -37,10 +37,27 @@ fn indent(buf: &mut Vec<u8>, depth: usize) {
     buf.extend_from_slice(&SPACES[..n]);
 }
 
+/// The bytes that can start something to escape: C0 controls, `"`, `\`, DEL and the
+/// UTF-8 lead bytes of U+0080–U+009F and U+2000–U+2FFF.
+const ESCAPE_LEAD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xe2] = true;
+    t
+};
+
 /// A string value, escaped as serde_json and CONTRACT §7 escape it.
 fn string(buf: &mut Vec<u8>, s: &str) {
     // Nearly every string has nothing to escape (see `Nested::write_string_fragment`).
-    if !s.bytes().any(|b| b < 0x20 || matches!(b, b'"' | b'\\' | 0x7f | 0xc2 | 0xe2)) {
+    if !s.bytes().any(|b| ESCAPE_LEAD[b as usize]) {
         buf.push(b'"');
         buf.extend_from_slice(s.as_bytes());
         buf.push(b'"');
@@ -80,6 +97,21 @@ impl<'b> Obj<'b> {
 
     fn str(&mut self, key: &str, v: &str) {
         string(self.key(key), v);
+    }
+
+    /// One of our own words (a status, an operator): nothing to escape.
+    fn word(&mut self, key: &str, v: &'static str) {
+        let buf = self.key(key);
+        buf.push(b'"');
+        buf.extend_from_slice(v.as_bytes());
+        buf.push(b'"');
+    }
+
+    fn opt_word(&mut self, key: &str, v: Option<&'static str>) {
+        match v {
+            Some(v) => self.word(key, v),
+            None => self.key(key).extend_from_slice(b"null"),
+        }
     }
 
     fn opt_str(&mut self, key: &str, v: Option<&str>) {
@@ -144,9 +176,9 @@ fn rule(buf: &mut Vec<u8>, depth: usize, r: &RuleResult) {
     o.str("id", &r.rule.id);
     o.opt_str("name", r.rule.name.as_deref());
     o.opt_str("group", r.rule.group.as_deref());
-    o.str("status", r.status.key());
+    o.word("status", r.status.key());
     o.opt_str("reason", r.reason.as_ref().map(|r| text::reason(r, Lang::En)).as_deref());
-    o.str("op", r.rule.op.as_str());
+    o.word("op", r.rule.op.as_str());
     o.opt_num("target", target);
     o.opt_num("target_high", target_high);
     o.opt_num("actual", actual);
@@ -157,11 +189,11 @@ fn rule(buf: &mut Vec<u8>, depth: usize, r: &RuleResult) {
     o.opt_num("gap", r.gap);
     o.num("weight", r.rule.weight);
     o.num("score", r.score);
-    o.str("scoring", r.rule.scoring.key());
+    o.word("scoring", r.rule.scoring.key());
     o.bool("veto", r.rule.veto);
     o.bool("bonus", r.rule.bonus);
     o.opt_num("expected_pct", r.expected_pct);
-    o.opt_str("pace", r.pace.map(|p| p.key()));
+    o.opt_word("pace", r.pace.map(|p| p.key()));
     o.opt_num("progress_pct", r.progress.map(|p| p.pct));
     o.array("needs", &r.needs, |buf, depth, n| {
         let mut o = Obj::begin(buf, depth);
@@ -186,10 +218,10 @@ fn evaluation(buf: &mut Vec<u8>, depth: usize, e: &Evaluation) {
     o.num("score", e.score);
     o.num("max_score", e.max_score);
     o.opt_num("pass_score", e.pass_score);
-    o.str("verdict", e.verdict.key());
+    o.word("verdict", e.verdict.key());
     o.array("decided_by", &e.decided_by, |buf, depth, d| {
         let mut o = Obj::begin(buf, depth);
-        o.str("kind", d.key());
+        o.word("kind", d.key());
         if let Some(r) = d.rule() {
             o.str("rule", &r.id);
         }
