@@ -96,7 +96,7 @@ impl Ext {
     /// not zero. A finite number over an infinity tends to 0; infinity over infinity
     /// could tend to anything between 0 and that signed infinity, so both ends are
     /// offered, which keeps the hull sound without having to reason about limits.
-    fn div(self, other: Ext, out: &mut Vec<Ext>) -> Result<(), ArithError> {
+    fn div(self, other: Ext, out: &mut Corners) -> Result<(), ArithError> {
         match (self, other) {
             (Ext::Fin(a), Ext::Fin(b)) => {
                 if b.is_zero() {
@@ -112,6 +112,19 @@ impl Ext {
             }
         }
         Ok(())
+    }
+}
+
+/// The candidate quotients of `Interval::div`: at most eight.
+struct Corners {
+    items: [Ext; 8],
+    len: usize,
+}
+
+impl Corners {
+    fn push(&mut self, e: Ext) {
+        self.items[self.len] = e;
+        self.len += 1;
     }
 }
 
@@ -180,6 +193,15 @@ impl Interval {
         }
     }
 
+    /// The value when both bounds are the very same decimal (same scale too), so that
+    /// a shortcut over it gives the bits the general corner rule would.
+    fn exact_point(&self) -> Option<Decimal> {
+        match (self.low, self.high) {
+            (Some(l), Some(h)) if l.serialize() == h.serialize() => Some(l),
+            _ => None,
+        }
+    }
+
     /// Whether `v` lies within the closed bounds.
     pub fn contains(&self, v: Decimal) -> bool {
         self.low.is_none_or(|l| l <= v) && self.high.is_none_or(|h| v <= h)
@@ -209,6 +231,12 @@ impl Interval {
 
     /// The hull of the four corner products; 0 × unbounded = 0.
     pub fn mul(&self, o: &Interval) -> Result<Interval, ArithError> {
+        // Most values are exact points: one product instead of four and their hull
+        // (the four corners would be the same bits).
+        if let (Some(x), Some(y)) = (self.exact_point(), o.exact_point()) {
+            let v = x.checked_mul(y).ok_or(ArithError::TooLarge)?;
+            return Ok(Interval { low: Some(v), high: Some(v), approx: self.approx || o.approx });
+        }
         let (a, b) = (Ext::low(self.low), Ext::high(self.high));
         let (c, d) = (Ext::low(o.low), Ext::high(o.high));
         let corners = [a.mul(c)?, a.mul(d)?, b.mul(c)?, b.mul(d)?];
@@ -225,13 +253,18 @@ impl Interval {
         if o.contains_zero() {
             return Err(ArithError::DivisionByZero);
         }
+        if let (Some(x), Some(y)) = (self.exact_point(), o.exact_point()) {
+            let v = x.checked_div(y).ok_or(ArithError::TooLarge)?;
+            return Ok(Interval { low: Some(v), high: Some(v), approx: self.approx || o.approx });
+        }
         let (a, b) = (Ext::low(self.low), Ext::high(self.high));
         let (c, d) = (Ext::low(o.low), Ext::high(o.high));
-        let mut corners = Vec::with_capacity(8);
+        // At most two candidates per corner; on the stack, not the heap.
+        let mut corners = Corners { items: [Ext::NegInf; 8], len: 0 };
         for (x, y) in [(a, c), (a, d), (b, c), (b, d)] {
             x.div(y, &mut corners)?;
         }
-        Ok(hull(&corners, self.approx || o.approx))
+        Ok(hull(&corners.items[..corners.len], self.approx || o.approx))
     }
 
     /// `[-b, -a]`. Never overflows: `Decimal::MIN == -Decimal::MAX`.
@@ -386,6 +419,12 @@ mod tests {
         case(Interval::mul, iv("-inf", "inf"), p("0"), Ok(p("0")));
         case(Interval::mul, iv("0", "inf"), iv("0", "inf"), Ok(iv("0", "inf")));
         case(Interval::mul, iv("-inf", "inf"), iv("1", "2"), Ok(iv("-inf", "inf")));
+        // The point shortcut keeps the bits (scale) the corner rule gives, approx too.
+        let r = Interval::approx(d("1.50")).mul(&p("2")).unwrap();
+        assert_eq!((r.low.unwrap().to_string(), r.approx), ("3.00".to_string(), true));
+        // Equal bounds of different scales are not a shortcut point: corners as before.
+        let r = iv("1.0", "1.00").mul(&p("3")).unwrap();
+        assert_eq!((r.low.unwrap().to_string(), r.high.unwrap().to_string()), ("3.0".into(), "3.00".into()));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::io::Write;
 use rayon::prelude::{IntoParallelRefIterator, ParallelIterator};
 
 use super::{INVALID, NOT_PASSED, OK, Output, Workspace, check_known, usage_in};
+use crate::cli::Format;
 use crate::config::{Config, EvalJob};
 use crate::evaluate::engine::Engine;
 use crate::evaluate::plan::{Plan, PlanRuleSet};
@@ -83,7 +84,7 @@ pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write
                 .par_iter()
                 .map_init(
                     || Engine::new(&plan),
-                    |engine, w| entity(engine, w, &*emitter, &options, job.period.as_deref()),
+                    |engine, w| entity(engine, w, &*emitter, &options, job.period.as_deref(), job.format),
                 )
                 .collect()
         });
@@ -185,8 +186,11 @@ fn entity<'m>(
     emitter: &dyn Emitter,
     options: &Options,
     period: Option<&str>,
+    format: Format,
 ) -> Done<'m> {
     engine.set_entity(w.entity);
+    // JSON and CSV read the evaluation, not the rows the tables are drawn from.
+    let rows = !matches!(format, Format::Json | Format::Csv);
     let mut done = Done { text: Vec::new(), summary: Vec::with_capacity(w.rulesets.len()), passed: true };
     for (i, rs) in w.rulesets.iter().enumerate() {
         let p = period.or(rs.ruleset.period.as_deref()).unwrap_or_default();
@@ -196,8 +200,14 @@ fn entity<'m>(
         }
         done.passed &= e.verdict == Verdict::Pass;
         done.summary.push(SummaryEntry::of(&e));
-        let section = Section::new(engine.plan().model, &e);
-        let _ = emitter.section(&mut done.text, &section, w.first + i);
+        let section = if rows { Section::new(engine.plan().model, &e) } else { Section::bare(&e) };
+        let _ = emitter.section_to_vec(&mut done.text, &section, w.first + i);
+        // Room for the rest at the size of those so far: one allocation, not a
+        // doubling (and copy) for each.
+        let rest = w.rulesets.len() - i - 1;
+        if rest > 0 {
+            done.text.reserve(done.text.len() / (i + 1) * rest);
+        }
     }
     done
 }

@@ -5,7 +5,10 @@
 //! (only the slots it touched). Derived metrics are computed in dependency order with
 //! an explicit work stack, so a chain of thousands of derived metrics needs no deep
 //! recursion. The solver replaces one raw figure at a time (`set_override`); derived
-//! values are then recomputed from it, raw figures stay cached.
+//! values are then recomputed from it, raw figures stay cached. A derived value that
+//! does not read the replaced figure (through any chain) is marked clean and kept
+//! while only the replacement's value changes: a numeric search's probes recompute
+//! what depends on the metric, not every derived metric the rule reads.
 
 use super::Input;
 use super::plan::Plan;
@@ -24,8 +27,12 @@ pub struct Engine<'p, 'm> {
     rows: Vec<Vec<Option<Value>>>,
     /// Raw slots filled for this entity (cleared by `set_entity`).
     raw: Vec<(PeriodIdx, MetricIdx)>,
-    /// Derived slots filled since the last change of the override.
+    /// Derived slots filled that do not read the overridden slot.
     derived: Vec<(PeriodIdx, MetricIdx)>,
+    /// Derived slots filled that read the overridden slot (cleared at every change of it).
+    tainted: Vec<(PeriodIdx, MetricIdx)>,
+    /// By period index and metric, beside `rows`: whether the slot reads the overridden slot.
+    taint: Vec<Vec<bool>>,
     over: Option<(MetricIdx, PeriodIdx, Interval)>,
     work: Vec<(MetricIdx, PeriodIdx)>,
     /// The most entries `work` can hold without a cycle (see `ensure`).
@@ -49,6 +56,8 @@ impl<'p, 'm> Engine<'p, 'm> {
             rows: vec![Vec::new(); plan.periods.len()],
             raw: Vec::new(),
             derived: Vec::new(),
+            tainted: Vec::new(),
+            taint: vec![Vec::new(); plan.periods.len()],
             over: None,
             work: Vec::new(),
             work_bound,
@@ -76,7 +85,7 @@ impl<'p, 'm> Engine<'p, 'm> {
 
     /// Forget every computed value (the entity stays).
     pub fn clear(&mut self) {
-        for (p, m) in self.raw.drain(..).chain(self.derived.drain(..)) {
+        for (p, m) in self.raw.drain(..).chain(self.derived.drain(..)).chain(self.tainted.drain(..)) {
             self.rows[p as usize][m as usize] = None;
         }
     }
@@ -86,8 +95,16 @@ impl<'p, 'm> Engine<'p, 'm> {
         if over == self.over {
             return;
         }
-        for (p, m) in self.derived.drain(..) {
+        for (p, m) in self.tainted.drain(..) {
             self.rows[p as usize][m as usize] = None;
+        }
+        // Clean values stay right when the override goes, or only its value changes;
+        // one on another slot may be read by any of them.
+        let slot = |o: Option<(MetricIdx, PeriodIdx, Interval)>| o.map(|(m, p, _)| (m, p));
+        if over.is_some() && slot(over) != slot(self.over) {
+            for (p, m) in self.derived.drain(..) {
+                self.rows[p as usize][m as usize] = None;
+            }
         }
         for (m, p) in [self.over, over].into_iter().flatten().map(|(m, p, _)| (m, p)) {
             if let Some(slot) = self.rows[p as usize].get_mut(m as usize) {
@@ -144,13 +161,25 @@ impl<'p, 'm> Engine<'p, 'm> {
         read(&self.rows, metric, period)
     }
 
-    fn store(&mut self, metric: MetricIdx, period: PeriodIdx, value: Value, derived: bool) {
+    fn store(&mut self, metric: MetricIdx, period: PeriodIdx, value: Value, derived: bool, tainted: bool) {
         let row = &mut self.rows[period as usize];
         if row.is_empty() {
             *row = vec![None; self.plan.metrics.len()];
+            self.taint[period as usize] = vec![false; self.plan.metrics.len()];
         }
         row[metric as usize] = Some(value);
-        if derived { &mut self.derived } else { &mut self.raw }.push((period, metric));
+        self.taint[period as usize][metric as usize] = tainted;
+        let list = match (derived, tainted) {
+            (false, _) => &mut self.raw,
+            (true, false) => &mut self.derived,
+            (true, true) => &mut self.tainted,
+        };
+        list.push((period, metric));
+    }
+
+    /// Whether a filled slot reads the overridden slot.
+    fn is_tainted(&self, metric: MetricIdx, period: PeriodIdx) -> bool {
+        self.taint.get(period as usize).and_then(|row| row.get(metric as usize)).copied().unwrap_or(false)
     }
 
     /// Compute `metric` at `period` and everything it reads, dependencies first.
@@ -169,8 +198,9 @@ impl<'p, 'm> Engine<'p, 'm> {
             let plan = self.plan;
             let Some(code) = plan.metrics[m as usize].formula.as_ref() else {
                 let (value, figure) = self.raw_value(m, p);
+                let tainted = self.over.is_some_and(|(om, op, _)| (om, op) == (m, p));
                 self.record(m, p, &value, figure);
-                self.store(m, p, value, false);
+                self.store(m, p, value, false, tainted);
                 self.work.pop();
                 continue;
             };
@@ -185,13 +215,16 @@ impl<'p, 'm> Engine<'p, 'm> {
             }
             if self.work.len() > bound {
                 self.work.truncate(before);
-                self.store(m, p, Err(Unknown::TooLarge), true);
+                let tainted = self.over.is_some();
+                self.store(m, p, Err(Unknown::TooLarge), true, tainted);
                 continue;
             }
             if self.work.len() == before {
                 let value = self.eval(code, p);
+                let tainted = self.over.is_some()
+                    && code.refs.iter().any(|r| self.resolve(r.at, p).is_ok_and(|q| self.is_tainted(r.metric, q)));
                 self.record(m, p, &value, None);
-                self.store(m, p, value, true);
+                self.store(m, p, value, true, tainted);
                 self.work.pop();
             }
         }

@@ -648,6 +648,11 @@ unit = "bool"
 
     /// [`run`] with another catalog.
     fn run_with(catalog: &str, rules: &str, data: &str) -> Evaluation<'static> {
+        evaluate_leaked(model_with(catalog, rules, data), "2015", &Options::default(), false)
+    }
+
+    /// The validated model of [`run_with`]'s files.
+    fn model_with(catalog: &str, rules: &str, data: &str) -> crate::model::Model {
         let mut sources = Sources::default();
         let mut diags = Vec::new();
         let c = sources.add("metrics.toml".into(), catalog.into());
@@ -661,7 +666,7 @@ unit = "bool"
         let model = crate::validate::validate(raw, &sources, &mut diags);
         let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.render(&sources)).collect();
         assert!(errors.is_empty(), "{}", errors.join("\n"));
-        evaluate_leaked(model, "2015", &Options::default(), false)
+        model
     }
 
     fn dec(s: &str) -> Decimal {
@@ -940,6 +945,32 @@ formula = "e + d + c + b + a"
         ];
         let e = run_with(catalog, &rules.concat(), "a = 1\n");
         assert_eq!(outcomes(&e), vec![(Status::Met, Some(dec("16")), None), (Status::Met, Some(dec("8")), None)]);
+    }
+
+    #[test]
+    fn overrides_recompute_what_reads_them_and_keep_the_rest() {
+        // u reads a through s only; t does not read a. Each step is checked against a
+        // fresh table with the same override.
+        let catalog = "[metric.a]\n[metric.b]\n[metric.s]\nformula = \"a + b\"\n\
+                       [metric.t]\nformula = \"b * 2\"\n[metric.u]\nformula = \"s + t\"\n";
+        let model = model_with(catalog, &rule("u", "metric = \"u\"\nop = \">=\"\ntarget = 1"), "a = 1\nb = 2\n");
+        let plan = plan::Plan::new(&model, &["2015"]);
+        let (m, p) = (|id: &str| plan.metric(id).unwrap(), plan.periods.get("2015").unwrap());
+        let mut engine = Engine::new(&plan);
+        engine.set_entity(&model.entities[0]);
+        let steps = [None, Some(("a", "10")), Some(("a", "20")), None, Some(("b", "5")), Some(("a", "3")), None];
+        for step in steps {
+            let over = step.map(|(id, v)| (m(id), p, Interval::point(dec(v))));
+            engine.set_override(over);
+            let mut fresh = Engine::new(&plan);
+            fresh.set_entity(&model.entities[0]);
+            fresh.set_override(over);
+            for id in ["u", "t", "s"] {
+                assert_eq!(engine.value(m(id), p), fresh.value(m(id), p), "{id} after {step:?}");
+            }
+        }
+        engine.set_override(Some((m("a"), p, Interval::point(dec("10")))));
+        assert_eq!(engine.value(m("u"), p), Ok(Interval::point(dec("16"))));
     }
 
     #[test]

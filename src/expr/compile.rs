@@ -220,8 +220,10 @@ impl Code {
                 Instr::Call(func, n, _) => {
                     let n = *n as usize;
                     let start = stack.len().saturating_sub(n).max(base);
-                    let args = stack.split_off(start);
-                    stack.push(call(*func, args));
+                    // The arguments are read where they lie: no vector per call.
+                    let result = call_on(*func, &stack[start..]);
+                    stack.truncate(start);
+                    stack.push(result);
                 }
             }
         }
@@ -244,27 +246,47 @@ pub fn apply(op: BinOp, l: &Interval, r: &Interval) -> Value {
 
 /// A call over evaluated arguments (any failure among them wins, as in [`Code::run`]).
 pub fn call(func: Func, args: Vec<Value>) -> Value {
+    call_on(func, &args)
+}
+
+/// [`call`] over borrowed arguments.
+pub fn call_on(func: Func, args: &[Value]) -> Value {
     if func == Func::IfZero {
-        return match <[Value; 3]>::try_from(args) {
-            Ok([x, zero, other]) => if_zero(x, zero, other),
-            Err(_) => Err(Unknown::Arity(func)),
+        return match args {
+            [x, zero, other] => if_zero(x.clone(), zero.clone(), other.clone()),
+            _ => Err(Unknown::Arity(func)),
         };
     }
-    let mut values = Vec::with_capacity(args.len());
     let mut failure: Option<Unknown> = None;
     for a in args {
-        match a {
-            Ok(v) => values.push(v),
-            Err(e) => failure = Some(failure.map_or(e.clone(), |f| f.merge(e))),
+        if let Err(e) = a {
+            failure = Some(match failure {
+                None => e.clone(),
+                Some(f) => f.merge(e.clone()),
+            });
         }
     }
     if let Some(f) = failure {
         return Err(f);
     }
-    match (func, values.as_slice()) {
+    // Every argument is a value now; most calls have a few, kept on the stack.
+    let mut few = [Interval::unbounded(); 8];
+    let many: Vec<Interval>;
+    let values: &[Interval] = if args.len() <= few.len() {
+        for (slot, a) in few.iter_mut().zip(args) {
+            if let Ok(v) = a {
+                *slot = *v;
+            }
+        }
+        &few[..args.len()]
+    } else {
+        many = args.iter().filter_map(|a| a.as_ref().ok().copied()).collect();
+        &many
+    };
+    match (func, values) {
         (Func::Abs, [x]) => Ok(x.abs()),
-        (Func::Min, [_, ..]) => Ok(Interval::min(&values)),
-        (Func::Max, [_, ..]) => Ok(Interval::max(&values)),
+        (Func::Min, [_, ..]) => Ok(Interval::min(values)),
+        (Func::Max, [_, ..]) => Ok(Interval::max(values)),
         (Func::Abs, _) | (Func::Min | Func::Max, []) | (Func::IfZero, _) => Err(Unknown::Arity(func)),
     }
 }

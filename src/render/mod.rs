@@ -34,6 +34,10 @@ pub use crate::text::interval_short as interval_text;
 pub trait Emitter: Sync {
     fn begin(&self, out: &mut dyn Write) -> io::Result<()>;
     fn section(&self, out: &mut dyn Write, section: &Section, index: usize) -> io::Result<()>;
+    /// [`Emitter::section`] appended to a buffer; a format may write into it directly.
+    fn section_to_vec(&self, out: &mut Vec<u8>, section: &Section, index: usize) -> io::Result<()> {
+        self.section(out, section, index)
+    }
     /// `sections` is how many were written; `summary` is there with two entities or more.
     fn finish(&self, out: &mut dyn Write, sections: usize, summary: Option<&Summary>) -> io::Result<()>;
     /// Whether this format prints `needs` (so that they are solved only then).

@@ -2,7 +2,7 @@
 //! computed over the compiled programs with every other input held at its value, and
 //! the boundary where `actual(x) − target(x)` changes sign, rounded and verified.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -21,11 +21,12 @@ pub(super) enum Exact {
     GiveUp(NonLinear),
 }
 
-/// Rational functions of derived slots that depend on `x`, and which slots do.
+/// Rational functions of derived slots that depend on `x`, and which slots do. Ordered
+/// maps: a rule reads a few slots, and comparing two small integers beats SipHash.
 #[derive(Default)]
 struct Symbolic {
-    ratios: HashMap<Slot, Result<Ratio, NonLinear>>,
-    depends: HashMap<Slot, bool>,
+    ratios: BTreeMap<Slot, Result<Ratio, NonLinear>>,
+    depends: BTreeMap<Slot, bool>,
 }
 
 /// One value on the symbolic stack: the rational function, whether it depends on

@@ -44,9 +44,9 @@ mod exact;
 mod numeric;
 mod poly;
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 
@@ -202,6 +202,8 @@ fn rule_needs<'m>(
         engine: RefCell::new(engine),
         cost: Cell::new(1),
         spent: Cell::new(0),
+        target_reads: OnceCell::new(),
+        fixed_target: RefCell::new(None),
     };
     let inputs = solver.raw_inputs(&plan_rule.actual);
     let plan = solver.plan();
@@ -307,6 +309,12 @@ struct Solver<'a, 'p, 'm> {
     cost: Cell<usize>,
     /// Work units spent on this rule so far (see [`RULE_BUDGET`]).
     spent: Cell<usize>,
+    /// The raw slots the target reads (computed on first use).
+    target_reads: OnceCell<BTreeSet<Slot>>,
+    /// The target's value while the override is on a slot it does not read: most
+    /// targets (`x@prev * growth`) never move while a metric is solved, so the
+    /// probes evaluate the actual side only.
+    fixed_target: RefCell<Option<Result<TargetValue, Unknown>>>,
 }
 
 impl<'p, 'm> Solver<'_, 'p, 'm> {
@@ -319,11 +327,30 @@ impl<'p, 'm> Solver<'_, 'p, 'm> {
     /// The actual and the target with `over` replacing one metric's current value.
     fn values(&self, over: Option<(MetricIdx, Interval)>) -> Result<(Interval, TargetValue), Unknown> {
         self.charge();
+        let fixed = over.is_none_or(|(m, _)| !self.target_reads().contains(&(m, self.period)));
         let mut engine = self.engine.borrow_mut();
         engine.set_override(over.map(|(m, v)| (m, self.period, v)));
         let actual = engine.eval(&self.rule.actual, self.period)?;
-        let target = eval_target(&mut engine, self.rule, self.period)?;
-        Ok((actual, target))
+        if fixed && let Some(target) = self.fixed_target.borrow().as_ref() {
+            return target.clone().map(|t| (actual, t));
+        }
+        let target = eval_target(&mut engine, self.rule, self.period);
+        if fixed {
+            *self.fixed_target.borrow_mut() = Some(target.clone());
+        }
+        Ok((actual, target?))
+    }
+
+    /// The raw slots the target reads at the rule's period, through derived metrics.
+    fn target_reads(&self) -> &BTreeSet<Slot> {
+        self.target_reads.get_or_init(|| match &self.rule.target {
+            PlanTarget::Single(code) => self.raw_inputs(code),
+            PlanTarget::Between(low, high) => {
+                let mut reads = self.raw_inputs(low);
+                reads.extend(self.raw_inputs(high));
+                reads
+            }
+        })
     }
 
     /// The value of a slot as the data give it.
@@ -379,7 +406,7 @@ impl<'p, 'm> Solver<'_, 'p, 'm> {
     /// The raw slots `code` reads at the rule's period, through derived metrics.
     fn raw_inputs(&self, code: &Code) -> BTreeSet<Slot> {
         let plan = self.plan();
-        let mut seen: HashSet<Slot> = HashSet::new();
+        let mut seen: BTreeSet<Slot> = BTreeSet::new();
         let mut raw = BTreeSet::new();
         let mut work: Vec<Slot> =
             code.refs.iter().filter_map(|r| Some((r.metric, self.resolve(r.at, self.period).ok()?))).collect();

@@ -231,11 +231,42 @@ impl Search<'_, '_, '_, '_> {
 
 /// One unit in the last place that a `Decimal` of `v`'s size can still hold.
 pub(super) fn ulp(v: Decimal) -> Decimal {
-    let mut t = v.abs().trunc();
-    let mut digits = 0u32;
-    while t >= Decimal::ONE {
-        t = (t / Decimal::TEN).trunc();
-        digits += 1;
-    }
+    // The digits of the integer part, from the mantissa: no Decimal division per digit.
+    let whole = v.mantissa().unsigned_abs() / 10u128.pow(v.scale());
+    let digits = whole.checked_ilog10().map_or(0, |d| d + 1);
     Decimal::new(1, 27u32.saturating_sub(digits).min(28))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    /// `ulp` as first written: digits counted by dividing by ten.
+    fn by_division(v: Decimal) -> Decimal {
+        let mut t = v.abs().trunc();
+        let mut digits = 0u32;
+        while t >= Decimal::ONE {
+            t = (t / Decimal::TEN).trunc();
+            digits += 1;
+        }
+        Decimal::new(1, 27u32.saturating_sub(digits).min(28))
+    }
+
+    #[test]
+    fn ulp_by_size() {
+        for (v, want) in [("0", 27), ("0.5", 27), ("1", 26), ("-9.99", 26), ("10", 25), ("123456.7", 21)] {
+            let v: Decimal = v.parse().unwrap();
+            assert_eq!(super::ulp(v), Decimal::new(1, want), "{v}");
+        }
+        assert_eq!(super::ulp(Decimal::MAX), Decimal::new(1, 0));
+    }
+
+    proptest! {
+        #[test]
+        fn ulp_as_by_division(lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(), neg: bool, scale in 0u32..=28) {
+            let v = Decimal::from_parts(lo, mid, hi, neg, scale);
+            prop_assert_eq!(super::ulp(v), by_division(v));
+        }
+    }
 }
