@@ -6,8 +6,9 @@
 //!
 //! What bounds memory in the end is the input: the TOML parser holds about 14 bytes
 //! of tokens per byte of a file while it parses it, and the checked model about
-//! 200 bytes per figure and 2 KiB per period. The counts below keep a small input
-//! from asking for a large model (a period per 18-byte CSV row).
+//! 32 bytes per bare figure (more with a source quote) and 2 KiB per period. The
+//! counts below keep a small input from asking for a large model (a period per
+//! 18-byte CSV row).
 
 /// One file, in bytes (CONTRACT §9: at least 16 MiB).
 pub use super::files::MAX_FILE_BYTES;
