@@ -68,6 +68,12 @@ pub fn fit(t: &mut Table, width: Option<u16>, wrap: &[bool]) -> String {
         }
     }
     t.set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
+    // First choice: every other column keeps its content whole and the first column
+    // (the indicator's name) wraps in all the room that leaves, so the table fills
+    // the terminal instead of wrapping names in a narrow column beside spare room.
+    if let Some(text) = fill_first_column(t, width, wrap) {
+        return text;
+    }
     for (i, column) in t.column_iter_mut().enumerate() {
         let constraint = match longest.get(i) {
             Some(&word) if wrap[i] => {
@@ -87,6 +93,32 @@ pub fn fit(t: &mut Table, width: Option<u16>, wrap: &[bool]) -> String {
         column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(3)));
     }
     t.to_string()
+}
+
+/// `t` with its first column wrapping in the width the others leave when they keep
+/// their content whole; `None` when that column would be narrower than its longest
+/// word allows (then every wrapping column shares the room).
+fn fill_first_column(t: &mut Table, width: u16, wrap: &[bool]) -> Option<String> {
+    const NARROWEST: usize = 10;
+    if wrap.first() != Some(&true) {
+        return None;
+    }
+    let widths = t.column_max_content_widths();
+    // Each column has a space either side and a border after it; one border before all.
+    let others: usize = widths.iter().skip(1).map(|w| usize::from(*w) + 3).sum();
+    let room = usize::from(width).checked_sub(others + 1 + 3)?;
+    if room < NARROWEST {
+        return None;
+    }
+    for (i, column) in t.column_iter_mut().enumerate() {
+        column.set_constraint(if i == 0 {
+            ColumnConstraint::Absolute(Width::Fixed(u16::try_from(room + 2).ok()?))
+        } else {
+            ColumnConstraint::ContentWidth
+        });
+    }
+    let text = t.to_string();
+    (text_width(&text) <= usize::from(width)).then_some(text)
 }
 
 /// The lines of `text`, each ending in `\n` and wrapped to `width` at spaces (a word
@@ -445,6 +477,23 @@ mod tests {
         assert!(text_width(&fitted) <= 40, "{fitted}");
         assert!(fitted.contains("≥ 1750") && fitted.contains("12345/67890"), "{fitted}");
         assert!(fitted.lines().filter(|l| l.starts_with('│')).count() > 2, "the name wraps:\n{fitted}");
+    }
+
+    #[test]
+    fn the_name_column_takes_the_room_the_figures_leave() {
+        let long = "全市专利申请量达到年度目标任务并保持较快增长势头和发明专利申请量";
+        let fitted = fit(&mut table(&[[long, "≥ 1750", "0/1"]]), Some(60), &[true, false, false]);
+        // The table fills the width exactly: the name wraps in all the room there is.
+        assert_eq!(text_width(&fitted), 60, "{fitted}");
+        assert_eq!(
+            fitted.lines().filter(|l| l.starts_with('│')).count(),
+            3,
+            "the header, two lines of name:\n{fitted}"
+        );
+        // Where the figures leave too little room, every wrapping column shares it.
+        let wide = "12345678901234567890123456789012345678901234";
+        let fitted = fit(&mut table(&[[long, wide, "0/1"]]), Some(60), &[true, true, false]);
+        assert!(text_width(&fitted) <= 60, "{fitted}");
     }
 
     #[test]
