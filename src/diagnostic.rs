@@ -682,11 +682,6 @@ pub fn look_alike_letters(word: &str) -> Vec<LookAlike> {
     out
 }
 
-/// "did you mean `x`?" or nothing (English; [`did_you_mean_message`] is typed).
-pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    did_you_mean_message(word, candidates).map(|m| m.to_string())
-}
-
 /// "did you mean `x`?" as a message, or nothing.
 pub fn did_you_mean_message<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Message> {
     did_you_mean(word, candidates).map(|c| Message::DidYouMean { word: c.to_string() })
