@@ -660,6 +660,21 @@ mod tests {
     }
 
     #[test]
+    fn a_target_that_reads_the_metric_being_solved_moves_with_it() {
+        // inv >= 30% of (inv + other): raising inv raises the target too, so the target
+        // is evaluated at each probe (inv >= 3/7 × 437 = 187.28…, not 0.3 × 537 = 161.1).
+        let n = needs(&["inv#", "other#"], &[("inv", "100"), ("other", "437")], "inv", ">=", "0.3 * (inv + other)");
+        assert_eq!(brief(&n), vec![triple("inv", "88", "188")]);
+        // The same through the numeric search (`max` is not linear).
+        let n =
+            needs(&["inv#", "other#"], &[("inv", "100"), ("other", "437")], "max(inv, 1)", ">=", "0.3 * (inv + other)");
+        assert_eq!(brief(&n), vec![triple("inv", "88", "188")]);
+        // A target that does not read it is the same at every probe.
+        let n = needs(&["inv#", "other#"], &[("inv", "100"), ("other", "437")], "inv", ">=", "0.3 * (100 + other)");
+        assert_eq!(brief(&n), vec![triple("inv", "62", "162")]);
+    }
+
+    #[test]
     fn ratio_in_both_directions() {
         let metrics = ["inv#", "apps#", "share = inv / apps * 100"];
         let n = needs(&metrics, &[("inv", "100"), ("apps", "537")], "share", ">=", "30");
