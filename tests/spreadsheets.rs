@@ -5,8 +5,9 @@
 //! Workbooks are built here with rust_xlsxwriter, so that no binary fixture has to
 //! be kept in step with the tests.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
@@ -337,15 +338,7 @@ fn workspace(files: &[(&str, Vec<u8>)]) -> Ws {
 
 /// (exit code, stdout, stderr) of kaohe run in `dir`.
 fn kaohe(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kaohe"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C")
-        .env("KAOHE_TODAY", "2026-12-01")
-        .output()
-        .unwrap();
+    let out = common::kaohe_dated(dir, args);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into(),
