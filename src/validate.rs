@@ -42,6 +42,26 @@ pub fn check_catalog(raw: Option<&RawCatalog>, sources: &Sources, diags: &mut Ve
     }
 }
 
+/// Tests: the checked model of a catalog, one rule set and one entity, each a TOML
+/// text, which must give no error.
+#[cfg(test)]
+pub(crate) fn model_from_toml(catalog: &str, rules: &str, data: &str) -> Model {
+    let mut sources = crate::diagnostic::Sources::default();
+    let mut diags = Vec::new();
+    let c = sources.add("metrics.toml".into(), catalog.into());
+    let r = sources.add("rules.toml".into(), rules.into());
+    let d = sources.add("city.toml".into(), data.into());
+    let raw = crate::load::RawWorkspace {
+        catalog: crate::load::raw::catalog(&sources, c, &mut diags),
+        rulesets: crate::load::raw::ruleset(&sources, r, &mut diags).into_iter().collect(),
+        entities: crate::load::raw::entity(&sources, d, &mut diags).into_iter().collect(),
+    };
+    let model = validate(raw, &sources, &mut diags);
+    let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.render(&sources)).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    model
+}
+
 /// A metric written by its label where an id belongs (`专利申请量 = 16000` in a data
 /// file) is not a valid id, found before the catalog was read: now that it is, such
 /// an error suggests the id the label names.

@@ -653,20 +653,11 @@ unit = "bool"
 
     /// The validated model of [`run_with`]'s files.
     fn model_with(catalog: &str, rules: &str, data: &str) -> crate::model::Model {
-        let mut sources = Sources::default();
-        let mut diags = Vec::new();
-        let c = sources.add("metrics.toml".into(), catalog.into());
-        let r = sources.add("rules.toml".into(), format!("id = \"rs\"\nperiod = \"2015\"\n{rules}"));
-        let d = sources.add("city.toml".into(), format!("id = \"city\"\n[period.2015]\n{data}"));
-        let raw = RawWorkspace {
-            catalog: raw::catalog(&sources, c, &mut diags),
-            rulesets: raw::ruleset(&sources, r, &mut diags).into_iter().collect(),
-            entities: raw::entity(&sources, d, &mut diags).into_iter().collect(),
-        };
-        let model = crate::validate::validate(raw, &sources, &mut diags);
-        let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.render(&sources)).collect();
-        assert!(errors.is_empty(), "{}", errors.join("\n"));
-        model
+        crate::validate::model_from_toml(
+            catalog,
+            &format!("id = \"rs\"\nperiod = \"2015\"\n{rules}"),
+            &format!("id = \"city\"\n[period.2015]\n{data}"),
+        )
     }
 
     fn dec(s: &str) -> Decimal {

@@ -49,13 +49,13 @@ pub struct Tally {
     pub figures: usize,
     pub rulesets: usize,
     pub rules: usize,
-    reported: Vec<&'static str>,
+    reported: Vec<Counted>,
 }
 
 impl Tally {
     /// Whether `count + more` stays within `limit`; if not, the first time, the
     /// message for it (`what` names the thing counted, in the plural).
-    pub fn over(&mut self, count: usize, more: usize, limit: usize, what: &'static str) -> Option<Option<Message>> {
+    pub fn over(&mut self, count: usize, more: usize, limit: usize, what: Counted) -> Option<Option<Message>> {
         if count + more <= limit {
             return None;
         }
@@ -68,8 +68,8 @@ impl Tally {
 }
 
 /// "more than 100,000 entities: kaohe reads at most 100,000, and what follows is not read"
-pub fn over_message(limit: usize, what: &str) -> Message {
-    Message::Over { limit, what: Counted::from_phrase(what) }
+pub fn over_message(limit: usize, what: Counted) -> Message {
+    Message::Over { limit, what }
 }
 
 /// `100000` as `100,000`.

@@ -12,6 +12,7 @@ mod toml_value;
 mod value_text;
 mod workbook;
 
+use crate::text::Counted;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -108,8 +109,8 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
             && let Some(rs) = raw::ruleset(sources, id, diags)
         {
             let over = tally
-                .over(tally.rulesets, 1, limits::MAX_RULESETS, "rule sets")
-                .or_else(|| tally.over(tally.rules, rs.rules.len(), limits::MAX_RULES, "rules"));
+                .over(tally.rulesets, 1, limits::MAX_RULESETS, Counted::RuleSets)
+                .or_else(|| tally.over(tally.rules, rs.rules.len(), limits::MAX_RULES, Counted::Rules));
             match over {
                 None => {
                     tally.rulesets += 1;
@@ -341,9 +342,9 @@ fn add_entity(entities: &mut Vec<RawEntity>, entity: RawEntity, tally: &mut Tall
 /// allow it; else the message to give (once per limit).
 fn admit(tally: &mut Tally, periods: usize, figures: usize) -> Option<Option<Message>> {
     let over = tally
-        .over(tally.entities, 1, limits::MAX_ENTITIES, "entities")
-        .or_else(|| tally.over(tally.periods, periods, limits::MAX_PERIODS, "periods in all"))
-        .or_else(|| tally.over(tally.figures, figures, limits::MAX_FIGURES, "figures in all"));
+        .over(tally.entities, 1, limits::MAX_ENTITIES, Counted::Entities)
+        .or_else(|| tally.over(tally.periods, periods, limits::MAX_PERIODS, Counted::PeriodsInAll))
+        .or_else(|| tally.over(tally.figures, figures, limits::MAX_FIGURES, Counted::FiguresInAll));
     if over.is_none() {
         tally.entities += 1;
         tally.periods += periods;

@@ -3,6 +3,7 @@
 //! unknown keys, bad ids, unparsable formulas) are reported here; whether the ids
 //! refer to anything is `validate`'s job.
 
+use crate::text::Counted;
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
@@ -246,7 +247,7 @@ pub fn catalog(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
         {
             for (key, value) in t.iter() {
                 if metrics.len() == MAX_METRICS {
-                    cx.error(key.span(), over_message(MAX_METRICS, "metrics in the catalog"));
+                    cx.error(key.span(), over_message(MAX_METRICS, Counted::MetricsInCatalog));
                     break;
                 }
                 let id = key.get_ref().to_string();
@@ -313,7 +314,7 @@ pub fn entity(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> O
         {
             for (key, value) in t.iter() {
                 if periods.len() == MAX_PERIODS_PER_ENTITY {
-                    cx.error(key.span(), over_message(MAX_PERIODS_PER_ENTITY, "periods of one entity"));
+                    cx.error(key.span(), over_message(MAX_PERIODS_PER_ENTITY, Counted::PeriodsOfOneEntity));
                     break;
                 }
                 let pid = key.get_ref().to_string();
@@ -513,7 +514,7 @@ pub fn ruleset(sources: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> 
                 DeValue::Array(items) => {
                     for item in items.iter() {
                         if rules.len() == MAX_RULES_PER_RULESET {
-                            cx.error(item.span(), over_message(MAX_RULES_PER_RULESET, "rules in one rule set"));
+                            cx.error(item.span(), over_message(MAX_RULES_PER_RULESET, Counted::RulesInOneRuleSet));
                             break;
                         }
                         if let Some(t) = expect_table(&mut cx, item, &Subject::EachRule)

@@ -4,6 +4,7 @@
 //! entities the TOML files define; a figure given twice is an error. Problems are
 //! worded in `text::sheet`.
 
+use crate::text::Counted;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -433,9 +434,9 @@ impl Merger {
                 let over = if entity.periods.len() >= MAX_PERIODS_PER_ENTITY {
                     // Counted per entity: said once for each.
                     let first = self.full.insert(i);
-                    Some(first.then(|| over_message(MAX_PERIODS_PER_ENTITY, "periods of one entity")))
+                    Some(first.then(|| over_message(MAX_PERIODS_PER_ENTITY, Counted::PeriodsOfOneEntity)))
                 } else {
-                    self.tally.over(self.tally.periods, 1, MAX_PERIODS, "periods in all")
+                    self.tally.over(self.tally.periods, 1, MAX_PERIODS, Counted::PeriodsInAll)
                 };
                 if let Some(message) = over {
                     diags.extend(message.map(|m| Diagnostic::error(f.period_loc.clone(), m)));
@@ -464,7 +465,7 @@ impl Merger {
                 _ => period.as_of = Some(d),
             }
         }
-        if let Some(message) = self.tally.over(self.tally.figures, 1, MAX_FIGURES, "figures in all") {
+        if let Some(message) = self.tally.over(self.tally.figures, 1, MAX_FIGURES, Counted::FiguresInAll) {
             diags.extend(message.map(|m| Diagnostic::error(f.value.loc.clone(), m)));
             return;
         }

@@ -5,27 +5,14 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::{Cell, Form, Pair};
-use crate::diagnostic::Sources;
 use crate::evaluate::plan::Plan;
-use crate::load::{RawWorkspace, raw};
 use crate::model::{Date, Model};
 
 /// A checked model from a catalog, one rule set (`id = "rs"`) and one entity's TOML.
 fn model(catalog: &str, rules: &str, data: &str) -> &'static Model {
-    let mut sources = Sources::default();
-    let mut diags = Vec::new();
-    let c = sources.add("metrics.toml".into(), catalog.into());
-    let r = sources.add("rules.toml".into(), format!("id = \"rs\"\n{rules}"));
-    let d = sources.add("city.toml".into(), format!("id = \"city\"\nname = \"城\"\nkind = \"county\"\n{data}"));
-    let raw = RawWorkspace {
-        catalog: raw::catalog(&sources, c, &mut diags),
-        rulesets: raw::ruleset(&sources, r, &mut diags).into_iter().collect(),
-        entities: raw::entity(&sources, d, &mut diags).into_iter().collect(),
-    };
-    let model = crate::validate::validate(raw, &sources, &mut diags);
-    let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.render(&sources)).collect();
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
-    Box::leak(Box::new(model))
+    let rules = format!("id = \"rs\"\n{rules}");
+    let data = format!("id = \"city\"\nname = \"城\"\nkind = \"county\"\n{data}");
+    Box::leak(Box::new(crate::validate::model_from_toml(catalog, &rules, &data)))
 }
 
 /// The form for the one rule set at `period`, today being `today`.

@@ -384,7 +384,7 @@ pub enum SpecialKind {
 }
 
 /// The things whose count kaohe limits (`limits.rs`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Counted {
     Entities,
     PeriodsInAll,
@@ -394,26 +394,9 @@ pub enum Counted {
     Rules,
     RulesInOneRuleSet,
     MetricsInCatalog,
-    /// Any other phrase, in English.
-    Other(String),
 }
 
 impl Counted {
-    /// The typed value for the English phrases `limits.rs` callers pass.
-    pub fn from_phrase(what: &str) -> Counted {
-        match what {
-            "entities" => Counted::Entities,
-            "periods in all" => Counted::PeriodsInAll,
-            "periods of one entity" => Counted::PeriodsOfOneEntity,
-            "figures in all" => Counted::FiguresInAll,
-            "rule sets" => Counted::RuleSets,
-            "rules" => Counted::Rules,
-            "rules in one rule set" => Counted::RulesInOneRuleSet,
-            "metrics in the catalog" => Counted::MetricsInCatalog,
-            other => Counted::Other(other.to_string()),
-        }
-    }
-
     fn word(&self, lang: Lang) -> String {
         let (zh, en) = match self {
             Counted::Entities => ("个对象", "entities"),
@@ -424,7 +407,6 @@ impl Counted {
             Counted::Rules => ("条规则", "rules"),
             Counted::RulesInOneRuleSet => ("条规则（单个规则集）", "rules in one rule set"),
             Counted::MetricsInCatalog => ("个指标（指标目录）", "metrics in the catalog"),
-            Counted::Other(s) => return s.clone(),
         };
         (if lang == Lang::Zh { zh } else { en }).to_string()
     }
@@ -1790,17 +1772,15 @@ mod tests {
             out.push(InvalidId { what, id: s("X"), metric: what == IdKind::Metric });
         }
         for what in [
-            "entities",
-            "periods in all",
-            "periods of one entity",
-            "figures in all",
-            "rule sets",
-            "rules",
-            "rules in one rule set",
-            "metrics in the catalog",
+            Counted::Entities,
+            Counted::PeriodsInAll,
+            Counted::PeriodsOfOneEntity,
+            Counted::FiguresInAll,
+            Counted::RuleSets,
+            Counted::Rules,
+            Counted::RulesInOneRuleSet,
+            Counted::MetricsInCatalog,
         ] {
-            let what = Counted::from_phrase(what);
-            assert!(!matches!(what, Counted::Other(_)));
             out.push(Over { limit: 100_000, what });
         }
         for e in [NumberError::NotExact(s("1e99")), NumberError::NotFinite(s("inf")), NumberError::NotANumber(s("1x"))]
