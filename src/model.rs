@@ -213,19 +213,13 @@ impl Qualifier {
     }
 }
 
-/// One reported figure. Missing figures are kept with their reason: missing is never zero.
-///
-/// A national workspace holds millions of figures, most of them a bare number: a
-/// figure is 32 bytes with the index of its metric (in its [`Figures`]' key table),
-/// and what only some figures have (a source quote, a note, a unit conversion, a
-/// reason for being missing) lives in one allocation behind a thin pointer.
+/// One reported figure, as validation builds it and as a copy of one in [`Figures`]
+/// (an `explain` input). Missing figures are kept with their reason: missing is never zero.
 #[derive(Clone, Debug)]
 pub struct Figure {
     /// The value in the metric's own unit (unused when the figure is missing).
     value: Decimal,
     extra: Extra,
-    /// Where the metric's id is in the key table of the figures holding this one.
-    key: u32,
     pub qualifier: Qualifier,
 }
 
@@ -240,12 +234,21 @@ pub struct FigureExtra {
     pub note: Option<String>,
 }
 
-/// [`FigureExtra`] as a figure keeps it, in one allocation behind a thin pointer (a
-/// quarter of a national workspace's figures carry a source quote): which of the
-/// four texts are given (bit 0: the missing reason, 1: the unit as written, 2: the
-/// source, 3: the note), where each of the first three ends in the text (3 × u32),
-/// the number as written when there is a unit (16 bytes), then the texts one after
-/// another. Empty when there is nothing.
+/// Which texts of its figures a model keeps. Only `explain` prints a figure's source
+/// quote and note; the other commands drop them while validating (a quarter of a
+/// national workspace's figures carry a quote, which would cost more than the figures).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Quotes {
+    #[default]
+    Keep,
+    Drop,
+}
+
+/// [`FigureExtra`] as a figure keeps it, in one allocation behind a thin pointer:
+/// which of the four texts are given (bit 0: the missing reason, 1: the unit as
+/// written, 2: the source, 3: the note), where each of the first three ends in the
+/// text (3 × u32), the number as written when there is a unit (16 bytes), then the
+/// texts one after another. Empty when there is nothing.
 #[derive(Clone, Debug, Default)]
 struct Extra(ThinVec<u8>);
 
@@ -255,6 +258,9 @@ const WRITTEN: usize = 16;
 
 impl Extra {
     fn new(extra: FigureExtra) -> Extra {
+        if extra == FigureExtra::default() {
+            return Extra::default();
+        }
         let (written, unit) = match extra.written {
             Some((d, u)) => (Some(d), Some(u)),
             None => (None, None),
@@ -277,6 +283,10 @@ impl Extra {
             bytes.extend_from_slice(part.as_bytes());
         }
         Extra(bytes)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     fn given(&self, i: usize) -> bool {
@@ -314,6 +324,66 @@ impl Extra {
     }
 }
 
+/// A figure as [`Figures`] keeps it, in 16 bytes: the value's four words as
+/// `Decimal::serialize` lays them out (flags, then the 96-bit mantissa), with the
+/// metric's key, the qualifier and whether the figure has extras in the bits of the
+/// flags word that `Decimal` leaves unused (0–15 and 24–30; `Decimal::deserialize`
+/// masks them off). A national workspace holds millions of figures, most of them a
+/// bare number, and a figure costs less than the TOML that writes it.
+#[derive(Clone, Copy, Debug)]
+struct Packed([u32; 4]);
+
+/// The key's low 16 bits sit in flag bits 0–15, its high 4 in bits 24–27.
+const KEY_BITS: u32 = 20;
+const QUALIFIER_SHIFT: u32 = 28;
+const HAS_EXTRA: u32 = 1 << 30;
+// Validation keys figures by the catalog's ids, so every key fits.
+const _: () = assert!(crate::load::limits::MAX_METRICS < 1 << KEY_BITS);
+
+impl Packed {
+    fn new(value: Decimal, qualifier: Qualifier, key: u32, has_extra: bool) -> Packed {
+        let b = value.serialize();
+        let word = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let qualifier = match qualifier {
+            Qualifier::Exact => 0,
+            Qualifier::AtLeast => 1,
+            Qualifier::AtMost => 2,
+            Qualifier::Approx => 3,
+        };
+        let flags = word(0)
+            | (key & 0xFFFF)
+            | ((key >> 16) & 0xF) << 24
+            | qualifier << QUALIFIER_SHIFT
+            | if has_extra { HAS_EXTRA } else { 0 };
+        Packed([flags, word(4), word(8), word(12)])
+    }
+
+    fn key(self) -> u32 {
+        (self.0[0] & 0xFFFF) | ((self.0[0] >> 24) & 0xF) << 16
+    }
+
+    fn value(self) -> Decimal {
+        let mut bytes = [0u8; 16];
+        for (chunk, word) in bytes.chunks_exact_mut(4).zip(self.0) {
+            chunk.copy_from_slice(&word.to_le_bytes());
+        }
+        Decimal::deserialize(bytes)
+    }
+
+    fn qualifier(self) -> Qualifier {
+        match (self.0[0] >> QUALIFIER_SHIFT) & 3 {
+            0 => Qualifier::Exact,
+            1 => Qualifier::AtLeast,
+            2 => Qualifier::AtMost,
+            _ => Qualifier::Approx,
+        }
+    }
+
+    fn has_extra(self) -> bool {
+        self.0[0] & HAS_EXTRA != 0
+    }
+}
+
 impl Figure {
     /// A figure: its value in the metric's unit (or why it is missing) and the rest.
     pub fn new(value: Result<Decimal, String>, qualifier: Qualifier, mut extra: FigureExtra) -> Figure {
@@ -324,45 +394,90 @@ impl Figure {
                 Decimal::ZERO
             }
         };
-        let extra = if extra == FigureExtra::default() { Extra::default() } else { Extra::new(extra) };
-        Figure { value, extra, key: 0, qualifier }
+        Figure { value, extra: Extra::new(extra), qualifier }
+    }
+
+    fn view(&self) -> FigureRef<'_> {
+        let extra = (!self.extra.is_empty()).then_some(&self.extra);
+        FigureRef { packed: Packed::new(self.value, self.qualifier, 0, extra.is_some()), extra }
     }
 
     /// The value in the metric's own unit, or why it is missing.
     pub fn value(&self) -> Result<Decimal, &str> {
-        match self.extra.part(0) {
-            Some(why) => Err(why),
-            None => Ok(self.value),
-        }
+        self.view().value()
     }
 
     /// The number and unit as written, when the file wrote another unit than the metric's.
     pub fn written(&self) -> Option<(Decimal, &str)> {
-        Some((self.extra.written()?, self.extra.part(1)?))
+        self.view().written()
     }
 
     pub fn source(&self) -> Option<&str> {
-        self.extra.part(2)
+        self.view().source()
     }
 
     pub fn note(&self) -> Option<&str> {
-        self.extra.part(3)
+        self.view().note()
+    }
+}
+
+/// A figure in [`Figures`], read in place.
+#[derive(Clone, Copy, Debug)]
+pub struct FigureRef<'a> {
+    packed: Packed,
+    extra: Option<&'a Extra>,
+}
+
+impl<'a> FigureRef<'a> {
+    /// The value in the metric's own unit, or why it is missing.
+    pub fn value(&self) -> Result<Decimal, &'a str> {
+        match self.extra.and_then(|e| e.part(0)) {
+            Some(why) => Err(why),
+            None => Ok(self.packed.value()),
+        }
+    }
+
+    pub fn qualifier(&self) -> Qualifier {
+        self.packed.qualifier()
+    }
+
+    /// The number and unit as written, when the file wrote another unit than the metric's.
+    pub fn written(&self) -> Option<(Decimal, &'a str)> {
+        let extra = self.extra?;
+        Some((extra.written()?, extra.part(1)?))
+    }
+
+    pub fn source(&self) -> Option<&'a str> {
+        self.extra?.part(2)
+    }
+
+    pub fn note(&self) -> Option<&'a str> {
+        self.extra?.part(3)
     }
 
     /// The figure as an interval, or the reason it is missing.
-    pub fn interval(&self) -> Result<Interval, &str> {
+    pub fn interval(&self) -> Result<Interval, &'a str> {
         let v = self.value()?;
-        Ok(match self.qualifier {
+        Ok(match self.qualifier() {
             Qualifier::Exact => Interval::point(v),
             Qualifier::AtLeast => Interval::at_least(v),
             Qualifier::AtMost => Interval::at_most(v),
             Qualifier::Approx => Interval::approx(v),
         })
     }
+
+    /// An owned copy.
+    pub fn to_figure(&self) -> Figure {
+        Figure {
+            value: self.packed.value(),
+            extra: self.extra.cloned().unwrap_or_default(),
+            qualifier: self.qualifier(),
+        }
+    }
 }
 
 /// Metric ids in sorted order, shared by the figures of every period (validation
-/// uses the catalog's), so that a figure names its metric by a 4-byte index.
+/// uses the catalog's), so that a figure names its metric by an index.
 #[derive(Clone, Debug, Default)]
 pub struct Keys(Arc<[Box<str>]>);
 
@@ -385,64 +500,93 @@ impl Keys {
     }
 }
 
-/// A period's figures by metric id: a list sorted by metric id, looked up by binary
-/// search. Much smaller than a tree map for the many small tables a workspace holds.
+/// A period's figures by metric id: a list of 16-byte figures sorted by metric id,
+/// looked up by binary search, and beside it the extras of the few that have any.
+/// Much smaller than a tree map for the many small tables a workspace holds.
 #[derive(Clone, Debug, Default)]
 pub struct Figures {
     keys: Keys,
-    list: Vec<Figure>,
+    list: ThinVec<Packed>,
+    /// (key, extras) of the figures that have extras, by key.
+    extras: ThinVec<(u32, Extra)>,
 }
 
 impl Figures {
     /// From (index in `keys`, figure) pairs in any order; of two figures of one metric
     /// the later wins.
-    pub fn with_keys(keys: &Keys, items: Vec<(u32, Figure)>) -> Figures {
-        let mut list: Vec<Figure> = items
-            .into_iter()
-            .map(|(key, mut f)| {
-                f.key = key;
-                f
-            })
-            .collect();
+    pub fn with_keys(keys: &Keys, mut items: Vec<(u32, Figure)>) -> Figures {
         // A stable sort keeps equal keys in order; keep the last of each run.
-        list.sort_by_key(|f| f.key);
-        let mut out: Vec<Figure> = Vec::with_capacity(list.len());
-        for f in list {
-            match out.last_mut() {
-                Some(last) if last.key == f.key => *last = f,
-                _ => out.push(f),
+        items.sort_by_key(|(key, _)| *key);
+        items.dedup_by(|later, earlier| {
+            later.0 == earlier.0 && {
+                std::mem::swap(later, earlier);
+                true
             }
+        });
+        let with_extras = items.iter().filter(|(_, f)| !f.extra.is_empty()).count();
+        let mut figures = Figures {
+            keys: keys.clone(),
+            list: ThinVec::with_capacity(items.len()),
+            extras: ThinVec::with_capacity(with_extras),
+        };
+        for (key, f) in items {
+            figures.push(key, f);
         }
-        out.shrink_to_fit();
-        Figures { keys: keys.clone(), list: out }
+        figures
     }
 
-    pub fn get(&self, metric: &str) -> Option<&Figure> {
-        self.position(metric).ok().map(|i| &self.list[i])
+    /// Append a figure with a key above every key held.
+    fn push(&mut self, key: u32, f: Figure) {
+        let has_extra = !f.extra.is_empty();
+        self.list.push(Packed::new(f.value, f.qualifier, key, has_extra));
+        if has_extra {
+            self.extras.push((key, f.extra));
+        }
     }
 
-    pub fn get_mut(&mut self, metric: &str) -> Option<&mut Figure> {
-        self.position(metric).ok().map(|i| &mut self.list[i])
+    pub fn get(&self, metric: &str) -> Option<FigureRef<'_>> {
+        self.position(metric).ok().map(|i| self.at(self.list[i]))
+    }
+
+    fn at(&self, packed: Packed) -> FigureRef<'_> {
+        let extra = if packed.has_extra() {
+            let key = packed.key();
+            self.extras.binary_search_by_key(&key, |(k, _)| *k).ok().map(|i| &self.extras[i].1)
+        } else {
+            None
+        };
+        FigureRef { packed, extra }
     }
 
     /// Add or replace the figure of `metric`.
-    pub fn insert(&mut self, metric: &str, mut figure: Figure) {
+    pub fn insert(&mut self, metric: &str, figure: Figure) {
         let key = match self.keys.index(metric) {
             Some(key) => key,
             None => {
                 // A metric the key table lacks: a table of its own, with it added.
                 let keys = Keys::new(self.keys.0.iter().map(|k| &**k).chain([metric]));
-                for f in &mut self.list {
-                    f.key = keys.index(self.keys.get(f.key)).unwrap_or(0);
-                }
+                let rekey = |key: u32| keys.index(self.keys.get(key)).unwrap_or(0);
+                let list = self.list.iter().map(|p| (rekey(p.key()), p.value(), p.qualifier(), p.has_extra()));
+                let list: ThinVec<Packed> = list.map(|(k, v, q, e)| Packed::new(v, q, k, e)).collect();
+                let extras: ThinVec<(u32, Extra)> = self.extras.iter().map(|(k, e)| (rekey(*k), e.clone())).collect();
+                (self.list, self.extras) = (list, extras);
                 self.keys = keys;
                 self.keys.index(metric).unwrap_or(0)
             }
         };
-        figure.key = key;
-        match self.list.binary_search_by_key(&key, |f| f.key) {
-            Ok(i) => self.list[i] = figure,
-            Err(i) => self.list.insert(i, figure),
+        let has_extra = !figure.extra.is_empty();
+        let packed = Packed::new(figure.value, figure.qualifier, key, has_extra);
+        match self.list.binary_search_by_key(&key, |p| p.key()) {
+            Ok(i) => self.list[i] = packed,
+            Err(i) => self.list.insert(i, packed),
+        }
+        match (self.extras.binary_search_by_key(&key, |(k, _)| *k), has_extra) {
+            (Ok(i), true) => self.extras[i].1 = figure.extra,
+            (Ok(i), false) => {
+                self.extras.remove(i);
+            }
+            (Err(i), true) => self.extras.insert(i, (key, figure.extra)),
+            (Err(_), false) => {}
         }
     }
 
@@ -456,35 +600,48 @@ impl Figures {
 
     /// (metric id, figure), by metric id.
     pub fn iter(&self) -> FiguresIter<'_> {
-        FiguresIter { keys: &self.keys, inner: self.list.iter() }
+        FiguresIter { figures: self, next: 0, extras: 0 }
     }
 
     /// Key order is id order, so the list is searched by id directly.
     fn position(&self, metric: &str) -> Result<usize, usize> {
-        self.list.binary_search_by(|f| self.keys.get(f.key).cmp(metric))
+        self.list.binary_search_by(|p| self.keys.get(p.key()).cmp(metric))
     }
 }
 
 /// The figures of a period with their metric ids, by metric id.
 pub struct FiguresIter<'a> {
-    keys: &'a Keys,
-    inner: std::slice::Iter<'a, Figure>,
+    figures: &'a Figures,
+    next: usize,
+    /// The extras of the next figure that has any: both lists are in key order.
+    extras: usize,
 }
 
 impl<'a> Iterator for FiguresIter<'a> {
-    type Item = (&'a str, &'a Figure);
+    type Item = (&'a str, FigureRef<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next().map(|f| (self.keys.get(f.key), f))
+        let figures = self.figures;
+        let packed = *figures.list.get(self.next)?;
+        self.next += 1;
+        let extra = if packed.has_extra() {
+            let e = figures.extras.get(self.extras).map(|(_, e)| e);
+            self.extras += 1;
+            e
+        } else {
+            None
+        };
+        Some((figures.keys.get(packed.key()), FigureRef { packed, extra }))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
+        let left = self.figures.list.len() - self.next;
+        (left, Some(left))
     }
 }
 
 impl<'a> IntoIterator for &'a Figures {
-    type Item = (&'a str, &'a Figure);
+    type Item = (&'a str, FigureRef<'a>);
     type IntoIter = FiguresIter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
@@ -776,8 +933,65 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_figure_is_32_bytes_with_its_key() {
-        assert!(std::mem::size_of::<Figure>() <= 32, "{}", std::mem::size_of::<Figure>());
+    fn a_kept_figure_is_16_bytes_with_its_key() {
+        assert_eq!(std::mem::size_of::<Packed>(), 16);
+    }
+
+    #[test]
+    fn a_packed_figure_keeps_its_value_key_and_qualifier_bit_for_bit() {
+        let values = ["0", "-0", "-1.50", "79228162514264337593543950335", "-0.0000000000000000000000000001", "12.340"];
+        let qualifiers = [Qualifier::Exact, Qualifier::AtLeast, Qualifier::AtMost, Qualifier::Approx];
+        for (i, v) in values.iter().enumerate() {
+            let d: Decimal = v.parse().unwrap();
+            for (j, q) in qualifiers.into_iter().enumerate() {
+                for key in [0, 1, 0xFFFF, 0x1_0000, (1 << KEY_BITS) - 1] {
+                    let p = Packed::new(d, q, key, (i + j) % 2 == 0);
+                    assert_eq!(p.value().serialize(), d.serialize(), "{v}");
+                    assert_eq!(p.value().to_string(), d.to_string());
+                    assert_eq!((p.key(), p.qualifier(), p.has_extra()), (key, q, (i + j) % 2 == 0));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn extras_follow_their_figures_through_lookups_inserts_and_iteration() {
+        let quoted = |v: i64, s: &str| {
+            let extra = FigureExtra { source: Some(s.into()), ..FigureExtra::default() };
+            Figure::new(Ok(Decimal::from(v)), Qualifier::AtLeast, extra)
+        };
+        let bare = |v: i64| Figure::new(Ok(Decimal::from(v)), Qualifier::Exact, FigureExtra::default());
+        let mut figures: Figures = [
+            ("c".to_string(), quoted(3, "三")),
+            ("a".to_string(), bare(1)),
+            ("b".to_string(), quoted(2, "二")),
+            ("b".to_string(), bare(20)),
+        ]
+        .into_iter()
+        .collect();
+        let seen = |f: &Figures| -> Vec<(String, i64, Option<String>)> {
+            f.iter()
+                .map(|(k, f)| (k.to_string(), f.value().unwrap().try_into().unwrap(), f.source().map(String::from)))
+                .collect()
+        };
+        assert_eq!(seen(&figures), [("a".into(), 1, None), ("b".into(), 20, None), ("c".into(), 3, Some("三".into()))]);
+        figures.insert("a", quoted(10, "十"));
+        figures.insert("c", bare(30));
+        figures.insert("0", quoted(0, "零"));
+        assert_eq!(
+            seen(&figures),
+            [
+                ("0".into(), 0, Some("零".into())),
+                ("a".into(), 10, Some("十".into())),
+                ("b".into(), 20, None),
+                ("c".into(), 30, None)
+            ]
+        );
+        assert_eq!(figures.get("a").and_then(|f| f.source()), Some("十"));
+        assert_eq!(figures.get("a").map(|f| f.qualifier()), Some(Qualifier::AtLeast));
+        assert_eq!(figures.get("c").and_then(|f| f.source()), None);
+        let copy = figures.get("0").map(|f| f.to_figure());
+        assert_eq!(copy.as_ref().and_then(Figure::source), Some("零"));
     }
 
     #[test]
@@ -785,7 +999,7 @@ mod tests {
         let f = |v: i64| Figure::new(Ok(Decimal::from(v)), Qualifier::Exact, FigureExtra::default());
         let mut figures: Figures =
             [("b".to_string(), f(1)), ("a".to_string(), f(2)), ("b".to_string(), f(3))].into_iter().collect();
-        assert_eq!(figures.get("b").map(Figure::value), Some(Ok(Decimal::from(3))));
+        assert_eq!(figures.get("b").map(|f| f.value().map_err(str::to_string)), Some(Ok(Decimal::from(3))));
         assert!(figures.get("c").is_none());
         // A metric the key table lacks, and one it has.
         figures.insert("aa", f(4));

@@ -15,7 +15,7 @@ use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, 
 use crate::load::{Entry, Loaded};
 use crate::model::{
     Actual, Better, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Keys, Measure, Metric, Model,
-    Period, Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
+    Period, Quotes, Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
 };
 use crate::text::{IdKind, Message};
 
@@ -23,12 +23,12 @@ use crate::text::{IdKind, Message};
 /// error was pushed. Takes what [`crate::load::load`] gives (entities of TOML data
 /// files already validated one by one as they were read) or a [`crate::load::RawWorkspace`].
 pub fn validate(loaded: impl Into<Loaded>, sources: &Sources, diags: &mut Vec<Diagnostic>) -> Model {
-    let Loaded { raw, catalog: checked, entities: entries } = loaded.into();
+    let Loaded { raw, catalog: checked, entities: entries, quotes } = loaded.into();
     let catalog = checked.unwrap_or_else(|| check_catalog(raw.catalog.as_ref(), sources, diags));
     let selected = Selected::by(&raw.rulesets, &entries);
     let names = metric_names(&catalog);
     suggest_ids_for_labels(diags, &names);
-    let entities = entities(entries, &catalog, &names, &selected, diags);
+    let entities = entities(entries, &catalog, &names, &selected, quotes, diags);
     let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
     crate::diagnostic::limit_per_file(diags, sources);
     Model { catalog, entities, rulesets }
@@ -314,6 +314,7 @@ fn entities(
     catalog: &Catalog,
     names: &Candidates,
     selected: &Selected,
+    quotes: Quotes,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Entity> {
     let mut seen: HashSet<String> = HashSet::new();
@@ -328,7 +329,7 @@ fn entities(
         }
         seen.insert(labels.id.to_string());
         let checked = match e {
-            Entry::Raw(raw) => entity(raw, catalog, &keys, names),
+            Entry::Raw(raw) => entity(raw, catalog, &keys, names, quotes),
             Entry::Checked(checked) => checked,
         };
         diags.extend(checked.diags);
@@ -388,7 +389,7 @@ impl Entry {
 /// function serves entities streamed from TOML files and those the spreadsheet merge
 /// built.
 /// `keys` are the catalog's metric ids ([`Keys::new`]), shared by every period.
-pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates) -> Checked {
+pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates, quotes: Quotes) -> Checked {
     let mut found = Vec::new();
     let diags = &mut found;
     let mut periods = BTreeMap::new();
@@ -456,6 +457,10 @@ pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates) 
             let written = match (v.value.as_ref(), unit) {
                 (Ok(d), Some(u)) if factor != Decimal::ONE => Some((*d, u)),
                 _ => None,
+            };
+            let (source, note) = match quotes {
+                Quotes::Keep => (source, note),
+                Quotes::Drop => (None, None),
             };
             let extra = FigureExtra { missing: None, written, source, note };
             figures.push((key, Figure::new(value, v.qualifier, extra)));

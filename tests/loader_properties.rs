@@ -171,7 +171,7 @@ fn read(ws: &Workspace) -> (Model, Vec<String>) {
     let mut sources = Sources::default();
     let mut diags: Vec<Diagnostic> = Vec::new();
     let paths = Paths { rules: vec![ws.path("rules")], data: vec![ws.path("data")], metrics: None };
-    let raw = load(&paths, &mut sources, &mut diags);
+    let raw = load(&paths, kaohe::model::Quotes::Keep, &mut sources, &mut diags);
     let model = validate(raw, &sources, &mut diags);
     let errors = diags.iter().filter(|d| d.is_error()).map(|d| d.render(&sources)).collect();
     (model, errors)
@@ -192,7 +192,7 @@ fn figures(model: &Model) -> Vec<Row> {
                     p.as_of.map(|d| d.to_string()),
                     m.to_string(),
                     value,
-                    f.qualifier,
+                    f.qualifier(),
                     f.source().map(str::to_string),
                 ));
             }

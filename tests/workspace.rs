@@ -62,6 +62,7 @@ fn shipped_model() -> Model {
     let mut diags = Vec::new();
     let raw = kaohe::load::load(
         &kaohe::load::Paths { rules: vec![root().join("rules")], data: vec![root().join("data")], metrics: None },
+        kaohe::model::Quotes::Keep,
         &mut sources,
         &mut diags,
     );

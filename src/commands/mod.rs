@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use crate::config::Config;
 use crate::diagnostic::{Candidates, Diagnostic, Sources, did_you_mean, render_all};
 use crate::load;
-use crate::model::Model;
+use crate::model::{Model, Quotes};
 use crate::text::{self, Lang, Message, UsageWhat};
 use crate::validate;
 
@@ -91,7 +91,9 @@ impl Workspace {
     pub fn load(config: &Config, err: &mut dyn Write) -> Option<Workspace> {
         let mut sources = Sources::default();
         let mut diags: Vec<Diagnostic> = Vec::new();
-        let raw = load::load(&config.paths, &mut sources, &mut diags);
+        // Only `explain` prints a figure's source quote and note.
+        let quotes = if matches!(config.job, crate::config::Job::Explain(_)) { Quotes::Keep } else { Quotes::Drop };
+        let raw = load::load(&config.paths, quotes, &mut sources, &mut diags);
         if let Some(output) = &config.output
             && crate::output_file::names_an_input(output, sources.files.iter().map(|f| std::path::Path::new(&f.path)))
         {

@@ -14,7 +14,7 @@ use super::Input;
 use super::plan::Plan;
 use crate::expr::{At, Code, MetricIdx, Missing, PeriodIdx, Unknown};
 use crate::interval::Interval;
-use crate::model::{Entity, Figure, Period};
+use crate::model::{Entity, FigureRef, Period};
 
 pub type Value = Result<Interval, Unknown>;
 
@@ -230,7 +230,7 @@ impl<'p, 'm> Engine<'p, 'm> {
         }
     }
 
-    fn raw_value(&self, m: MetricIdx, p: PeriodIdx) -> (Value, Option<&'m Figure>) {
+    fn raw_value(&self, m: MetricIdx, p: PeriodIdx) -> (Value, Option<FigureRef<'m>>) {
         if let Some((om, op, v)) = self.over
             && (om, op) == (m, p)
         {
@@ -238,7 +238,7 @@ impl<'p, 'm> Engine<'p, 'm> {
         }
         let id = self.plan.metric_id(m);
         let figure = self.entity_periods[p as usize].and_then(|period| period.figures.get(id));
-        let value = match figure.map(Figure::interval) {
+        let value = match figure.as_ref().map(FigureRef::interval) {
             Some(Ok(v)) => Ok(v),
             _ => Err(Unknown::Missing(vec![Missing {
                 metric: id.to_string(),
@@ -248,14 +248,14 @@ impl<'p, 'm> Engine<'p, 'm> {
         (value, figure)
     }
 
-    fn record(&mut self, m: MetricIdx, p: PeriodIdx, value: &Value, figure: Option<&Figure>) {
+    fn record(&mut self, m: MetricIdx, p: PeriodIdx, value: &Value, figure: Option<FigureRef>) {
         if let Some(trace) = &mut self.trace {
             let def = self.plan.metrics[m as usize].def;
             trace.push(Input {
                 metric: def.id.clone(),
                 period: self.plan.periods.name(p).to_string(),
                 value: value.clone(),
-                figure: figure.cloned(),
+                figure: figure.as_ref().map(FigureRef::to_figure),
                 formula: def.formula.as_ref().map(|f| f.text.clone()),
             });
         }

@@ -58,12 +58,14 @@ pub struct Loaded {
     pub raw: RawWorkspace,
     pub catalog: Option<crate::model::Catalog>,
     pub entities: Vec<Entry>,
+    /// Whether the model keeps the figures' source quotes and notes.
+    pub quotes: crate::model::Quotes,
 }
 
 impl From<RawWorkspace> for Loaded {
     fn from(mut raw: RawWorkspace) -> Loaded {
         let entities = std::mem::take(&mut raw.entities).into_iter().map(Entry::Raw).collect();
-        Loaded { raw, catalog: None, entities }
+        Loaded { raw, catalog: None, entities, quotes: crate::model::Quotes::Keep }
     }
 }
 
@@ -75,14 +77,14 @@ impl From<RawWorkspace> for Loaded {
 /// dropped once it has given no diagnostic ([`restore_texts`] reads it again if a
 /// later one must quote it). CSV files and workbooks attach figures to entities of
 /// other files, so with any of them every entity stays raw until the merge is done.
-pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Loaded {
+pub fn load(paths: &Paths, quotes: crate::model::Quotes, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Loaded {
     let or_default = |given: &[PathBuf], default: &str| {
         if given.is_empty() { vec![PathBuf::from(default)] } else { given.to_vec() }
     };
     let rules = or_default(&paths.rules, "rules");
     let data = or_default(&paths.data, "data");
     let mut ws = RawWorkspace::default();
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded { quotes, ..Loaded::default() };
     let mut budget = Budget::default();
     let mut tally = Tally::default();
 
@@ -128,7 +130,7 @@ pub fn load(paths: &Paths, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -
     let data_files = files::collect_all(&data, Tree::Data, diags);
     let catalog = crate::validate::check_catalog(ws.catalog.as_ref(), sources, diags);
     if data_files.iter().all(|p| !matches!(files::kind(p), Some(FileKind::Csv | FileKind::Workbook))) {
-        loaded.entities = stream(&data_files, &catalog, &mut budget, &mut tally, sources, diags);
+        loaded.entities = stream(&data_files, &catalog, quotes, &mut budget, &mut tally, sources, diags);
         loaded.catalog = Some(catalog);
         loaded.raw = ws;
         return loaded;
@@ -212,6 +214,7 @@ const CHUNK: usize = 256;
 fn stream(
     data_files: &[PathBuf],
     catalog: &crate::model::Catalog,
+    quotes: crate::model::Quotes,
     budget: &mut Budget,
     tally: &mut Tally,
     sources: &mut Sources,
@@ -232,7 +235,7 @@ fn stream(
                 let checked = raw::entity(shared, id, &mut found).map(|e| {
                     let periods = e.periods.len();
                     let figures = e.periods.iter().map(|p| p.values.len()).sum();
-                    (crate::validate::entity(e, catalog, &keys, &names), periods, figures)
+                    (crate::validate::entity(e, catalog, &keys, &names, quotes), periods, figures)
                 });
                 Some((found, checked))
             })
@@ -498,7 +501,7 @@ mod tests {
         let paths = Paths { rules: vec![dir.join("rules")], data: vec![dir.join("data")], metrics: None };
         let mut sources = Sources::default();
         let mut diags = Vec::new();
-        let loaded = load(&paths, &mut sources, &mut diags);
+        let loaded = load(&paths, crate::model::Quotes::Keep, &mut sources, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         let data: Vec<usize> = (0..sources.files.len()).filter(|&i| sources.get(i).path.contains("data")).collect();
         assert_eq!(data.len(), 2);

@@ -816,8 +816,8 @@ mod tests {
         let n = needs(&["a#"], &[("a", "100")], "a", ">=", "50");
         assert!(n.is_empty());
         let mut m = model(&["a#"], &[("a", "100")], vec![rule("a", ">=", "500")], None);
-        if let Some(f) = m.entities[0].periods.get_mut("2015").and_then(|p| p.figures.get_mut("a")) {
-            f.qualifier = Qualifier::AtMost;
+        if let Some(p) = m.entities[0].periods.get_mut("2015") {
+            p.figures.insert("a", Figure::new(Ok(d("100")), Qualifier::AtMost, FigureExtra::default()));
         }
         let e = run(m);
         assert_eq!(e.rules[0].status, Status::NotMet);
@@ -860,7 +860,7 @@ mod tests {
         let mut sources = Sources::default();
         let mut diags: Vec<Diagnostic> = Vec::new();
         let paths = crate::load::Paths { rules: vec![dir.join("rules")], data: vec![dir.join("data")], metrics: None };
-        let raw = crate::load::load(&paths, &mut sources, &mut diags);
+        let raw = crate::load::load(&paths, crate::model::Quotes::Keep, &mut sources, &mut diags);
         let m = crate::validate::validate(raw, &sources, &mut diags);
         let _ = std::fs::remove_dir_all(&dir);
         assert!(!diags.iter().any(Diagnostic::is_error), "{diags:?}");

@@ -217,13 +217,13 @@ fn headers(plan: &Plan, columns: &[&Metric]) -> Vec<String> {
 
 /// A figure on file as the form shows it: missing ones empty (the reason is not a
 /// figure), `bool` as 是/否, qualified ones as a report writes them.
-fn cell(m: &Metric, f: &crate::model::Figure) -> Cell {
+fn cell(m: &Metric, f: crate::model::FigureRef) -> Cell {
     let Ok(v) = f.value() else { return Cell::Empty };
     let v = v.normalize();
-    if m.is_bool() && f.qualifier == Qualifier::Exact && (v.is_zero() || v == Decimal::ONE) {
+    if m.is_bool() && f.qualifier() == Qualifier::Exact && (v.is_zero() || v == Decimal::ONE) {
         return Cell::Text(if v.is_zero() { form::NO } else { form::YES }.to_string());
     }
-    match f.qualifier {
+    match f.qualifier() {
         Qualifier::Exact => Cell::Number(v),
         q => Cell::Text(form::value(q, &v.to_string())),
     }
