@@ -749,8 +749,86 @@ pub struct Entity {
     pub name: Option<String>,
     pub kind: Option<String>,
     pub tags: Vec<String>,
-    pub periods: BTreeMap<String, Period>,
+    pub periods: Periods,
     pub loc: Loc,
+}
+
+/// An entity's periods by id: a list sorted by id, looked up by binary search (an
+/// entity has a few, and a national workspace tens of thousands of entities).
+#[derive(Clone, Debug, Default)]
+pub struct Periods(Vec<Period>);
+
+type PeriodEntry = for<'a> fn(&'a Period) -> (&'a String, &'a Period);
+
+impl Periods {
+    pub fn with_capacity(n: usize) -> Periods {
+        Periods(Vec::with_capacity(n))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Period> {
+        self.position(id).ok().map(|i| &self.0[i])
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Period> {
+        self.position(id).ok().map(|i| &mut self.0[i])
+    }
+
+    /// Add `period`, or replace the one of its id.
+    pub fn insert(&mut self, period: Period) {
+        match self.position(&period.id) {
+            Ok(i) => self.0[i] = period,
+            Err(i) => self.0.insert(i, period),
+        }
+    }
+
+    /// The period `id`, added empty if there is none.
+    pub fn get_or_insert(&mut self, id: &str) -> &mut Period {
+        let i = match self.position(id) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, Period { id: id.to_string(), ..Period::default() });
+                i
+            }
+        };
+        &mut self.0[i]
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The ids, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|p| &p.id)
+    }
+
+    /// The periods, by id.
+    pub fn values(&self) -> std::slice::Iter<'_, Period> {
+        self.0.iter()
+    }
+
+    /// (id, period), by id.
+    pub fn iter(&self) -> std::iter::Map<std::slice::Iter<'_, Period>, PeriodEntry> {
+        let entry: PeriodEntry = |p| (&p.id, p);
+        self.0.iter().map(entry)
+    }
+
+    fn position(&self, id: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|p| p.id.as_str().cmp(id))
+    }
+}
+
+impl<'a> IntoIterator for &'a Periods {
+    type Item = (&'a String, &'a Period);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, Period>, PeriodEntry>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 impl Entity {

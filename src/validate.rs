@@ -15,7 +15,7 @@ use crate::load::raw::{RawCatalog, RawEntity, RawExtra, RawFormula, RawRuleSet, 
 use crate::load::{Entry, Loaded};
 use crate::model::{
     Actual, Better, Catalog, Entity, Figure, FigureExtra, Figures, Formula, Group, Keys, Measure, Metric, Model,
-    Period, Quotes, Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
+    Period, Periods, Quotes, Rule, RuleSet, Scoring, Step, Target, WHOLE_UNITS, unit_factor,
 };
 use crate::text::{IdKind, Message};
 
@@ -392,7 +392,7 @@ impl Entry {
 pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates, quotes: Quotes) -> Checked {
     let mut found = Vec::new();
     let diags = &mut found;
-    let mut periods = BTreeMap::new();
+    let mut periods = Periods::with_capacity(e.periods.len());
     for p in e.periods {
         let mut figures = Vec::with_capacity(p.values.len());
         for v in p.values {
@@ -466,7 +466,7 @@ pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates, 
             figures.push((key, Figure::new(value, v.qualifier, extra)));
         }
         let figures = Figures::with_keys(keys, figures);
-        periods.insert(p.id.clone(), Period { id: p.id, as_of: p.as_of, figures });
+        periods.insert(Period { id: p.id, as_of: p.as_of, figures });
     }
     let entity = Entity { id: e.id, name: e.name, kind: e.kind, tags: e.tags, periods, loc: e.loc };
     Checked { entity, kind_loc: e.kind_loc, tag_locs: e.tag_locs, diags: found }

@@ -115,7 +115,7 @@ pub fn trend(
                 series.first().map(|s| s.points.iter().map(|(p, _, _)| p).collect()).unwrap_or_default();
             let w = words(lang);
             let mut header = vec![w.metric.to_string()];
-            header.extend(periods.iter().map(|p| match entity.periods.get(*p).and_then(|x| x.as_of) {
+            header.extend(periods.iter().map(|p| match entity.periods.get(p).and_then(|x| x.as_of) {
                 Some(d) => format!("{} ({} {d})", text::shown(p), w.to),
                 None => text::shown(p).into_owned(),
             }));

@@ -513,7 +513,7 @@ mod tests {
     use crate::evaluate::{Evaluation, Need, Options, Status, evaluate_leaked};
     use crate::expr::parse;
     use crate::model::{
-        Actual, AppliesTo, Catalog, Date, Entity, Figure, FigureExtra, Formula, Metric, Model, Op, Period, Qualifier,
+        Actual, AppliesTo, Catalog, Date, Entity, Figure, FigureExtra, Formula, Metric, Model, Op, Periods, Qualifier,
         Rule, RuleSet, Scoring, Step, Target,
     };
 
@@ -585,13 +585,11 @@ mod tests {
 
     /// A model of one entity; figures are `metric = value` for 2015 or `metric@2014 = value`.
     fn model(metrics: &[&str], figures: &[(&str, &str)], rules: Vec<Rule>, as_of: Option<Date>) -> Model {
-        let mut periods: BTreeMap<String, Period> = BTreeMap::new();
+        let mut periods = Periods::default();
         for (key, value) in figures {
             let (m, p) = key.split_once('@').unwrap_or((key, "2015"));
             let figure = Figure::new(Ok(d(value)), Qualifier::Exact, FigureExtra::default());
-            let period =
-                periods.entry(p.to_string()).or_insert_with(|| Period { id: p.to_string(), ..Period::default() });
-            period.figures.insert(m, figure);
+            periods.get_or_insert(p).figures.insert(m, figure);
         }
         if let Some(period) = periods.get_mut("2015") {
             period.as_of = as_of;
