@@ -5,9 +5,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Evaluation allocates many small values on several threads; mimalloc keeps that fast
-/// and does not multiply the peak memory by the number of threads as glibc's
-/// per-thread arenas do.
+/// Loading and evaluation allocate many small values on several threads. mimalloc
+/// (its v2 line, `features = ["v2"]`) keeps that fast: glibc's malloc took about 16%
+/// more CPU time. v3, the crate's default, held 40–50% more resident memory at 10,000
+/// entities (docs/PERFORMANCE.md, "Memory, third pass").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

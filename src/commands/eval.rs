@@ -22,8 +22,9 @@ use crate::report::{Section, Summary, SummaryEntry};
 use crate::solve;
 use crate::text::{Message, UsageWhat};
 
-/// Entities per chunk: enough to keep every thread busy, few enough to bound memory.
-const CHUNK: usize = 256;
+/// Entities per chunk: enough to keep every thread busy, few enough to bound memory
+/// (a national entity renders about 80 KB of json; 256 a chunk held 20 MB of it).
+const CHUNK: usize = 16;
 
 /// Stack of each evaluation thread: the solver's exact path follows derived metrics
 /// recursively (validation bounds their depth).
