@@ -234,14 +234,27 @@ pub struct FigureExtra {
     pub note: Option<String>,
 }
 
-/// Which texts of its figures a model keeps. Only `explain` prints a figure's source
-/// quote and note; the other commands drop them while validating (a quarter of a
-/// national workspace's figures carry a quote, which would cost more than the figures).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Which entities' figures keep their source quotes and notes in the model. Only
+/// `explain` prints them, for its one entity; the other commands drop them while
+/// validating (a quarter of a national workspace's figures carry a quote, which
+/// would cost more than the figures).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Quotes {
     #[default]
     Keep,
+    /// Only this entity's.
+    Of(String),
     Drop,
+}
+
+impl Quotes {
+    pub fn keeps(&self, entity: &str) -> bool {
+        match self {
+            Quotes::Keep => true,
+            Quotes::Of(id) => id == entity,
+            Quotes::Drop => false,
+        }
+    }
 }
 
 /// [`FigureExtra`] as a figure keeps it, in one allocation behind a thin pointer:

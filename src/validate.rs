@@ -28,7 +28,7 @@ pub fn validate(loaded: impl Into<Loaded>, sources: &Sources, diags: &mut Vec<Di
     let selected = Selected::by(&raw.rulesets, &entries);
     let names = metric_names(&catalog);
     suggest_ids_for_labels(diags, &names);
-    let entities = entities(entries, &catalog, &names, &selected, quotes, diags);
+    let entities = entities(entries, &catalog, &names, &selected, &quotes, diags);
     let rulesets = rulesets(&raw.rulesets, &catalog, &entities, sources, diags);
     crate::diagnostic::limit_per_file(diags, sources);
     Model { catalog, entities, rulesets }
@@ -314,7 +314,7 @@ fn entities(
     catalog: &Catalog,
     names: &Candidates,
     selected: &Selected,
-    quotes: Quotes,
+    quotes: &Quotes,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Entity> {
     let mut seen: HashSet<String> = HashSet::new();
@@ -389,7 +389,8 @@ impl Entry {
 /// function serves entities streamed from TOML files and those the spreadsheet merge
 /// built.
 /// `keys` are the catalog's metric ids ([`Keys::new`]), shared by every period.
-pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates, quotes: Quotes) -> Checked {
+pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates, quotes: &Quotes) -> Checked {
+    let quoted = quotes.keeps(&e.id);
     let mut found = Vec::new();
     let diags = &mut found;
     let mut periods = Periods::with_capacity(e.periods.len());
@@ -458,10 +459,7 @@ pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates, 
                 (Ok(d), Some(u)) if factor != Decimal::ONE => Some((*d, u)),
                 _ => None,
             };
-            let (source, note) = match quotes {
-                Quotes::Keep => (source, note),
-                Quotes::Drop => (None, None),
-            };
+            let (source, note) = if quoted { (source, note) } else { (None, None) };
             let extra = FigureExtra { missing: None, written, source, note };
             figures.push((key, Figure::new(value, v.qualifier, extra)));
         }

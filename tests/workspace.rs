@@ -58,17 +58,67 @@ fn source_checker_self_test() {
 }
 
 fn shipped_model() -> Model {
+    shipped_model_quoting(kaohe::model::Quotes::Keep)
+}
+
+fn shipped_model_quoting(quotes: kaohe::model::Quotes) -> Model {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     let raw = kaohe::load::load(
         &kaohe::load::Paths { rules: vec![root().join("rules")], data: vec![root().join("data")], metrics: None },
-        kaohe::model::Quotes::Keep,
+        quotes,
         &mut sources,
         &mut diags,
     );
     let model = kaohe::validate::validate(raw, &sources, &mut diags);
     assert!(!diags.iter().any(|d| d.is_error()), "the shipped workspace has errors");
     model
+}
+
+/// A figure's entity, period, metric, source and note.
+type Quoted = (String, String, String, Option<String>, Option<String>);
+
+/// Every figure's [`Quoted`], in order.
+fn quotes(model: &Model) -> Vec<Quoted> {
+    let mut out = Vec::new();
+    for e in &model.entities {
+        for (pid, p) in &e.periods {
+            for (m, f) in &p.figures {
+                let texts = (f.source().map(String::from), f.note().map(String::from));
+                out.push((e.id.clone(), pid.clone(), m.to_string(), texts.0, texts.1));
+            }
+        }
+    }
+    out
+}
+
+/// `explain` keeps the source quotes and notes of its one entity only; the other
+/// commands keep none. Values, qualifiers and missing reasons stay in every case.
+#[test]
+fn only_the_entity_explained_keeps_its_quotes() {
+    use kaohe::model::Quotes;
+    let all = quotes(&shipped_model());
+    let of = |entity: &str| {
+        all.iter()
+            .map(|(e, p, m, s, n)| {
+                let kept = e == entity;
+                (e.clone(), p.clone(), m.clone(), s.clone().filter(|_| kept), n.clone().filter(|_| kept))
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(all.iter().filter(|q| q.0 == "luzhou").any(|q| q.3.is_some()), "luzhou's figures quote the report");
+    assert_eq!(quotes(&shipped_model_quoting(Quotes::Of("luzhou".into()))), of("luzhou"));
+    assert_eq!(quotes(&shipped_model_quoting(Quotes::Drop)), of(""));
+    let values = |m: &Model| -> Vec<String> {
+        m.entities
+            .iter()
+            .flat_map(|e| e.periods.values())
+            .flat_map(|p| {
+                p.figures.iter().map(|(_, f)| format!("{:?} {:?} {:?}", f.value(), f.qualifier(), f.written()))
+            })
+            .collect()
+    };
+    assert_eq!(values(&shipped_model_quoting(Quotes::Drop)), values(&shipped_model()));
 }
 
 #[derive(serde::Deserialize)]

@@ -91,8 +91,11 @@ impl Workspace {
     pub fn load(config: &Config, err: &mut dyn Write) -> Option<Workspace> {
         let mut sources = Sources::default();
         let mut diags: Vec<Diagnostic> = Vec::new();
-        // Only `explain` prints a figure's source quote and note.
-        let quotes = if matches!(config.job, crate::config::Job::Explain(_)) { Quotes::Keep } else { Quotes::Drop };
+        // Only `explain` prints a figure's source quote and note, of its one entity.
+        let quotes = match &config.job {
+            crate::config::Job::Explain(job) => Quotes::Of(job.entity.clone()),
+            _ => Quotes::Drop,
+        };
         let raw = load::load(&config.paths, quotes, &mut sources, &mut diags);
         if let Some(output) = &config.output
             && crate::output_file::names_an_input(output, sources.files.iter().map(|f| std::path::Path::new(&f.path)))

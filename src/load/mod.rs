@@ -130,7 +130,7 @@ pub fn load(paths: &Paths, quotes: crate::model::Quotes, sources: &mut Sources, 
     let data_files = files::collect_all(&data, Tree::Data, diags);
     let catalog = crate::validate::check_catalog(ws.catalog.as_ref(), sources, diags);
     if data_files.iter().all(|p| !matches!(files::kind(p), Some(FileKind::Csv | FileKind::Workbook))) {
-        loaded.entities = stream(&data_files, &catalog, quotes, &mut budget, &mut tally, sources, diags);
+        loaded.entities = stream(&data_files, &catalog, &loaded.quotes, &mut budget, &mut tally, sources, diags);
         loaded.catalog = Some(catalog);
         loaded.raw = ws;
         return loaded;
@@ -214,7 +214,7 @@ const CHUNK: usize = 256;
 fn stream(
     data_files: &[PathBuf],
     catalog: &crate::model::Catalog,
-    quotes: crate::model::Quotes,
+    quotes: &crate::model::Quotes,
     budget: &mut Budget,
     tally: &mut Tally,
     sources: &mut Sources,
