@@ -379,8 +379,9 @@ fn date(cx: &mut Cx, v: &Value, period: &str) -> Option<Date> {
 }
 
 fn figure(cx: &mut Cx, metric: String, loc: Loc, v: &Value) -> Option<RawValue> {
-    let plain = |value, is_bool| RawValue {
-        metric: metric.clone(),
+    // The metric id moves into the figure: a national workspace has millions.
+    let plain = |metric, value, is_bool| RawValue {
+        metric,
         loc: loc.clone(),
         qualifier: Qualifier::Exact,
         value,
@@ -388,12 +389,12 @@ fn figure(cx: &mut Cx, metric: String, loc: Loc, v: &Value) -> Option<RawValue> 
         extra: None,
     };
     match v.get_ref() {
-        DeValue::Boolean(b) => return Some(plain(Ok(Decimal::from(u8::from(*b))), true)),
+        DeValue::Boolean(b) => return Some(plain(metric, Ok(Decimal::from(u8::from(*b))), true)),
         DeValue::Table(t) => return value_table(cx, metric, loc, v, t),
         _ => {}
     }
     match number(v.get_ref()) {
-        Some(Ok(d)) => Some(plain(Ok(d), false)),
+        Some(Ok(d)) => Some(plain(metric, Ok(d), false)),
         Some(Err(message)) => {
             cx.error(v.span(), Message::BadNumber { what: Subject::Key(metric.clone()), error: message });
             None
