@@ -319,7 +319,7 @@ fn entities(
 ) -> Vec<Entity> {
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::with_capacity(entries.len());
-    let keys = Keys::new(catalog.metrics.keys().map(String::as_str));
+    let keys = MetricKeys::new(catalog);
     for e in entries {
         let labels = e.labels();
         selected.check_entity(&labels, diags);
@@ -388,8 +388,29 @@ impl Entry {
 /// move into the model), so that a large workspace is not held twice. The same
 /// function serves entities streamed from TOML files and those the spreadsheet merge
 /// built.
-/// `keys` are the catalog's metric ids ([`Keys::new`]), shared by every period.
-pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates, quotes: &Quotes) -> Checked {
+/// The catalog's metric ids as the key table every period shares, with each key's
+/// metric: a figure's metric is found by one binary search.
+pub struct MetricKeys<'c> {
+    keys: Keys,
+    metrics: Vec<&'c Metric>,
+}
+
+impl<'c> MetricKeys<'c> {
+    pub fn new(catalog: &'c Catalog) -> MetricKeys<'c> {
+        // The catalog's map is in id order, as the key table is.
+        MetricKeys {
+            keys: Keys::new(catalog.metrics.keys().map(String::as_str)),
+            metrics: catalog.metrics.values().collect(),
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<(u32, &'c Metric)> {
+        let key = self.keys.index(id)?;
+        Some((key, self.metrics.get(key as usize)?))
+    }
+}
+
+pub fn entity(e: RawEntity, catalog: &Catalog, keys: &MetricKeys, names: &Candidates, quotes: &Quotes) -> Checked {
     let quoted = quotes.keeps(&e.id);
     let mut found = Vec::new();
     let diags = &mut found;
@@ -397,7 +418,7 @@ pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates, 
     for p in e.periods {
         let mut figures = Vec::with_capacity(p.values.len());
         for v in p.values {
-            let (Some(metric), Some(key)) = (catalog.get(&v.metric), keys.index(&v.metric)) else {
+            let Some((key, metric)) = keys.get(&v.metric) else {
                 diags.extend(unknown_metric(v.loc.clone(), &v.metric, catalog, names));
                 continue;
             };
@@ -463,7 +484,7 @@ pub fn entity(e: RawEntity, catalog: &Catalog, keys: &Keys, names: &Candidates, 
             let extra = FigureExtra { missing: None, written, source, note };
             figures.push((key, Figure::new(value, v.qualifier, extra)));
         }
-        let figures = Figures::with_keys(keys, figures);
+        let figures = Figures::with_keys(&keys.keys, figures);
         periods.insert(Period { id: p.id, as_of: p.as_of, figures });
     }
     let entity = Entity { id: e.id, name: e.name, kind: e.kind, tags: e.tags, periods, loc: e.loc };

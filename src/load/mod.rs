@@ -221,7 +221,7 @@ fn stream(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Entry> {
     let names = crate::validate::metric_names(catalog);
-    let keys = crate::model::Keys::new(catalog.metrics.keys().map(String::as_str));
+    let keys = crate::validate::MetricKeys::new(catalog);
     let mut out = Vec::with_capacity(data_files.len());
     for chunk in data_files.chunks(CHUNK) {
         let ids: Vec<Option<FileId>> = chunk.iter().map(|path| read_text(path, budget, sources, diags)).collect();
