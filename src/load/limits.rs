@@ -5,8 +5,9 @@
 //! about 90 MB of input); docs/formats.md lists them for users.
 //!
 //! What bounds memory in the end is the input: the TOML parser holds about 14 bytes
-//! of tokens per byte of a file while it parses it, and the checked model about
-//! 32 bytes per bare figure (more with a source quote) and 2 KiB per period. The
+//! of tokens per byte of a file while it parses it, and the checked model 16 bytes
+//! per figure (more with a missing reason or a converted unit) and about 100 bytes
+//! per period. The
 //! counts below keep a small input from asking for a large model (a period per
 //! 18-byte CSV row).
 
