@@ -25,6 +25,7 @@ pub mod template;
 pub mod text;
 pub mod trend;
 pub mod validate;
+pub mod workers;
 
 use std::io::Write;
 

@@ -26,10 +26,6 @@ use crate::text::{Message, UsageWhat};
 /// (a national entity renders about 80 KB of json; 256 a chunk held 20 MB of it).
 const CHUNK: usize = 16;
 
-/// Stack of each evaluation thread: the solver's exact path follows derived metrics
-/// recursively (validation bounds their depth).
-const WORKER_STACK: usize = 64 * 1024 * 1024;
-
 /// One entity with the rule sets it is evaluated against, and the index of its
 /// first section in the whole output.
 struct Work<'p, 'm> {
@@ -67,7 +63,7 @@ pub fn run(config: &Config, job: &EvalJob, out: &mut Output, err: &mut dyn Write
     }
     let emitter = render::emitter(job.format, config.lang, config.width, config.today);
     let options = Options { as_of: job.as_of, trace: false };
-    let pool = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
+    let pool = match crate::workers::pool() {
         Ok(pool) => pool,
         Err(e) => return usage_in(err, &Message::CannotStartThreads { error: e.to_string() }, config.lang),
     };

@@ -153,18 +153,20 @@ pub fn load(paths: &Paths, quotes: crate::model::Quotes, sources: &mut Sources, 
         }
     }
     let shared: &Sources = sources;
-    let parsed: Vec<Option<(Option<RawEntity>, Vec<Diagnostic>)>> = data_files
-        .par_iter()
-        .zip(&ids)
-        .map(|(path, id)| {
-            let id = (*id)?;
-            (files::kind(path) != Some(FileKind::Csv)).then(|| {
-                let mut found = Vec::new();
-                let entity = raw::entity(shared, id, &mut found);
-                (entity, found)
+    let parsed: Vec<Option<(Option<RawEntity>, Vec<Diagnostic>)>> = crate::workers::install(|| {
+        data_files
+            .par_iter()
+            .zip(&ids)
+            .map(|(path, id)| {
+                let id = (*id)?;
+                (files::kind(path) != Some(FileKind::Csv)).then(|| {
+                    let mut found = Vec::new();
+                    let entity = raw::entity(shared, id, &mut found);
+                    (entity, found)
+                })
             })
-        })
-        .collect();
+            .collect()
+    });
     let mut figure_files = Vec::new();
     for ((path, id), parsed) in data_files.iter().zip(ids).zip(parsed) {
         let Some(id) = id else { continue };
@@ -227,19 +229,20 @@ fn stream(
         let ids: Vec<Option<FileId>> = chunk.iter().map(|path| read_text(path, budget, sources, diags)).collect();
         let shared: &Sources = sources;
         type Done = (Vec<Diagnostic>, Option<(crate::validate::Checked, usize, usize)>);
-        let done: Vec<Option<Done>> = ids
-            .par_iter()
-            .map(|id| {
-                let id = (*id)?;
-                let mut found = Vec::new();
-                let checked = raw::entity(shared, id, &mut found).map(|e| {
-                    let periods = e.periods.len();
-                    let figures = e.periods.iter().map(|p| p.values.len()).sum();
-                    (crate::validate::entity(e, catalog, &keys, &names, quotes), periods, figures)
-                });
-                Some((found, checked))
-            })
-            .collect();
+        let done: Vec<Option<Done>> = crate::workers::install(|| {
+            ids.par_iter()
+                .map(|id| {
+                    let id = (*id)?;
+                    let mut found = Vec::new();
+                    let checked = raw::entity(shared, id, &mut found).map(|e| {
+                        let periods = e.periods.len();
+                        let figures = e.periods.iter().map(|p| p.values.len()).sum();
+                        (crate::validate::entity(e, catalog, &keys, &names, quotes), periods, figures)
+                    });
+                    Some((found, checked))
+                })
+                .collect()
+        });
         for (path, (id, done)) in chunk.iter().zip(ids.into_iter().zip(done)) {
             let (Some(id), Some((found, checked))) = (id, done) else { continue };
             let mut quiet = found.is_empty();
