@@ -100,8 +100,9 @@ impl<'p, 'm> Engine<'p, 'm> {
         }
         // Clean values stay right when the override goes, or only its value changes;
         // one on another slot may be read by any of them.
-        let slot = |o: Option<(MetricIdx, PeriodIdx, Interval)>| o.map(|(m, p, _)| (m, p));
-        if over.is_some() && slot(over) != slot(self.over) {
+        if let Some((metric, period, _)) = over
+            && self.over.map(|(m, p, _)| (m, p)) != Some((metric, period))
+        {
             for (p, m) in self.derived.drain(..) {
                 self.rows[p as usize][m as usize] = None;
             }
@@ -264,4 +265,89 @@ impl<'p, 'm> Engine<'p, 'm> {
 
 fn read(rows: &[Vec<Option<Value>>], metric: MetricIdx, period: PeriodIdx) -> Option<&Value> {
     rows.get(period as usize)?.get(metric as usize)?.as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::Engine;
+    use crate::evaluate::plan::Plan;
+    use crate::evaluate::{Evaluation, Options, Status, evaluate};
+    use crate::interval::Interval;
+    use crate::model::{Figure, FigureExtra, Model, Qualifier};
+
+    const CATALOG: &str = "[metric.a]\nunit = \"件\"\n[metric.b]\nunit = \"件\"\n\
+                           [metric.total]\nunit = \"件\"\nformula = \"a + b\"\n";
+
+    /// One rule set at `period` with `rules`, and one entity with `data` at that period.
+    fn model(period: &str, rules: &str, data: &str) -> Model {
+        crate::validate::model_from_toml(
+            CATALOG,
+            &format!("id = \"rs\"\nperiod = \"{period}\"\n{rules}"),
+            &format!("id = \"city\"\n[period.{period}]\n{data}"),
+        )
+    }
+
+    /// Evaluate the rule set for every entity of `model` in turn, with one engine.
+    fn run<'m>(model: &'m Model, period: &str, options: &Options) -> Vec<Evaluation<'m>> {
+        let plan = Plan::new(model, &[period]);
+        let mut engine = Engine::new(&plan);
+        let mut out = Vec::new();
+        for entity in &model.entities {
+            engine.set_entity(entity);
+            out.push(evaluate(&mut engine, entity, &plan.rulesets[0], period, options));
+        }
+        out
+    }
+
+    fn point(v: i64) -> Interval {
+        Interval::point(Decimal::from(v))
+    }
+
+    const TOTAL_AT_LEAST_100: &str = "[[rule]]\nid = \"t\"\nmetric = \"total\"\nop = \">=\"\ntarget = 100\n";
+
+    #[test]
+    fn one_engine_evaluates_each_entity_from_its_own_figures() {
+        let mut m = model("2015", TOTAL_AT_LEAST_100, "a = 30\nb = 40\n");
+        let mut county = m.entities[0].clone();
+        county.id = "county".to_string();
+        let figure = Figure::new(Ok(Decimal::from(80)), Qualifier::Exact, FigureExtra::default());
+        county.periods.get_mut("2015").expect("test period").figures.insert("a", figure);
+        m.entities.push(county);
+        let e = run(&m, "2015", &Options::default());
+        let got: Vec<_> = e.iter().map(|e| (e.rules[0].status, e.rules[0].actual.clone())).collect();
+        assert_eq!(got, vec![(Status::NotMet, Ok(point(70))), (Status::Met, Ok(point(120)))]);
+    }
+
+    #[test]
+    fn a_derived_metric_at_a_period_with_none_before_it() {
+        // With one period and no earlier one, the work stack fills up to its bound
+        // exactly (total, then b and a): that is no cycle.
+        let m = model("h1", TOTAL_AT_LEAST_100, "a = 30\nb = 40\n");
+        let e = run(&m, "h1", &Options::default());
+        assert_eq!(e[0].rules[0].actual, Ok(point(70)));
+        assert_eq!(e[0].rules[0].status, Status::NotMet);
+    }
+
+    #[test]
+    fn each_rule_s_trace_lists_its_inputs_in_the_order_computed() {
+        let rules = format!("{TOTAL_AT_LEAST_100}[[rule]]\nid = \"a\"\nmetric = \"a\"\nop = \">=\"\ntarget = 10\n");
+        let m = model("2015", &rules, "a = 30\nb = 40\n");
+        let e = run(&m, "2015", &Options { trace: true, ..Options::default() });
+        let inputs = |r: usize| -> Vec<(String, String, Option<Interval>, Option<String>)> {
+            let inputs = &e[0].rules[r].inputs;
+            inputs
+                .iter()
+                .map(|i| (i.metric.clone(), i.period.clone(), i.value.clone().ok(), i.formula.clone()))
+                .collect()
+        };
+        let input = |m: &str, v: i64, formula: Option<&str>| {
+            (m.to_string(), "2015".to_string(), Some(point(v)), formula.map(str::to_string))
+        };
+        assert_eq!(inputs(0), vec![input("a", 30, None), input("b", 40, None), input("total", 70, Some("a + b"))]);
+        // The second rule reads `a` again, from a clean table: it is listed too.
+        assert_eq!(inputs(1), vec![input("a", 30, None)]);
+        assert!(e[0].rules[1].inputs[0].figure.is_some());
+    }
 }

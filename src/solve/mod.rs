@@ -513,8 +513,8 @@ mod tests {
     use crate::evaluate::{Evaluation, Need, Options, Status, evaluate_leaked};
     use crate::expr::parse;
     use crate::model::{
-        Actual, AppliesTo, Catalog, Date, Entity, Figure, FigureExtra, Formula, Metric, Model, Op, Periods, Qualifier,
-        Rule, RuleSet, Scoring, Step, Target,
+        Actual, AppliesTo, Better, Catalog, Date, Entity, Figure, FigureExtra, Formula, Metric, Model, Op, Periods,
+        Qualifier, Rule, RuleSet, Scoring, Step, Target,
     };
 
     fn d(s: &str) -> Decimal {
@@ -673,6 +673,20 @@ mod tests {
     }
 
     #[test]
+    fn a_target_that_reads_a_solved_metric_other_than_the_first_moves_with_it() {
+        // max(revenue - cost, 0) >= 0.5 × revenue: the target reads revenue (not cost,
+        // the first metric), so revenue >= 2 × cost = 180, not 90 + 50 = 140.
+        let n = needs(
+            &["cost#", "revenue#"],
+            &[("cost", "90"), ("revenue", "100")],
+            "max(revenue - cost, 0)",
+            ">=",
+            "0.5 * revenue",
+        );
+        assert_eq!(brief(&n), vec![triple("cost", "-40", "50"), triple("revenue", "80", "180")]);
+    }
+
+    #[test]
     fn ratio_in_both_directions() {
         let metrics = ["inv#", "apps#", "share = inv / apps * 100"];
         let n = needs(&metrics, &[("inv", "100"), ("apps", "537")], "share", ">=", "30");
@@ -738,6 +752,11 @@ mod tests {
         let n = needs(&["a", "b"], &[("a", "10"), ("b", "150")], "a / (b - 100)", "<=", "-0.5");
         assert_eq!(brief(&n), vec![triple("a", "-", "-"), triple("b", "-", "-")]);
         assert!(why(&n, "a").contains("negative"), "{n:?}");
+        assert!(why(&n, "b").contains("pole"), "{n:?}");
+        // The same through the numeric search: max(10 / (b - 100), -1) <= -0.5 needs b
+        // in [80, 100), which from 150 lies across the pole at 100.
+        let n = needs(&["b#"], &[("b", "150")], "max(10 / (b - 100), -1)", "<=", "-0.5");
+        assert_eq!(brief(&n), vec![triple("b", "-", "-")]);
         assert!(why(&n, "b").contains("pole"), "{n:?}");
         // a share can never reach 100% while the other part stays
         let n = needs(&["x#", "y#"], &[("x", "5"), ("y", "5")], "x / (x + y) * 100", ">=", "100");
@@ -823,6 +842,76 @@ mod tests {
         // a missing input: unknown, nothing
         let n = needs(&["a#", "b#"], &[("a", "100")], "a + b", ">=", "500");
         assert!(n.is_empty());
+    }
+
+    /// [`needs`] with the `better` direction of metric `id` declared.
+    fn needs_better(
+        metrics: &[&str],
+        figures: &[(&str, &str)],
+        (actual, op, target): (&str, &str, &str),
+        id: &str,
+        better: Better,
+    ) -> Vec<Need> {
+        let mut m = model(metrics, figures, vec![rule(actual, op, target)], None);
+        m.catalog.metrics.get_mut(id).expect("test metric").better = Some(better);
+        run(m).rules.remove(0).needs
+    }
+
+    #[test]
+    fn a_need_without_a_figure_is_left_out_by_the_direction_of_its_boundary() {
+        use Better::{Higher, Lower};
+        // b would have to fall to -50: against `better = "higher"`, not against "lower".
+        let (metrics, figures) = (["a#", "b#"], [("a", "100"), ("b", "80")]);
+        let rule = ("a - b", ">=", "150");
+        let n = needs_better(&metrics, &figures, rule, "b", Higher);
+        assert_eq!(brief(&n), vec![triple("a", "130", "230")]);
+        let n = needs_better(&metrics, &figures, rule, "b", Lower);
+        assert_eq!(brief(&n), vec![triple("a", "130", "230"), triple("b", "-", "-")]);
+        // `==` on a whole metric: the exact value 33.33… lies above 10.
+        let rule = ("a * 3", "==", "100");
+        assert_eq!(needs_better(&["a#"], &[("a", "10")], rule, "a", Lower), Vec::new());
+        let n = needs_better(&["a#"], &[("a", "10")], rule, "a", Higher);
+        assert!(why(&n, "a").starts_with("no whole number of a"), "{n:?}");
+        // `==` on a decimal metric: about 0.333 lies below 10.
+        let rule = ("a * 3", "==", "1");
+        assert_eq!(needs_better(&["a"], &[("a", "10")], rule, "a", Higher), Vec::new());
+        let n = needs_better(&["a"], &[("a", "10")], rule, "a", Lower);
+        assert!(why(&n, "a").starts_with("no decimal value of a"), "{n:?}");
+        // A yes/no metric that would need 3, above 0.
+        let rule = ("flag * 10", ">=", "25");
+        assert_eq!(needs_better(&["flag?"], &[("flag", "0")], rule, "flag", Lower), Vec::new());
+        let n = needs_better(&["flag?"], &[("flag", "0")], rule, "flag", Higher);
+        assert_eq!(brief(&n), vec![triple("flag", "-", "-")]);
+        assert_eq!(why(&n, "flag"), "a yes/no indicator can only be 0 or 1, and it would need 3");
+    }
+
+    #[test]
+    fn year_to_date_never_lowers_a_flow() {
+        let mid_year = Date::new(2015, 6, 30);
+        // b, a flow, would have to fall (below zero, even): left out; a is raised.
+        let m = model(&["a#", "b#"], &[("a", "100"), ("b", "80")], vec![rule("a - b", ">=", "150")], mid_year);
+        assert_eq!(brief(&run(m).rules[0].needs), vec![triple("a", "130", "230")]);
+        // A flow at 150 against `<= 100` would have to fall: no need; a level may fall.
+        let m = model(&["a#"], &[("a", "150")], vec![rule("a", "<=", "100")], mid_year);
+        assert_eq!(run(m).rules[0].needs, Vec::new());
+        let mut m = model(&["a#"], &[("a", "150")], vec![rule("a", "<=", "100")], mid_year);
+        m.catalog.metrics.get_mut("a").expect("test metric").stock = true;
+        assert_eq!(brief(&run(m).rules[0].needs), vec![triple("a", "-50", "100")]);
+    }
+
+    #[test]
+    fn between_an_empty_range_names_the_end_the_actual_is_outside_of() {
+        // base * 0.9 .. base * 1.1 with a negative base runs from -90 down to -110: no
+        // value is in it. At -90 the actual is outside the high end only, so that is the end
+        // the need aims for (and cannot verify).
+        let range = "base * 0.9 .. base * 1.1";
+        let n = needs(&["x", "base"], &[("x", "-90"), ("base", "-100")], "x", "between", range);
+        assert_eq!(brief(&n), vec![triple("x", "-", "-")]);
+        let note = why(&n, "x");
+        assert!(note.starts_with("target cannot be reached by x alone"), "{note}");
+        assert!(note.ends_with("the exact figure -110 does not verify)"), "{note}");
+        let n = needs(&["x", "base"], &[("x", "-110"), ("base", "-100")], "x", "between", range);
+        assert!(why(&n, "x").ends_with("the exact figure -90 does not verify)"), "{n:?}");
     }
 
     #[test]
