@@ -1290,7 +1290,7 @@ mod tests {
     #[test]
     fn a_figure_table_knows_its_size() {
         let empty = Figures::default();
-        assert!(empty.is_empty() && empty.len() == 0);
+        assert_eq!((empty.len(), empty.is_empty()), (0, true));
         let figures = period("p", 3).figures;
         assert_eq!((figures.len(), figures.is_empty()), (3, false));
         let mut iter = figures.iter();
