@@ -1141,4 +1141,211 @@ mod tests {
         }
         assert_eq!(Date::parse("2016-6-30"), None);
     }
+
+    #[test]
+    fn a_year_is_four_digits() {
+        assert!(is_year("2015"));
+        for not_a_year in ["h1", "2015q", "20155", "201", "h1h2", "２０１５"] {
+            assert!(!is_year(not_a_year), "{not_a_year}");
+        }
+    }
+
+    #[test]
+    fn keywords_parse_and_others_do_not() {
+        for (text, m) in [("flow", Measure::Flow), ("level", Measure::Level), ("ratio", Measure::Ratio)] {
+            assert_eq!(Measure::parse(text), Some(m));
+        }
+        assert_eq!(Measure::parse("stock"), None);
+        assert_eq!((Better::parse("higher"), Better::parse("lower")), (Some(Better::Higher), Some(Better::Lower)));
+        assert_eq!(Better::parse("more"), None);
+        let keys = [Qualifier::Exact, Qualifier::AtLeast, Qualifier::AtMost, Qualifier::Approx].map(Qualifier::key);
+        assert_eq!(keys, ["value", "at_least", "at_most", "approx"]);
+    }
+
+    const RULES: &str = "id = \"rs\"\n[[rule]]\nid = \"r\"\nmetric = \"z_count\"\nop = \">=\"\ntarget = 1\n";
+
+    #[test]
+    fn measures_follow_units_declarations_and_formulas() {
+        // Derived metrics sort before what they name, so each is met before its inputs.
+        let catalog = "[metric.a_share]\nunit = \"%\"\nformula = \"z_rate + 1\"\n\
+                       [metric.b_held]\nformula = \"z_flag + z_count\"\n\
+                       [metric.c_sum]\nformula = \"z_count + z_count\"\n\
+                       [metric.d_declared]\nmeasure = \"level\"\nformula = \"z_rate\"\n\
+                       [metric.z_rate]\nunit = \"件/人\"\n[metric.z_pct]\nunit = \"%\"\n\
+                       [metric.z_flag]\nunit = \"bool\"\n[metric.z_stock]\nstock = true\n\
+                       [metric.z_count]\nunit = \"件\"\n[metric.z_money]\nunit = \"万元\"\n";
+        let model = crate::validate::model_from_toml(catalog, RULES, "id = \"city\"\n");
+        let measures = model.catalog.measures();
+        let want = [
+            ("a_share", Measure::Ratio),
+            ("b_held", Measure::Level),
+            ("c_sum", Measure::Flow),
+            ("d_declared", Measure::Level),
+            ("z_count", Measure::Flow),
+            ("z_flag", Measure::Level),
+            ("z_money", Measure::Flow),
+            ("z_pct", Measure::Ratio),
+            ("z_rate", Measure::Ratio),
+            ("z_stock", Measure::Level),
+        ];
+        assert_eq!(measures.into_iter().collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn quotes_are_kept_for_the_entities_asked() {
+        assert!(Quotes::Keep.keeps("a"));
+        assert!(Quotes::Of("a".into()).keeps("a"));
+        assert!(!Quotes::Of("a".into()).keeps("b"));
+        assert!(!Quotes::Drop.keeps("a"));
+    }
+
+    #[test]
+    fn only_figures_with_texts_take_room_for_extras() {
+        let bare = Figure::new(Ok(Decimal::ONE), Qualifier::Exact, FigureExtra::default());
+        let noted = Figure::new(
+            Ok(Decimal::TWO),
+            Qualifier::Exact,
+            FigureExtra { note: Some("n".into()), ..FigureExtra::default() },
+        );
+        let figures: Figures = [("a".to_string(), bare), ("b".to_string(), noted)].into_iter().collect();
+        assert_eq!(figures.extras.iter().map(|(k, _)| *k).collect::<Vec<_>>(), [1]);
+        assert_eq!(figures.get("b").and_then(|f| f.note()), Some("n"));
+    }
+
+    #[test]
+    fn the_calendar_has_gregorian_leap_years_and_month_lengths() {
+        for (year, leap) in [(2015, false), (2016, true), (1900, false), (2000, true), (2100, false), (2400, true)] {
+            assert_eq!(Date::is_leap(year), leap, "{year}");
+        }
+        let lengths = |y| (1..=12).map(|m| Date::days_in_month(y, m)).collect::<Vec<_>>();
+        assert_eq!(lengths(2015), [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+        assert_eq!(lengths(2016)[1], 29);
+        assert_eq!((Date::days_in_month(2016, 0), Date::days_in_month(2016, 13)), (0, 0));
+        assert_eq!(Date::new(2015, 12, 31).map(Date::days_in_year), Some(365));
+        assert_eq!(Date::new(2015, 12, 31).map(Date::day_of_year), Some(365));
+        let before_end = |y, m, d| Date::new(y, m, d).map(Date::is_before_year_end);
+        assert_eq!(before_end(2015, 12, 31), Some(false));
+        for (m, d) in [(12, 30), (1, 31), (6, 15)] {
+            assert_eq!(before_end(2015, m, d), Some(true), "{m}-{d}");
+        }
+    }
+
+    #[test]
+    fn unix_days_give_every_date_from_1600_to_2400() {
+        let mut day: i64 = -(1600..1970).map(|y| if Date::is_leap(y) { 366 } else { 365 }).sum::<i64>();
+        for year in 1600..=2400 {
+            for month in 1..=12 {
+                for d in 1..=Date::days_in_month(year, month) {
+                    assert_eq!(Date::from_unix_days(day), Some(Date { year, month, day: d }), "{day}");
+                    day += 1;
+                }
+            }
+        }
+        assert_eq!(Date::from_unix_days(i64::MAX), None);
+    }
+
+    #[test]
+    fn dates_parse_strictly_and_print_in_iso_form() {
+        let date = Date::parse("2016-06-05");
+        assert_eq!(date, Some(Date { year: 2016, month: 6, day: 5 }));
+        assert_eq!(date.map(|d| d.to_string()).as_deref(), Some("2016-06-05"));
+        assert_eq!(Date { year: 5, month: 1, day: 2 }.to_string(), "0005-01-02");
+        for bad in ["2016-06-05-01", "02016-06-05", "2016-006-05", "2016-06-005", "2016-06", "2016-13-01", "2016-02-30"]
+        {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+
+    fn period(id: &str, figures: usize) -> Period {
+        let f = |i: usize| (format!("m{i}"), Figure::new(Ok(Decimal::ONE), Qualifier::Exact, FigureExtra::default()));
+        Period { id: id.into(), as_of: None, figures: (0..figures).map(f).collect() }
+    }
+
+    #[test]
+    fn an_entitys_periods_are_kept_by_id() {
+        let mut periods = Periods::with_capacity(2);
+        assert!(periods.is_empty());
+        periods.insert(period("2015", 1));
+        periods.insert(period("2014", 1));
+        periods.insert(period("2015", 2));
+        assert_eq!((periods.len(), periods.is_empty()), (2, false));
+        assert_eq!(periods.keys().collect::<Vec<_>>(), ["2014", "2015"]);
+        assert_eq!(periods.values().map(|p| p.figures.len()).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(
+            periods.iter().map(|(id, p)| (id.as_str(), p.id.as_str())).collect::<Vec<_>>(),
+            [("2014", "2014"), ("2015", "2015")]
+        );
+        assert_eq!((&periods).into_iter().count(), 2);
+        assert_eq!(periods.get("2015").map(|p| p.figures.len()), Some(2));
+        assert!(periods.get("2013").is_none() && periods.get_mut("2013").is_none());
+        if let Some(p) = periods.get_mut("2014") {
+            p.as_of = Date::new(2014, 6, 30);
+        }
+        assert_eq!(periods.get("2014").and_then(|p| p.as_of), Date::new(2014, 6, 30));
+        assert_eq!(periods.get_or_insert("2014").figures.len(), 1);
+        assert_eq!(periods.get_or_insert("h1").id, "h1");
+        assert_eq!(periods.keys().collect::<Vec<_>>(), ["2014", "2015", "h1"]);
+    }
+
+    #[test]
+    fn a_figure_table_knows_its_size() {
+        let empty = Figures::default();
+        assert_eq!((empty.len(), empty.is_empty()), (0, true));
+        let figures = period("p", 3).figures;
+        assert_eq!((figures.len(), figures.is_empty()), (3, false));
+        let mut iter = figures.iter();
+        assert_eq!(iter.size_hint(), (3, Some(3)));
+        iter.next();
+        assert_eq!(iter.size_hint(), (2, Some(2)));
+        assert_eq!((&figures).into_iter().map(|(k, _)| k).collect::<Vec<_>>(), ["m0", "m1", "m2"]);
+    }
+
+    fn entity(id: &str, kind: Option<&str>, tags: &[&str]) -> Entity {
+        Entity {
+            id: id.into(),
+            name: None,
+            kind: kind.map(String::from),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            periods: Periods::default(),
+            loc: Loc::new(Default::default(), 0..0),
+        }
+    }
+
+    #[test]
+    fn a_rule_set_applies_where_every_key_given_matches() {
+        let list = |xs: &[&str]| Some(xs.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        let chengdu = entity("chengdu", Some("city"), &["pilot"]);
+        let county = entity("pixian", Some("county"), &[]);
+        assert!(AppliesTo::default().matches(&chengdu));
+        let cities = AppliesTo { kinds: list(&["city"]), ..AppliesTo::default() };
+        assert!(cities.matches(&chengdu) && !cities.matches(&county));
+        let pilots = AppliesTo { tags: list(&["pilot", "other"]), ..AppliesTo::default() };
+        assert!(pilots.matches(&chengdu) && !pilots.matches(&county));
+        let named = AppliesTo { entities: list(&["pixian"]), ..AppliesTo::default() };
+        assert!(!named.matches(&chengdu) && named.matches(&county));
+        // Each key alone failing fails the whole.
+        let city_pixian = AppliesTo { entities: list(&["pixian"]), kinds: list(&["city"]), ..AppliesTo::default() };
+        assert!(!city_pixian.matches(&county) && !city_pixian.matches(&chengdu));
+        let city_untagged = AppliesTo { kinds: list(&["city"]), tags: list(&["other"]), ..AppliesTo::default() };
+        assert!(!city_untagged.matches(&chengdu));
+        let nothing = AppliesTo { kinds: list(&[]), ..AppliesTo::default() };
+        assert!(!nothing.matches(&chengdu));
+        assert_eq!(
+            (chengdu.label(), Entity { name: Some("成都".into()), ..chengdu.clone() }.label()),
+            ("chengdu", "成都")
+        );
+    }
+
+    #[test]
+    fn comparisons_parse_print_and_point_their_way() {
+        let all = [Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq, Op::Between];
+        assert_eq!(all.map(Op::as_str), [">=", ">", "<=", "<", "==", "between"]);
+        assert_eq!(all.map(|op| Op::parse(op.as_str())), all.map(Some));
+        assert_eq!(Op::parse("=>"), None);
+        assert_eq!(all.map(Op::symbol), ["≥", ">", "≤", "<", "=", "∈"]);
+        assert_eq!(all.map(Op::is_upward), [true, true, false, false, false, false]);
+        assert_eq!(all.map(Op::is_downward), [false, false, true, true, false, false]);
+        let steps = Scoring::Steps(Vec::new());
+        assert_eq!([Scoring::All.key(), Scoring::Linear.key(), steps.key()], ["all", "linear", "steps"]);
+    }
 }

@@ -296,3 +296,49 @@ fn rule_exprs(r: &Rule) -> Vec<&Expr> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Ref, parse};
+
+    const CATALOG: &str = "[metric.a]\nunit = \"件\"\n[metric.b]\nunit = \"件\"\n";
+    const RULES: &str =
+        "id = \"rs\"\nperiod = \"2015\"\n[[rule]]\nid = \"r\"\nmetric = \"a\"\nop = \">=\"\ntarget = 1\n";
+
+    fn model() -> Model {
+        crate::validate::model_from_toml(CATALOG, RULES, "id = \"city\"\n[period.2015]\na = 1\n")
+    }
+
+    #[test]
+    fn a_rule_set_is_found_by_its_id() {
+        let m = model();
+        let plan = Plan::new(&m, &[]);
+        assert_eq!(plan.ruleset("rs").map(|r| r.ruleset.id.as_str()), Some("rs"));
+        assert!(plan.ruleset("other").is_none());
+    }
+
+    #[test]
+    fn an_expression_outside_the_model_compiles_against_its_catalog_and_periods() {
+        let m = model();
+        let plan = Plan::new(&m, &[]);
+        let expr = |src: &str| parse(src).unwrap_or_else(|e| panic!("{e:?}"));
+        let code = plan.compile(&expr("b - a@2014")).unwrap_or_else(|e| panic!("{e:?}"));
+        let (a, b, y2014) = (plan.metric("a"), plan.metric("b"), plan.periods.get("2014"));
+        assert!(a.is_some() && b.is_some() && y2014.is_some());
+        let want: Vec<Option<(MetricIdx, At)>> =
+            vec![b.map(|b| (b, At::Current)), a.zip(y2014).map(|(a, p)| (a, At::Named(p)))];
+        assert_eq!(code.refs.iter().map(|&Ref { metric, at }| Some((metric, at))).collect::<Vec<_>>(), want);
+        assert_eq!(plan.compile(&expr("c + 1")), Err(UnknownName("c".into())));
+    }
+
+    #[test]
+    fn the_period_table_holds_the_years_an_evaluation_can_reach() {
+        let mut periods = Periods::default();
+        assert!(periods.is_empty());
+        let p = periods.intern("2015");
+        assert!(!periods.is_empty());
+        periods.close_under_prev(1);
+        assert_eq!((periods.len(), periods.prev(p).map(|q| periods.name(q))), (2, Some("2014")));
+    }
+}

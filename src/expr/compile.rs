@@ -400,6 +400,9 @@ mod tests {
             "if_zero(missing1, a, missing2)",
             "if_zero(az, a, b) + 1",
             "if_zero(z, if_zero(a, 1, if_zero(az, 2, 3)), 4) * 10",
+            // More arguments than a call keeps on the stack.
+            "min(a, b, a, b, a, b, a, b, ge, a)",
+            "max(a, b, a, b, a, b, a, b, le, missing1)",
         ] {
             let (compiled, tree) = both(&src.replace("missing1", "nope1").replace("missing2", "nope2"));
             assert_eq!(compiled, tree, "{src}");
@@ -417,6 +420,49 @@ mod tests {
         assert_eq!(value("if_zero(pm, a, b)"), Err(Unknown::ZeroUndecided));
         // An approximate 0 counts, and the result is approximate.
         assert_eq!(value("if_zero(az, a, b)"), Ok(Interval { approx: true, ..p("2") }));
+    }
+
+    #[test]
+    fn if_zero_reads_only_the_inputs_of_the_branch_taken() {
+        // The engine computes what a program loads: the branch not taken must not ask.
+        let loaded = |src: &str| {
+            let code =
+                compile(&parse(src).unwrap_or_else(|e| panic!("{e:?}")), &World).unwrap_or_else(|e| panic!("{e:?}"));
+            let world = values();
+            let mut seen = Vec::new();
+            let result = code.run(
+                &mut |r| {
+                    seen.push(METRICS[r.metric as usize]);
+                    Ok(world[&(METRICS[r.metric as usize], 0)])
+                },
+                &mut Vec::new(),
+            );
+            (result, seen)
+        };
+        assert_eq!(loaded("if_zero(z, a, b)"), (Ok(p("2")), vec!["z", "a"]));
+        assert_eq!(loaded("if_zero(a, z, b)"), (Ok(p("3")), vec!["a", "b"]));
+        assert_eq!(loaded("if_zero(pm, a, b)"), (Err(Unknown::ZeroUndecided), vec!["pm"]));
+    }
+
+    #[test]
+    fn an_if_zero_built_by_hand_without_three_arguments_is_an_arity_error() {
+        let two = || Expr::Num(d("2"));
+        let e = Expr::Call { func: Func::IfZero, args: vec![two(), two()], span: Default::default() };
+        let code = compile(&e, &World).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(code.run(&mut |_| Ok(p("0")), &mut Vec::new()), Err(Unknown::Arity(Func::IfZero)));
+    }
+
+    #[test]
+    fn a_call_of_if_zero_over_computed_values_takes_the_tested_branch() {
+        let (zero, approx_zero) = (Ok(p("0")), Ok(Interval::approx(d("0"))));
+        let missing = || Err(Unknown::Missing(vec![Missing { metric: "x".into(), period: "2015".into() }]));
+        assert_eq!(call(Func::IfZero, vec![zero.clone(), Ok(p("5")), missing()]), Ok(p("5")));
+        assert_eq!(call(Func::IfZero, vec![Ok(p("1")), missing(), Ok(p("7"))]), Ok(p("7")));
+        // An approximate 0 makes the result approximate; an exact 0 keeps the branch's own.
+        let approx_five = Ok(Interval::approx(d("5")));
+        assert_eq!(call(Func::IfZero, vec![approx_zero, Ok(p("5")), Ok(p("7"))]), approx_five);
+        assert_eq!(call(Func::IfZero, vec![zero, approx_five.clone(), Ok(p("7"))]), approx_five);
+        assert_eq!(call(Func::IfZero, vec![Ok(p("0")), Ok(p("5"))]), Err(Unknown::Arity(Func::IfZero)));
     }
 
     #[test]
