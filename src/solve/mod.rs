@@ -1103,6 +1103,31 @@ mod tests {
         assert!(n[solved..].iter().all(|n| n.to.is_none() && n.note == NeedNote::NoFigure(NoFigure::Budget)));
     }
 
+    #[test]
+    fn the_bracket_search_stops_at_the_evaluation_cap() {
+        // abs(a) - abs(a) is 0 at every value, yet over either direction as an interval it
+        // spans the target: neither is settled at once, and both expand until the cap.
+        expect(
+            case(&["a"], &[("a", "-5")], "abs(a) - abs(a)", ">=", "1"),
+            &[(
+                "a - -",
+                "gave up after 200 evaluations (the limit for one metric) without finding a value of a that \
+                 meets the rule (`abs` of a term that depends on a)",
+            )],
+        );
+        // A boundary so far away in both directions that the bisection, not the
+        // bracket, reaches the cap: no figure rather than one not yet the nearest.
+        let n = needs(&["a"], &[("a", "-5")], "abs(a)", ">=", "100000000000000000000000000");
+        assert!(matches!(n[0].note, NeedNote::NoFigure(NoFigure::Limit { evaluations: 200, .. })), "{n:?}");
+    }
+
+    #[test]
+    fn numeric_directions_at_the_same_distance_keep_the_upward_figure() {
+        // From 100, 130 and 70 both meet abs(a - 100) >= 30, found in the same round.
+        let n = needs(&["a#"], &[("a", "100")], "abs(a - 100)", ">=", "30");
+        assert_eq!(brief(&n), vec![triple("a", "30", "130")]);
+    }
+
     /// A random rule over metrics x and y: (actual expression, solved exactly?, target).
     fn random_form() -> impl Strategy<Value = (String, bool, i64)> {
         let linear = (-6i64..=6, -100i64..=100, -2000i64..=12000).prop_map(|(k, c, t)| {

@@ -198,8 +198,9 @@ impl Search<'_, '_, '_, '_> {
             }
         }
         let equal = self.goal == Goal::Equal;
-        let relaxed = self.goal.strict() && !whole;
         if !whole {
+            // `>`/`<`: the snapped value may be the boundary itself (NeedNote's `Boundary`).
+            let relaxed = self.goal.strict();
             // The shortest decimal near the boundary that still does it.
             let tol = tolerance(lo, hi);
             let (toward, away) = if up {
