@@ -1128,6 +1128,14 @@ mod tests {
         assert_eq!(brief(&n), vec![triple("a", "30", "130")]);
     }
 
+    #[test]
+    fn an_exact_boundary_at_the_current_value_that_does_not_hold_goes_to_the_numeric_method() {
+        // 1 / 3 * 3 is 0.99…9 to the evaluator: not the target, though the exact
+        // boundary is the current value itself (the exact path disagrees, numeric takes over).
+        let n = needs(&["a"], &[("a", "1")], "a / 3 * 3", "==", "1");
+        assert_eq!(why(&n, "a"), "no decimal value of a found that gives exactly the target");
+    }
+
     /// A random rule over metrics x and y: (actual expression, solved exactly?, target).
     fn random_form() -> impl Strategy<Value = (String, bool, i64)> {
         let linear = (-6i64..=6, -100i64..=100, -2000i64..=12000).prop_map(|(k, c, t)| {
